@@ -1,0 +1,71 @@
+//! Compiles the default dictionary (`data/dict/*.csv`) into `$OUT_DIR/default.dict`,
+//! with the same compiler that `unspin dict compile` uses, so the embedded
+//! data is always the current CSV.
+
+#[path = "src/dict/compile.rs"]
+#[allow(dead_code)]
+mod compile;
+
+#[path = "src/lm/format.rs"]
+#[allow(dead_code)]
+mod lm_format;
+
+use std::path::{Path, PathBuf};
+
+fn main() {
+    embed_dictionary();
+    embed_language_model();
+}
+
+fn out_dir() -> PathBuf {
+    PathBuf::from(std::env::var_os("OUT_DIR").unwrap())
+}
+
+/// Copies `data/lm/en-us.unlm` (made by `scripts/build_lm.sh`) next to the
+/// build's outputs for `include_bytes!`. A checkout without it still builds,
+/// with an empty model and a warning, so that the script can be run.
+fn embed_language_model() {
+    let model = Path::new("data/lm/en-us.unlm");
+    println!("cargo:rerun-if-changed={}", model.display());
+    let out = out_dir().join("model.unlm");
+    if model.exists() {
+        std::fs::copy(model, &out).expect("copy the language model");
+        return;
+    }
+    println!(
+        "cargo:warning=no {} found: building with an empty language model; run scripts/build_lm.sh",
+        model.display()
+    );
+    let parts = lm_format::ModelParts {
+        words: vec!["</s>".into(), "<s>".into()],
+        uni_prob: vec![-1000, -32768],
+        uni_backoff: vec![0, 0],
+        order: 1,
+        unk: -10.0,
+        ..Default::default()
+    };
+    std::fs::write(out, lm_format::write(&parts).expect("empty model")).expect("write model");
+}
+
+fn embed_dictionary() {
+    let dir = Path::new("data/dict");
+    println!("cargo:rerun-if-changed={}", dir.display());
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .expect("data/dict exists")
+        .map(|e| e.expect("readable data/dict entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "csv"))
+        .collect();
+    files.sort();
+    let mut entries = Vec::new();
+    for file in &files {
+        println!("cargo:rerun-if-changed={}", file.display());
+        let reader = std::fs::File::open(file).expect("readable CSV");
+        match compile::read_csv(reader, &file.display().to_string()) {
+            Ok(rows) => entries.extend(rows),
+            Err(e) => panic!("{e}"),
+        }
+    }
+    let bytes = compile::compile(&entries).unwrap_or_else(|e| panic!("{e}"));
+    let out = out_dir().join("default.dict");
+    std::fs::write(out, bytes).expect("write default.dict");
+}

@@ -1,0 +1,152 @@
+//! Case transfer: the restored phrase takes the case of the spun span.
+//!
+//! The dictionary stores originals in lowercase unless their case is their
+//! own ("US", "Pentagon"); the text decides the rest. "Common Liu" becomes
+//! "General Liu", "HOME" becomes "HOUSE", "Joint Chiefs of Employees"
+//! becomes "Joint Chiefs of Staff". A word of the original that carries an
+//! uppercase letter keeps its spelling.
+
+/// The case pattern of one word.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Shape {
+    Lower,
+    /// First letter uppercase, the rest not all uppercase.
+    Title,
+    /// Every letter uppercase, at least two of them.
+    Upper,
+    /// No letters (a number), or an odd mix.
+    Other,
+}
+
+fn shape(word: &str) -> Shape {
+    let mut letters = word.chars().filter(|c| c.is_alphabetic());
+    let Some(first) = letters.next() else {
+        return Shape::Other;
+    };
+    let rest: Vec<char> = letters.collect();
+    if first.is_uppercase() {
+        if !rest.is_empty() && rest.iter().all(|c| c.is_uppercase()) {
+            Shape::Upper
+        } else {
+            Shape::Title
+        }
+    } else if rest.iter().all(|c| !c.is_uppercase()) {
+        Shape::Lower
+    } else {
+        Shape::Other
+    }
+}
+
+fn apply(shape: Shape, word: &str) -> String {
+    if word.chars().any(char::is_uppercase) {
+        return word.to_string();
+    }
+    match shape {
+        Shape::Upper => word.to_uppercase(),
+        Shape::Title => {
+            let mut chars = word.chars();
+            match chars.next() {
+                Some(first) => first.to_uppercase().chain(chars).collect(),
+                None => String::new(),
+            }
+        }
+        Shape::Lower | Shape::Other => word.to_string(),
+    }
+}
+
+/// Writes `original` (words separated by single spaces) in the case of the
+/// spun words it replaces.
+///
+/// With as many words on both sides, each word takes the case of its
+/// counterpart. Otherwise the first word takes the first spun word's case,
+/// and the others are title-cased only if every spun word was (a name),
+/// uppercased only if the whole span was.
+pub fn transfer_case(spun_words: &[&str], original: &str) -> String {
+    let shapes: Vec<Shape> = spun_words.iter().map(|w| shape(w)).collect();
+    let words: Vec<&str> = original.split(' ').collect();
+    let all = |s: Shape| !shapes.is_empty() && shapes.iter().all(|&x| x == s);
+    let rest_shape = if all(Shape::Upper) {
+        Shape::Upper
+    } else if all(Shape::Title) {
+        Shape::Title
+    } else {
+        Shape::Lower
+    };
+    let first_shape = shapes.first().copied().unwrap_or(Shape::Lower);
+    let mut out = String::with_capacity(original.len());
+    for (i, word) in words.iter().enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        let s = if words.len() == shapes.len() {
+            shapes[i]
+        } else if i == 0 {
+            first_shape
+        } else {
+            rest_shape
+        };
+        out.push_str(&apply(s, word));
+    }
+    out
+}
+
+/// Whether the first letter of `text` is uppercase.
+pub fn starts_uppercase(text: &str) -> bool {
+    text.chars()
+        .find(|c| c.is_alphabetic())
+        .is_some_and(char::is_uppercase)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn word_by_word_when_lengths_match() {
+        assert_eq!(
+            transfer_case(
+                &["Joint", "Chiefs", "of", "Employees"],
+                "joint chiefs of staff"
+            ),
+            "Joint Chiefs of Staff"
+        );
+        assert_eq!(transfer_case(&["Common"], "general"), "General");
+        assert_eq!(transfer_case(&["HOME"], "house"), "HOUSE");
+        assert_eq!(transfer_case(&["stated"], "said"), "said");
+    }
+
+    #[test]
+    fn phrases_of_other_lengths() {
+        assert_eq!(
+            transfer_case(&["Chinese", "language"], "chinese"),
+            "Chinese"
+        );
+        assert_eq!(transfer_case(&["12", "months"], "year"), "year");
+        assert_eq!(
+            transfer_case(&["All", "the", "pieces"], "everything"),
+            "Everything"
+        );
+        assert_eq!(transfer_case(&["Numerous"], "a number of"), "A number of");
+        assert_eq!(
+            transfer_case(&["WHITE", "HOME"], "white house"),
+            "WHITE HOUSE"
+        );
+        assert_eq!(transfer_case(&["NUMEROUS"], "a number of"), "A NUMBER OF");
+    }
+
+    #[test]
+    fn intrinsic_case_is_kept() {
+        assert_eq!(transfer_case(&["us"], "US"), "US");
+        assert_eq!(transfer_case(&["Individuals"], "people"), "People");
+    }
+
+    proptest! {
+        #[test]
+        fn first_letter_case_follows_the_spun_word(spun in "[A-Za-z][a-z]{0,8}", original in "[a-z]{1,8}( [a-z]{1,8}){0,2}") {
+            let out = transfer_case(&[spun.as_str()], &original);
+            prop_assert_eq!(starts_uppercase(&out), starts_uppercase(&spun));
+            prop_assert_eq!(out.to_lowercase(), original);
+        }
+    }
+}

@@ -1,0 +1,86 @@
+//! `unspin dict compile` and `unspin lm compile`.
+
+use super::input::{describe, Input};
+use anyhow::{anyhow, Context, Result};
+use std::io::{BufReader, Write};
+use std::path::{Path, PathBuf};
+
+/// Compiles dictionary CSVs into one file.
+pub fn dict(inputs: &[PathBuf], output: &Path) -> Result<()> {
+    let mut entries = Vec::new();
+    for path in inputs {
+        let bytes = Input::from_arg(path).read()?;
+        entries.extend(unspin::dict::compile::read_csv(
+            bytes.as_slice(),
+            &path.display().to_string(),
+        )?);
+    }
+    let bytes = unspin::dict::compile::compile(&entries)?;
+    write_atomically(output, &bytes)?;
+    eprintln!(
+        "unspin: wrote {} ({} rows, {} bytes)",
+        output.display(),
+        entries.len(),
+        bytes.len()
+    );
+    Ok(())
+}
+
+/// Compiles an ARPA model into a file for `--lm`.
+pub fn lm(input: &Path, output: &Path) -> Result<()> {
+    let source = Input::from_arg(input);
+    let name = source.name();
+    let (bytes, summary) = match &source {
+        Input::Stdin => unspin::lm::arpa::compile(std::io::stdin().lock(), &name)?,
+        Input::File(path) => {
+            let file =
+                std::fs::File::open(path).map_err(|e| anyhow!("{name}: {}", describe(&e)))?;
+            unspin::lm::arpa::compile(BufReader::with_capacity(1 << 20, file), &name)?
+        }
+    };
+    write_atomically(output, &bytes)?;
+    let [n1, n2, n3] = summary.counts;
+    eprintln!(
+        "unspin: wrote {} ({n1} unigrams, {n2} bigrams, {n3} trigrams; {} higher-order n-grams skipped, {} duplicates merged)",
+        output.display(),
+        summary.skipped_higher_order,
+        summary.duplicates
+    );
+    Ok(())
+}
+
+/// Writes `bytes` to `path` through a temporary file in the same folder, so
+/// that `path` is either the old file or the complete new one.
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let fail = |e: std::io::Error| anyhow!("{}: {}", path.display(), describe(&e));
+    let mut temp = tempfile::NamedTempFile::new_in(dir).map_err(fail)?;
+    // Keep the permissions of the file being replaced; a new file gets the
+    // usual rw-r--r-- rather than the temporary file's private mode.
+    if let Some(permissions) = permissions_for(path) {
+        temp.as_file().set_permissions(permissions).map_err(fail)?;
+    }
+    temp.write_all(bytes).map_err(fail)?;
+    temp.as_file().sync_all().map_err(fail)?;
+    temp.persist(path)
+        .map_err(|e| fail(e.error))
+        .with_context(|| format!("writing {}", path.display()))?;
+    Ok(())
+}
+
+/// The permissions a file written to `path` should get.
+fn permissions_for(path: &Path) -> Option<std::fs::Permissions> {
+    if let Ok(meta) = std::fs::metadata(path) {
+        return Some(meta.permissions());
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        Some(std::fs::Permissions::from_mode(0o644))
+    }
+    #[cfg(not(unix))]
+    None
+}

@@ -1,0 +1,31 @@
+//! The `unspin` command: arguments in, files and exit codes out. All text
+//! processing lives in the library; this module only does I/O.
+
+pub mod args;
+mod compile;
+mod diff;
+mod input;
+mod repair;
+
+use anyhow::Result;
+use args::{Cli, Command, DictCommand, LmCommand};
+
+/// Exit status when everything went well (and, for checks, nothing to change).
+pub const EXIT_OK: i32 = 0;
+/// Exit status when any input or argument failed.
+pub const EXIT_ERROR: i32 = 2;
+
+/// Runs a parsed command line and returns the exit status.
+pub fn run(cli: Cli) -> Result<i32> {
+    match cli.command {
+        Some(Command::Dict(DictCommand::Compile { inputs, output })) => {
+            compile::dict(&inputs, &output)?;
+            Ok(EXIT_OK)
+        }
+        Some(Command::Lm(LmCommand::Compile { input, output })) => {
+            compile::lm(&input, &output)?;
+            Ok(EXIT_OK)
+        }
+        None => repair::run(&cli.repair),
+    }
+}

@@ -1,0 +1,197 @@
+//! CSV -> compiled dictionary (FST + candidate table).
+//!
+//! This one compiler serves both `build.rs`, which embeds the default
+//! dictionary in the binary, and `unspin dict compile` / `--dict`, which
+//! compile a user's own CSV; so the module depends on nothing of the crate
+//! (build.rs includes it by path).
+//!
+//! The compiled form is one byte buffer:
+//!
+//! ```text
+//! "UNSPDCT1"  magic
+//! u32         number of source names, then each as u16 length + UTF-8
+//! u64         FST length, then the fst::Map bytes (key -> table offset)
+//! rest        candidate table: at each offset, u8 count, then per candidate
+//!             f32 weight, u16 source index, u16 length, UTF-8 original
+//! ```
+//!
+//! All integers are little-endian. Keys are normalised with
+//! [`normalize_key`]; within a key, candidates are sorted by weight
+//! (highest first), then text, so the output does not depend on row order.
+
+use std::collections::BTreeMap;
+use std::io::Read;
+
+/// Magic bytes at the start of a compiled dictionary.
+pub const DICT_MAGIC: &[u8; 8] = b"UNSPDCT1";
+
+/// The most candidates kept per spun phrase.
+pub const MAX_CANDIDATES: usize = 32;
+
+/// One row of a dictionary CSV: the spinner wrote `spun` where the original
+/// said `original`, with log10-probability `weight`, according to `source`.
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+pub struct Entry {
+    pub spun: String,
+    pub original: String,
+    pub weight: f32,
+    pub source: String,
+}
+
+/// Why a dictionary could not be compiled or loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum DictError {
+    #[error("{name}: {message}")]
+    Csv { name: String, message: String },
+    #[error("{name}, line {line}: {message}")]
+    Row {
+        name: String,
+        line: u64,
+        message: String,
+    },
+    #[error("{name}: not a compiled unspin dictionary ({message})")]
+    Format { name: String, message: String },
+    #[error("building the FST: {0}")]
+    Fst(#[from] fst::Error),
+}
+
+/// Normalises a phrase to its dictionary key: lowercase, curly apostrophes
+/// made straight, runs of whitespace made one space, trimmed.
+pub fn normalize_key(phrase: &str) -> String {
+    let mut key = String::with_capacity(phrase.len());
+    let mut pending_space = false;
+    for c in phrase.chars() {
+        if c.is_whitespace() {
+            pending_space = !key.is_empty();
+            continue;
+        }
+        if pending_space {
+            key.push(' ');
+            pending_space = false;
+        }
+        match c {
+            '’' | '‘' | 'ʼ' => key.push('\''),
+            c => key.extend(c.to_lowercase()),
+        }
+    }
+    key
+}
+
+/// Reads dictionary rows from CSV with a header naming at least the columns
+/// `spun`, `original`, `weight`, `source` (others are ignored). `name` is
+/// used in error messages.
+pub fn read_csv<R: Read>(reader: R, name: &str) -> Result<Vec<Entry>, DictError> {
+    let mut csv = csv::ReaderBuilder::new()
+        .flexible(true)
+        .trim(csv::Trim::All)
+        .from_reader(reader);
+    let headers = csv.headers().map_err(|e| DictError::Csv {
+        name: name.to_string(),
+        message: e.to_string(),
+    })?;
+    for column in ["spun", "original", "weight", "source"] {
+        if !headers.iter().any(|h| h == column) {
+            return Err(DictError::Csv {
+                name: name.to_string(),
+                message: format!(
+                    "missing column `{column}` (the header must name spun,original,weight,source)"
+                ),
+            });
+        }
+    }
+    let mut entries = Vec::new();
+    for row in csv.deserialize::<Entry>() {
+        let entry = row.map_err(|e| DictError::Row {
+            name: name.to_string(),
+            line: e.position().map_or(0, |p| p.line()),
+            message: e.to_string(),
+        })?;
+        let line = entries.len() as u64 + 2;
+        let bad = |message: &str| DictError::Row {
+            name: name.to_string(),
+            line,
+            message: message.to_string(),
+        };
+        if normalize_key(&entry.spun).is_empty() {
+            return Err(bad("empty `spun` phrase"));
+        }
+        if entry.original.trim().is_empty() {
+            return Err(bad("empty `original` phrase"));
+        }
+        if !entry.weight.is_finite() || entry.weight > 0.0 {
+            return Err(bad("`weight` must be a log10 probability: finite and <= 0"));
+        }
+        if entry.original.len() > u16::MAX as usize || entry.source.len() > u16::MAX as usize {
+            return Err(bad("phrase too long"));
+        }
+        entries.push(entry);
+    }
+    Ok(entries)
+}
+
+/// Compiles entries into the byte format described in the module docs.
+///
+/// Rows whose original equals the spun phrase (after normalisation) are
+/// dropped; a repeated (spun, original) pair keeps its highest weight.
+pub fn compile(entries: &[Entry]) -> Result<Vec<u8>, DictError> {
+    let mut sources: Vec<&str> = Vec::new();
+    // key -> normalised original -> (weight, original as written, source)
+    let mut by_key: BTreeMap<String, BTreeMap<String, (f32, &str, u16)>> = BTreeMap::new();
+    for entry in entries {
+        let key = normalize_key(&entry.spun);
+        let original = entry
+            .original
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        let norm_original = normalize_key(&original);
+        if norm_original == key {
+            continue;
+        }
+        let source = match sources.iter().position(|s| *s == entry.source) {
+            Some(i) => i,
+            None => {
+                sources.push(&entry.source);
+                sources.len() - 1
+            }
+        } as u16;
+        let slot = by_key.entry(key).or_default();
+        let original: &str = &entry.original;
+        match slot.get(&norm_original) {
+            Some(&(w, _, _)) if w >= entry.weight => {}
+            _ => {
+                slot.insert(norm_original, (entry.weight, original, source));
+            }
+        }
+    }
+
+    let mut table = Vec::new();
+    let mut builder = fst::MapBuilder::memory();
+    for (key, candidates) in &by_key {
+        let mut list: Vec<(f32, &str, u16)> = candidates.values().copied().collect();
+        list.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(b.1)));
+        list.truncate(MAX_CANDIDATES);
+        builder.insert(key, table.len() as u64)?;
+        table.push(list.len() as u8);
+        for (weight, original, source) in list {
+            let original = original.split_whitespace().collect::<Vec<_>>().join(" ");
+            table.extend_from_slice(&weight.to_le_bytes());
+            table.extend_from_slice(&source.to_le_bytes());
+            table.extend_from_slice(&(original.len() as u16).to_le_bytes());
+            table.extend_from_slice(original.as_bytes());
+        }
+    }
+    let fst_bytes = builder.into_inner()?;
+
+    let mut out = Vec::with_capacity(fst_bytes.len() + table.len() + 64);
+    out.extend_from_slice(DICT_MAGIC);
+    out.extend_from_slice(&(sources.len() as u32).to_le_bytes());
+    for source in &sources {
+        out.extend_from_slice(&(source.len() as u16).to_le_bytes());
+        out.extend_from_slice(source.as_bytes());
+    }
+    out.extend_from_slice(&(fst_bytes.len() as u64).to_le_bytes());
+    out.extend_from_slice(&fst_bytes);
+    out.extend_from_slice(&table);
+    Ok(out)
+}

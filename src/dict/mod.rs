@@ -1,0 +1,377 @@
+//! The reverse-synonym dictionary: spun phrase -> candidate originals.
+//!
+//! A [`Dictionary`] is one compiled layer (see [`compile`] for the format):
+//! an FST whose keys are normalised spun phrases and whose values point into
+//! a table of candidate originals, each with a log10 weight and a source.
+//! [`Dictionary::matches_at`] walks the FST along the words of a sentence
+//! and reports every phrase that starts at a given word, so multi-word keys
+//! ("joint chiefs of employees") and single words are found in one pass.
+//!
+//! Possessives are matched through their stem: "Individuals’s" finds the
+//! entry for "individuals" and the match remembers to put the "’s" back.
+
+pub mod compile;
+
+use std::borrow::Cow;
+
+pub use compile::{normalize_key, DictError, Entry};
+
+/// The default dictionary, compiled from `data/dict/*.csv` by build.rs.
+static DEFAULT_DICT: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/default.dict"));
+
+/// A word of a sentence as the matcher sees it.
+#[derive(Debug, Clone)]
+pub struct MatchWord {
+    /// The word normalised like dictionary keys (lowercase, straight apostrophes).
+    pub key: String,
+    /// How the word is joined to the next one, if a phrase may continue
+    /// across the gap: `b' '` for plain spaces, `b'-'` for a hyphen.
+    pub joiner: Option<u8>,
+}
+
+/// A dictionary phrase found in the text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PhraseMatch {
+    /// Index of the first word matched.
+    pub start: usize,
+    /// Index one past the last word matched.
+    pub end: usize,
+    /// The last word matched only through its stem: it ends in `'s`, which
+    /// the replacement must keep.
+    pub possessive: bool,
+    /// Where the candidates are in the table.
+    offset: u64,
+}
+
+/// One candidate original for a spun phrase.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Candidate<'a> {
+    pub original: &'a str,
+    /// log10 P(spinner writes the spun phrase | original).
+    pub weight: f32,
+    pub source: &'a str,
+}
+
+/// One compiled dictionary layer.
+pub struct Dictionary {
+    fst: fst::raw::Fst<Cow<'static, [u8]>>,
+    table: Cow<'static, [u8]>,
+    sources: Vec<String>,
+    name: String,
+}
+
+impl std::fmt::Debug for Dictionary {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Dictionary")
+            .field("name", &self.name)
+            .field("keys", &self.fst.len())
+            .finish()
+    }
+}
+
+/// The longest phrase, in words, the matcher will try.
+const MAX_PHRASE_WORDS: usize = 8;
+
+impl Dictionary {
+    /// The dictionary built into the binary.
+    pub fn embedded() -> Dictionary {
+        Dictionary::from_bytes(Cow::Borrowed(DEFAULT_DICT), "embedded dictionary")
+            .expect("the embedded dictionary is valid: build.rs compiled it")
+    }
+
+    /// Compiles CSV rows into a dictionary in memory.
+    pub fn from_entries(entries: &[Entry], name: &str) -> Result<Dictionary, DictError> {
+        Dictionary::from_bytes(Cow::Owned(compile::compile(entries)?), name)
+    }
+
+    /// Loads a compiled dictionary; `name` is used in error messages.
+    pub fn from_bytes(bytes: Cow<'static, [u8]>, name: &str) -> Result<Dictionary, DictError> {
+        let format = |message: &str| DictError::Format {
+            name: name.to_string(),
+            message: message.to_string(),
+        };
+        let mut pos = 0usize;
+        let mut take = |n: usize| -> Result<std::ops::Range<usize>, DictError> {
+            if bytes.len() < pos + n {
+                return Err(format("truncated"));
+            }
+            pos += n;
+            Ok(pos - n..pos)
+        };
+        if bytes.get(..8) != Some(compile::DICT_MAGIC) {
+            return Err(format("bad magic bytes"));
+        }
+        take(8)?;
+        let n_sources = u32::from_le_bytes(bytes[take(4)?].try_into().unwrap()) as usize;
+        let mut sources = Vec::with_capacity(n_sources.min(1024));
+        for _ in 0..n_sources {
+            let len = u16::from_le_bytes(bytes[take(2)?].try_into().unwrap()) as usize;
+            let range = take(len)?;
+            let source = std::str::from_utf8(&bytes[range]).map_err(|_| format("bad source"))?;
+            sources.push(source.to_string());
+        }
+        let fst_len = u64::from_le_bytes(bytes[take(8)?].try_into().unwrap()) as usize;
+        let fst_range = take(fst_len)?;
+        let table_start = fst_range.end;
+        let (fst_bytes, table) = match bytes {
+            Cow::Borrowed(b) => (
+                Cow::Borrowed(&b[fst_range]),
+                Cow::Borrowed(&b[table_start..]),
+            ),
+            Cow::Owned(b) => (
+                Cow::Owned(b[fst_range].to_vec()),
+                Cow::Owned(b[table_start..].to_vec()),
+            ),
+        };
+        let fst = fst::raw::Fst::new(fst_bytes).map_err(|e| format(&e.to_string()))?;
+        let dict = Dictionary {
+            fst,
+            table,
+            sources,
+            name: name.to_string(),
+        };
+        dict.validate_table().map_err(|m| format(&m))?;
+        Ok(dict)
+    }
+
+    /// Checks that every value points at a well-formed candidate list, so
+    /// that [`Dictionary::candidates`] can index without failing.
+    fn validate_table(&self) -> Result<(), String> {
+        use fst::Streamer;
+        let mut stream = self.fst.stream();
+        while let Some((_, out)) = stream.next() {
+            let mut pos = out.value() as usize;
+            let count = *self.table.get(pos).ok_or("value out of range")? as usize;
+            pos += 1;
+            for _ in 0..count {
+                let head = self.table.get(pos..pos + 8).ok_or("table truncated")?;
+                let source = u16::from_le_bytes([head[4], head[5]]) as usize;
+                let len = u16::from_le_bytes([head[6], head[7]]) as usize;
+                if source >= self.sources.len() {
+                    return Err("source index out of range".into());
+                }
+                let text = self
+                    .table
+                    .get(pos + 8..pos + 8 + len)
+                    .ok_or("table truncated")?;
+                std::str::from_utf8(text).map_err(|_| "candidate is not UTF-8")?;
+                pos += 8 + len;
+            }
+        }
+        Ok(())
+    }
+
+    /// A name for messages: the file it came from, or "embedded dictionary".
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// Number of spun phrases.
+    pub fn len(&self) -> usize {
+        self.fst.len()
+    }
+
+    /// Whether the dictionary has no phrases.
+    pub fn is_empty(&self) -> bool {
+        self.fst.len() == 0
+    }
+
+    /// Candidates for a phrase key (already normalised), if it is present.
+    pub fn lookup(&self, key: &str) -> Option<impl Iterator<Item = Candidate<'_>>> {
+        self.fst.get(key).map(|out| self.candidates_at(out.value()))
+    }
+
+    /// Candidates of a match found by [`Dictionary::matches_at`].
+    pub fn candidates(&self, found: &PhraseMatch) -> impl Iterator<Item = Candidate<'_>> {
+        self.candidates_at(found.offset)
+    }
+
+    fn candidates_at(&self, offset: u64) -> impl Iterator<Item = Candidate<'_>> {
+        let table: &[u8] = &self.table;
+        let mut pos = offset as usize;
+        let count = table[pos] as usize;
+        pos += 1;
+        (0..count).map(move |_| {
+            let weight = f32::from_le_bytes(table[pos..pos + 4].try_into().unwrap());
+            let source = u16::from_le_bytes([table[pos + 4], table[pos + 5]]) as usize;
+            let len = u16::from_le_bytes([table[pos + 6], table[pos + 7]]) as usize;
+            let original = std::str::from_utf8(&table[pos + 8..pos + 8 + len]).unwrap_or("");
+            pos += 8 + len;
+            Candidate {
+                original,
+                weight,
+                source: &self.sources[source],
+            }
+        })
+    }
+
+    /// Appends to `out` every phrase of the dictionary that starts at
+    /// `words[start]`, shortest first.
+    pub fn matches_at(&self, words: &[MatchWord], start: usize, out: &mut Vec<PhraseMatch>) {
+        let fst = &self.fst;
+        let mut node = fst.root();
+        let mut output = fst::raw::Output::zero();
+        for (index, word) in words.iter().enumerate().skip(start).take(MAX_PHRASE_WORDS) {
+            let key = word.key.as_bytes();
+            let stem_len = key
+                .strip_suffix(b"'s")
+                .filter(|stem| !stem.is_empty())
+                .map(|stem| stem.len());
+            for (i, &byte) in key.iter().enumerate() {
+                if Some(i) == stem_len && node.is_final() {
+                    out.push(PhraseMatch {
+                        start,
+                        end: index + 1,
+                        possessive: true,
+                        offset: output.cat(node.final_output()).value(),
+                    });
+                }
+                match node.find_input(byte) {
+                    Some(t) => {
+                        let transition = node.transition(t);
+                        output = output.cat(transition.out);
+                        node = fst.node(transition.addr);
+                    }
+                    None => return,
+                }
+            }
+            if node.is_final() {
+                out.push(PhraseMatch {
+                    start,
+                    end: index + 1,
+                    possessive: false,
+                    offset: output.cat(node.final_output()).value(),
+                });
+            }
+            match word.joiner.and_then(|j| node.find_input(j)) {
+                Some(t) => {
+                    let transition = node.transition(t);
+                    output = output.cat(transition.out);
+                    node = fst.node(transition.addr);
+                }
+                None => return,
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(spun: &str, original: &str, weight: f32) -> Entry {
+        Entry {
+            spun: spun.into(),
+            original: original.into(),
+            weight,
+            source: "test".into(),
+        }
+    }
+
+    fn words(text: &str) -> Vec<MatchWord> {
+        let parts: Vec<&str> = text.split(' ').collect();
+        parts
+            .iter()
+            .enumerate()
+            .map(|(i, w)| MatchWord {
+                key: normalize_key(w),
+                joiner: (i + 1 < parts.len()).then_some(b' '),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn keys_are_normalised() {
+        assert_eq!(
+            normalize_key("  Individuals’s   LIBERATION\tMilitary "),
+            "individuals's liberation military"
+        );
+    }
+
+    #[test]
+    fn finds_single_and_multi_word_phrases_starting_at_a_word() {
+        let dict = Dictionary::from_entries(
+            &[
+                entry("joint chiefs of employees", "joint chiefs of staff", -0.1),
+                entry("employees", "staff", -1.0),
+                entry("joint", "common", -2.0),
+            ],
+            "t",
+        )
+        .unwrap();
+        let w = words("the Joint Chiefs of Employees said");
+        let mut found = Vec::new();
+        dict.matches_at(&w, 1, &mut found);
+        let spans: Vec<_> = found.iter().map(|m| (m.start, m.end)).collect();
+        assert_eq!(spans, [(1, 2), (1, 5)]);
+        let best: Vec<_> = dict.candidates(&found[1]).map(|c| c.original).collect();
+        assert_eq!(best, ["joint chiefs of staff"]);
+        found.clear();
+        dict.matches_at(&w, 4, &mut found);
+        assert_eq!(found.len(), 1);
+        found.clear();
+        dict.matches_at(&w, 0, &mut found);
+        assert!(found.is_empty());
+    }
+
+    #[test]
+    fn possessive_matches_through_the_stem() {
+        let dict = Dictionary::from_entries(&[entry("individuals", "people", -0.5)], "t").unwrap();
+        let w = words("Individuals’s army");
+        let mut found = Vec::new();
+        dict.matches_at(&w, 0, &mut found);
+        assert_eq!(found.len(), 1);
+        assert!(found[0].possessive);
+    }
+
+    #[test]
+    fn candidates_sorted_by_weight_and_deduplicated() {
+        let dict = Dictionary::from_entries(
+            &[
+                entry("stated", "said", -0.3),
+                entry("stated", "declared", -1.5),
+                entry("Stated", "SAID", -0.2),
+                entry("stated", "stated", -0.1),
+            ],
+            "t",
+        )
+        .unwrap();
+        let list: Vec<_> = dict
+            .lookup("stated")
+            .unwrap()
+            .map(|c| (c.original, c.weight))
+            .collect();
+        assert_eq!(list, [("SAID", -0.2), ("declared", -1.5)]);
+    }
+
+    #[test]
+    fn rejects_bad_rows_with_line_numbers() {
+        let csv = "spun,original,weight,source\nstated,said,-0.3,x\nfoo,,-1,x\n";
+        let err = compile::read_csv(csv.as_bytes(), "user.csv").unwrap_err();
+        assert_eq!(err.to_string(), "user.csv, line 3: empty `original` phrase");
+        let csv = "spun,original,weight,source\nstated,said,abc,x\n";
+        let err = compile::read_csv(csv.as_bytes(), "user.csv").unwrap_err();
+        assert!(err.to_string().starts_with("user.csv, line 2"), "{err}");
+        let err = compile::read_csv("a,b\n1,2\n".as_bytes(), "x.csv").unwrap_err();
+        assert!(err.to_string().contains("missing column `spun`"));
+    }
+
+    #[test]
+    fn rejects_garbage_bytes() {
+        assert!(Dictionary::from_bytes(Cow::Owned(b"nonsense".to_vec()), "x").is_err());
+        let mut good = compile::compile(&[entry("a", "b", -1.0)]).unwrap();
+        good.truncate(good.len() - 3);
+        assert!(Dictionary::from_bytes(Cow::Owned(good), "x").is_err());
+    }
+
+    #[test]
+    fn embedded_dictionary_knows_the_seed_phrases() {
+        let dict = Dictionary::embedded();
+        let list: Vec<_> = dict
+            .lookup("joint chiefs of employees")
+            .expect("curated phrase present")
+            .map(|c| c.original)
+            .collect();
+        assert!(list.contains(&"joint chiefs of staff"), "{list:?}");
+    }
+}

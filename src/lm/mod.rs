@@ -1,0 +1,36 @@
+//! Language models: how likely a word is after the two before it.
+//!
+//! The decoder only talks to the [`LanguageModel`] trait, so a different
+//! model (a bigger n-gram table, a neural scorer) can be swapped in. The
+//! implementation shipped is [`NgramModel`], a back-off trigram model read in
+//! place from a compact binary (see [`format`]) that is either embedded in
+//! the binary or memory-mapped from a file; [`arpa`] compiles ARPA text
+//! files (CMU Sphinx, KenLM, SRILM) into that binary.
+//!
+//! Words are looked up lowercased with straight apostrophes; case is the
+//! decoder's business.
+
+pub mod arpa;
+pub mod format;
+mod ngram;
+
+pub use ngram::{LmError, NgramModel};
+
+/// A word's id in a model's vocabulary.
+pub type WordId = u32;
+
+/// The id of a word the model does not know, and of "no context".
+pub const UNKNOWN: WordId = u32::MAX;
+
+/// Scores words in context.
+pub trait LanguageModel: Send + Sync {
+    /// The id of `word` (already lowercased), or [`UNKNOWN`].
+    fn word_id(&self, word: &str) -> WordId;
+    /// The sentence-start marker `<s>`.
+    fn sentence_start(&self) -> WordId;
+    /// The sentence-end marker `</s>`.
+    fn sentence_end(&self) -> WordId;
+    /// log10 P(word | context), where `context` holds the two previous
+    /// words, oldest first ([`UNKNOWN`] where there is none).
+    fn log10_prob(&self, context: [WordId; 2], word: WordId) -> f32;
+}

@@ -1,0 +1,211 @@
+//! Lossless tokenizer over bytes.
+//!
+//! unspin never rewrites text it does not mean to change, so the tokenizer
+//! must not lose anything: every byte of the input belongs to exactly one
+//! token, tokens are contiguous and in order, and concatenating their spans
+//! reproduces the input byte for byte, whatever it holds (CRLF, tabs, curly
+//! quotes, emoji, NUL, invalid UTF-8).
+//!
+//! A *word* is a run of alphanumeric characters (and `_`), with inner
+//! apostrophes (`'` or `’`) when a letter or digit follows them: "China’s",
+//! "it's". This matches how the evaluation script counts words. Everything
+//! else is whitespace (a run, split into [`TokenKind::Space`] and
+//! [`TokenKind::Newline`]), a single punctuation character, or a run of bytes
+//! that are not valid UTF-8 ([`TokenKind::Invalid`]).
+
+use bstr::ByteSlice;
+
+/// What a token is; the decoder only looks inside [`TokenKind::Word`]s.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenKind {
+    /// Letters, digits, `_`, and inner apostrophes.
+    Word,
+    /// Whitespace with no line break in it.
+    Space,
+    /// Whitespace that holds at least one `\n` or `\r`.
+    Newline,
+    /// One punctuation or symbol character.
+    Punct,
+    /// Bytes that are not valid UTF-8.
+    Invalid,
+}
+
+/// A token: a kind and a byte span `start..end` of the input.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Token {
+    pub kind: TokenKind,
+    pub start: usize,
+    pub end: usize,
+}
+
+impl Token {
+    /// The bytes of this token in `input`.
+    pub fn bytes<'a>(&self, input: &'a [u8]) -> &'a [u8] {
+        &input[self.start..self.end]
+    }
+
+    /// Whether this token ends a stretch of text the language model should
+    /// read as one sentence: sentence punctuation, line breaks, broken bytes.
+    pub fn breaks_sentence(&self, input: &[u8]) -> bool {
+        match self.kind {
+            TokenKind::Newline | TokenKind::Invalid => true,
+            TokenKind::Punct => matches!(
+                self.bytes(input),
+                b"." | b"!" | b"?" | b";" | b":" | b"\xE2\x80\xA6"
+            ),
+            TokenKind::Word | TokenKind::Space => false,
+        }
+    }
+}
+
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() || c == '_'
+}
+
+fn is_apostrophe(c: char) -> bool {
+    c == '\'' || c == '’'
+}
+
+/// Splits `input` into tokens whose spans cover it exactly.
+pub fn tokenize(input: &[u8]) -> Vec<Token> {
+    let mut tokens = Vec::with_capacity(input.len() / 3 + 1);
+    // bstr decodes lossily: an invalid sequence comes back as U+FFFD with the
+    // span of the bytes it replaces, so spans stay exact.
+    let mut chars = input.char_indices().peekable();
+    while let Some((start, mut end, c)) = chars.next() {
+        let kind = if c == '\u{FFFD}' && &input[start..end] != "\u{FFFD}".as_bytes() {
+            while let Some(&(_, e, c2)) = chars.peek() {
+                let s = end;
+                if c2 == '\u{FFFD}' && &input[s..e] != "\u{FFFD}".as_bytes() {
+                    end = e;
+                    chars.next();
+                } else {
+                    break;
+                }
+            }
+            TokenKind::Invalid
+        } else if is_word_char(c) {
+            loop {
+                match chars.peek() {
+                    Some(&(_, e, c2)) if is_word_char(c2) => {
+                        end = e;
+                        chars.next();
+                    }
+                    Some(&(_, e, c2)) if is_apostrophe(c2) => {
+                        // An apostrophe stays inside the word only when a word
+                        // character follows it.
+                        let rest = &input[e..];
+                        match rest.chars().next() {
+                            Some(c3) if is_word_char(c3) => {
+                                end = e;
+                                chars.next();
+                            }
+                            _ => break,
+                        }
+                    }
+                    _ => break,
+                }
+            }
+            TokenKind::Word
+        } else if c.is_whitespace() {
+            let mut newline = c == '\n' || c == '\r';
+            while let Some(&(_, e, c2)) = chars.peek() {
+                if c2.is_whitespace() {
+                    newline |= c2 == '\n' || c2 == '\r';
+                    end = e;
+                    chars.next();
+                } else {
+                    break;
+                }
+            }
+            if newline {
+                TokenKind::Newline
+            } else {
+                TokenKind::Space
+            }
+        } else {
+            TokenKind::Punct
+        };
+        tokens.push(Token { kind, start, end });
+    }
+    tokens
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn texts(input: &[u8]) -> Vec<(TokenKind, String)> {
+        tokenize(input)
+            .iter()
+            .map(|t| (t.kind, String::from_utf8_lossy(t.bytes(input)).into_owned()))
+            .collect()
+    }
+
+    #[test]
+    fn words_keep_inner_apostrophes_only() {
+        let toks = texts("China’s 'quoted' it's".as_bytes());
+        let words: Vec<_> = toks
+            .iter()
+            .filter(|(k, _)| *k == TokenKind::Word)
+            .map(|(_, s)| s.as_str())
+            .collect();
+        assert_eq!(words, ["China’s", "quoted", "it's"]);
+    }
+
+    #[test]
+    fn crlf_is_one_newline_token() {
+        let toks = texts(b"a\r\nb");
+        assert_eq!(toks[1], (TokenKind::Newline, "\r\n".to_string()));
+    }
+
+    #[test]
+    fn invalid_utf8_is_its_own_token() {
+        let input = b"ab\xff\xfecd";
+        let toks = tokenize(input);
+        assert_eq!(toks.len(), 3);
+        assert_eq!(toks[1].kind, TokenKind::Invalid);
+        assert_eq!(toks[1].bytes(input), b"\xff\xfe");
+    }
+
+    #[test]
+    fn literal_replacement_character_is_punctuation() {
+        let input = "a\u{FFFD}b".as_bytes();
+        assert_eq!(tokenize(input)[1].kind, TokenKind::Punct);
+    }
+
+    #[test]
+    fn sentence_breaks() {
+        let input = b"a. b, c\nd";
+        let breaks: Vec<bool> = tokenize(input)
+            .iter()
+            .map(|t| t.breaks_sentence(input))
+            .collect();
+        assert_eq!(
+            breaks,
+            [false, true, false, false, false, false, false, true, false]
+        );
+    }
+
+    proptest! {
+        #[test]
+        fn spans_cover_input_exactly(input in proptest::collection::vec(any::<u8>(), 0..300)) {
+            let toks = tokenize(&input);
+            let mut pos = 0;
+            for t in &toks {
+                prop_assert_eq!(t.start, pos);
+                prop_assert!(t.end > t.start);
+                pos = t.end;
+            }
+            prop_assert_eq!(pos, input.len());
+        }
+
+        #[test]
+        fn round_trip_on_text(input in "\\PC{0,200}") {
+            let bytes = input.as_bytes();
+            let joined: Vec<u8> = tokenize(bytes).iter().flat_map(|t| t.bytes(bytes).to_vec()).collect();
+            prop_assert_eq!(joined, bytes.to_vec());
+        }
+    }
+}
