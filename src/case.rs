@@ -59,7 +59,8 @@ fn apply(shape: Shape, word: &str) -> String {
 ///
 /// With as many words on both sides, each word takes the case of its
 /// counterpart. Otherwise the first word takes the first spun word's case,
-/// and the others are title-cased only if every spun word was (a name),
+/// and the others are title-cased only if every spun word was and there
+/// were several (a name: "Air Power Common"),
 /// uppercased only if the whole span was.
 pub fn transfer_case(spun_words: &[&str], original: &str) -> String {
     let shapes: Vec<Shape> = spun_words.iter().map(|w| shape(w)).collect();
@@ -67,7 +68,7 @@ pub fn transfer_case(spun_words: &[&str], original: &str) -> String {
     let all = |s: Shape| !shapes.is_empty() && shapes.iter().all(|&x| x == s);
     let rest_shape = if all(Shape::Upper) {
         Shape::Upper
-    } else if all(Shape::Title) {
+    } else if shapes.len() > 1 && all(Shape::Title) {
         Shape::Title
     } else {
         Shape::Lower

@@ -334,6 +334,10 @@ impl Decoder<'_> {
             *last = &last[..cut];
         }
         let mut restored = transfer_case(&spun_words, r.original);
+        if spun.contains('’') {
+            // The dictionary writes straight apostrophes; the text's style wins.
+            restored = restored.replace('\'', "’");
+        }
         restored.push_str(suffix);
         Edit {
             start: span_start,
@@ -377,4 +381,122 @@ fn push(arena: &mut Vec<Hypothesis>, layer: &mut Vec<usize>, next: Hypothesis) {
     }
     arena.push(next);
     layer.push(arena.len() - 1);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dict::Entry;
+    use crate::lm::{arpa, NgramModel};
+
+    /// A model of a tiny world where people "said" things at "the house".
+    const ARPA: &str = "\\data\\
+ngram 1=9
+ngram 2=6
+
+\\1-grams:
+-1.0\t<s>\t-0.5
+-1.0\t</s>
+-1.2\tthe\t-0.3
+-2.0\thouse\t-0.3
+-2.2\thome\t-0.3
+-1.5\tsaid\t-0.3
+-3.0\tstated\t-0.3
+-1.8\tthey\t-0.3
+-2.0\tpeople's\t-0.3
+
+\\2-grams:
+-0.3\tthe house\t-0.1
+-1.5\tthe home\t-0.1
+-0.2\tthey said\t-0.1
+-1.8\tthey stated\t-0.1
+-0.4\t<s> they\t-0.1
+-0.3\tsaid </s>
+
+\\end\\
+";
+
+    fn decoder_parts(entries: &[(&str, &str, f32)]) -> (Vec<Dictionary>, NgramModel) {
+        let entries: Vec<Entry> = entries
+            .iter()
+            .map(|(spun, original, weight)| Entry {
+                spun: spun.to_string(),
+                original: original.to_string(),
+                weight: *weight,
+                source: "test".into(),
+            })
+            .collect();
+        let dict = Dictionary::from_entries(&entries, "test").unwrap();
+        let (bytes, _) = arpa::compile(ARPA.as_bytes(), "tiny").unwrap();
+        (vec![dict], NgramModel::from_bytes(&bytes, "tiny").unwrap())
+    }
+
+    fn repaired(input: &str, entries: &[(&str, &str, f32)], penalty: f32) -> String {
+        let (dicts, lm) = decoder_parts(entries);
+        let decoder = Decoder {
+            dictionaries: &dicts,
+            lm: &lm,
+            settings: Settings {
+                edit_penalty: penalty,
+                beam: 8,
+            },
+        };
+        let edits = decoder.repair(input.as_bytes());
+        String::from_utf8(crate::edit::apply(input.as_bytes(), &edits)).unwrap()
+    }
+
+    #[test]
+    fn repairs_when_the_language_model_prefers_the_original() {
+        let dict = [("stated", "said", -0.5), ("home", "house", -0.5)];
+        assert_eq!(repaired("They stated.", &dict, 0.5), "They said.");
+        assert_eq!(
+            repaired("at the home, they stated", &dict, 0.5),
+            "at the house, they said"
+        );
+    }
+
+    #[test]
+    fn a_high_penalty_keeps_the_text() {
+        let dict = [("stated", "said", -0.5)];
+        assert_eq!(repaired("They stated.", &dict, 5.0), "They stated.");
+    }
+
+    #[test]
+    fn keeps_text_the_language_model_prefers() {
+        // "house" -> "home" is in the dictionary, but the LM prefers "house".
+        let dict = [("house", "home", -0.1)];
+        assert_eq!(repaired("the house", &dict, 0.0), "the house");
+    }
+
+    #[test]
+    fn case_possessive_and_apostrophe_style_come_from_the_text() {
+        let dict = [("individuals", "people", -0.1), ("stated", "said", -0.5)];
+        assert_eq!(repaired("Individuals’s", &dict, 0.0), "People’s");
+        assert_eq!(repaired("THEY STATED", &dict, 0.5), "THEY SAID");
+    }
+
+    #[test]
+    fn phrases_do_not_cross_sentence_breaks() {
+        let dict = [("the home", "the house", -0.1)];
+        assert_eq!(repaired("the. home", &dict, 0.0), "the. home");
+        assert_eq!(repaired("the\nhome", &dict, 0.0), "the\nhome");
+        assert_eq!(repaired("the home", &dict, 0.0), "the house");
+    }
+
+    #[test]
+    fn edits_are_sorted_disjoint_and_deterministic() {
+        let (dicts, lm) = decoder_parts(&[("stated", "said", -0.5), ("home", "house", -0.5)]);
+        let decoder = Decoder {
+            dictionaries: &dicts,
+            lm: &lm,
+            settings: Settings::default(),
+        };
+        let input = "They stated: the home. They stated the home they stated.".as_bytes();
+        let edits = decoder.repair(input);
+        assert!(edits.len() >= 3, "{edits:?}");
+        for pair in edits.windows(2) {
+            assert!(pair[0].end <= pair[1].start);
+        }
+        assert_eq!(edits, decoder.repair(input));
+    }
 }

@@ -101,7 +101,7 @@ impl NgramModel {
             message,
         };
         let slice = bytes.as_slice();
-        if slice.as_ptr() as usize % 8 != 0 {
+        if !(slice.as_ptr() as usize).is_multiple_of(8) {
             return Err(err("model bytes are not 8-aligned".into()));
         }
         let layout = Layout::parse(slice).map_err(err)?;

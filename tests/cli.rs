@@ -1,0 +1,284 @@
+//! Integration tests: they run the real `unspin` binary on fixture files.
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+
+fn unspin() -> Command {
+    Command::cargo_bin("unspin").unwrap()
+}
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
+}
+
+fn read(name: &str) -> Vec<u8> {
+    std::fs::read(fixture(name)).unwrap()
+}
+
+#[test]
+fn repairs_spun_news_from_stdin() {
+    let out = unspin()
+        .write_stdin(read("spun_news.txt"))
+        .assert()
+        .success();
+    let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    for restored in [
+        "Chinese counterpart",
+        "in over a year",
+        "Joint Chiefs of Staff",
+        "People’s Liberation Army",
+        "House of Representatives",
+        "White House",
+    ] {
+        assert!(text.contains(restored), "missing {restored:?} in:\n{text}");
+    }
+    for spun in ["Chinese language", "12 months", "Employees", "Individuals"] {
+        assert!(!text.contains(spun), "left {spun:?} in:\n{text}");
+    }
+}
+
+#[test]
+fn clean_text_passes_through_byte_for_byte() {
+    let input = read("clean_news.txt");
+    unspin()
+        .write_stdin(input.clone())
+        .assert()
+        .success()
+        .stdout(input);
+}
+
+#[test]
+fn unrepaired_bytes_pass_through_unchanged() {
+    let input = read("mixed_bytes.txt");
+    let expected: Vec<u8> = String::from_utf8_lossy(&input)
+        .contains("White Home")
+        .then(|| {
+            let mut out = Vec::new();
+            let at = input.windows(10).position(|w| w == b"White Home").unwrap();
+            out.extend_from_slice(&input[..at]);
+            out.extend_from_slice(b"White House");
+            out.extend_from_slice(&input[at + 10..]);
+            out
+        })
+        .unwrap();
+    unspin()
+        .arg(fixture("mixed_bytes.txt"))
+        .assert()
+        .success()
+        .stdout(expected);
+}
+
+#[test]
+fn several_files_and_stdin_in_order() {
+    let clean = read("clean_news.txt");
+    let out = unspin()
+        .arg(fixture("clean_news.txt"))
+        .arg("-")
+        .arg(fixture("clean_news.txt"))
+        .write_stdin("stdin text\n")
+        .assert()
+        .success();
+    let mut expected = clean.clone();
+    expected.extend_from_slice(b"stdin text\n");
+    expected.extend_from_slice(&clean);
+    assert_eq!(out.get_output().stdout, expected);
+}
+
+#[test]
+fn empty_input_gives_empty_output() {
+    unspin().write_stdin("").assert().success().stdout("");
+}
+
+#[test]
+fn missing_file_is_one_line_naming_it_and_the_rest_goes_on() {
+    let out = unspin()
+        .arg("no/such/file.txt")
+        .arg(fixture("clean_news.txt"))
+        .assert()
+        .code(2)
+        .stdout(read("clean_news.txt"));
+    let stderr = String::from_utf8(out.get_output().stderr.clone()).unwrap();
+    assert_eq!(stderr, "unspin: no/such/file.txt: no such file\n");
+}
+
+#[test]
+fn directory_is_an_error_naming_it() {
+    let dir = tempfile::tempdir().unwrap();
+    unspin().arg(dir.path()).assert().code(2).stderr(
+        predicate::str::contains("is a directory")
+            .and(predicate::str::contains(dir.path().display().to_string())),
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn unreadable_file_is_reported() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("secret.txt");
+    std::fs::write(&path, "text").unwrap();
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o000)).unwrap();
+    if std::fs::read(&path).is_ok() {
+        return; // running as root: permissions do not stop reads
+    }
+    unspin()
+        .arg(&path)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("secret.txt: permission denied"));
+}
+
+#[test]
+fn twenty_megabyte_single_line() {
+    let sentence = "The officers stated that the Joint Chiefs of Employees met. ";
+    let repaired = "The officers said that the Joint Chiefs of Staff met. ";
+    let n = 20 * 1024 * 1024 / sentence.len();
+    let out = unspin().write_stdin(sentence.repeat(n)).assert().success();
+    assert!(out.get_output().stdout == repaired.repeat(n).into_bytes());
+}
+
+#[test]
+fn diff_shows_changed_lines_only() {
+    let out = unspin()
+        .arg("--diff")
+        .arg(fixture("spun_news.txt"))
+        .assert()
+        .success();
+    let diff = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    assert!(diff.starts_with("--- a/"), "{diff}");
+    assert!(diff.contains("\n+++ b/"));
+    assert!(diff.contains("\n-The chairman of the Joint Chiefs of Employees"));
+    assert!(diff.contains("\n+The chairman of the Joint Chiefs of Staff"));
+    unspin()
+        .arg("--diff")
+        .arg(fixture("clean_news.txt"))
+        .assert()
+        .success()
+        .stdout("");
+}
+
+#[test]
+fn user_dictionary_csv_and_compiled() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("mine.csv");
+    std::fs::write(
+        &csv,
+        "spun,original,weight,source\nprofound learning,deep learning,-0.1,mine\n",
+    )
+    .unwrap();
+    let input = "We train profound learning models.\n";
+    let expected = "We train deep learning models.\n";
+    unspin()
+        .arg("--dict")
+        .arg(&csv)
+        .write_stdin(input)
+        .assert()
+        .success()
+        .stdout(expected);
+
+    let compiled = dir.path().join("mine.dict");
+    unspin()
+        .args(["dict", "compile"])
+        .arg(&csv)
+        .arg("-o")
+        .arg(&compiled)
+        .assert()
+        .success();
+    unspin()
+        .arg("--no-default-dict")
+        .arg("--dict")
+        .arg(&compiled)
+        .write_stdin(format!("{input}The Joint Chiefs of Employees met.\n"))
+        .assert()
+        .success()
+        .stdout(format!("{expected}The Joint Chiefs of Employees met.\n"));
+}
+
+#[test]
+fn bad_dictionary_row_names_file_and_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("bad.csv");
+    std::fs::write(&csv, "spun,original,weight,source\na,b,1.5,x\n").unwrap();
+    unspin()
+        .arg("--dict")
+        .arg(&csv)
+        .write_stdin("a\n")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("bad.csv, line 2:"));
+}
+
+#[test]
+fn user_language_model_from_arpa() {
+    let dir = tempfile::tempdir().unwrap();
+    let arpa = dir.path().join("tiny.arpa");
+    // A model that knows "big dog" but not "large dog".
+    std::fs::write(
+        &arpa,
+        "\\data\\\nngram 1=5\nngram 2=2\n\n\\1-grams:\n-1\t<s>\t-0.3\n-1\t</s>\n-2\tbig\t-0.3\n-2\tlarge\t-0.3\n-2\tdog\t-0.3\n\n\\2-grams:\n-0.1\tbig dog\n-0.5\t<s> big\n\n\\end\\\n",
+    )
+    .unwrap();
+    let model = dir.path().join("tiny.unlm");
+    unspin()
+        .args(["lm", "compile"])
+        .arg(&arpa)
+        .arg("-o")
+        .arg(&model)
+        .assert()
+        .success();
+    let csv = dir.path().join("d.csv");
+    std::fs::write(&csv, "spun,original,weight,source\nlarge,big,-0.2,t\n").unwrap();
+    unspin()
+        .arg("--no-default-dict")
+        .arg("--dict")
+        .arg(&csv)
+        .arg("--lm")
+        .arg(&model)
+        .write_stdin("large dog\n")
+        .assert()
+        .success()
+        .stdout("big dog\n");
+}
+
+#[test]
+fn bad_arpa_is_an_error_with_the_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let arpa = dir.path().join("bad.arpa");
+    std::fs::write(&arpa, "\\data\\\n\\1-grams:\nxyz\n").unwrap();
+    unspin()
+        .args(["lm", "compile"])
+        .arg(&arpa)
+        .arg("-o")
+        .arg(dir.path().join("out.unlm"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("bad.arpa, line 3"));
+    assert!(!dir.path().join("out.unlm").exists());
+}
+
+#[test]
+fn broken_pipe_is_not_an_error() {
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("unspin"))
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let writer = std::thread::spawn(move || {
+        let text = "The Pentagon stated that talks went well.\n".repeat(200_000);
+        let _ = stdin.write_all(text.as_bytes());
+    });
+    let mut stdout = child.stdout.take().unwrap();
+    let mut first = [0u8; 16];
+    stdout.read_exact(&mut first).unwrap();
+    drop(stdout);
+    writer.join().unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "");
+}
