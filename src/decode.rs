@@ -24,24 +24,8 @@ use crate::edit::Edit;
 use crate::lm::{LanguageModel, WordId, UNKNOWN};
 use crate::token::{tokenize, Token, TokenKind};
 
-/// How eager the decoder is to change text.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Settings {
-    /// log10 cost added for each replaced phrase, on top of its weight.
-    /// Larger means fewer, surer edits.
-    pub edit_penalty: f32,
-    /// Most hypotheses kept per lattice position.
-    pub beam: usize,
-}
-
-impl Default for Settings {
-    fn default() -> Settings {
-        Settings {
-            edit_penalty: 1.0,
-            beam: 32,
-        }
-    }
-}
+/// The default number of hypotheses kept per lattice position.
+pub const DEFAULT_BEAM: usize = 32;
 
 /// A word of the sentence being decoded.
 struct Word {
@@ -84,12 +68,26 @@ const NO_BACK: usize = usize::MAX;
 pub struct Decoder<'m> {
     pub dictionaries: &'m [Dictionary],
     pub lm: &'m dyn LanguageModel,
-    pub settings: Settings,
+    /// log10 cost added for each replaced phrase, on top of its weight.
+    /// Larger means fewer, surer edits.
+    pub edit_penalty: f32,
+    /// Most hypotheses kept per lattice position.
+    pub beam: usize,
+}
+
+/// What the decoder found in a text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Decoded {
+    /// The repairs, sorted and disjoint.
+    pub edits: Vec<Edit>,
+    /// How many words the text has.
+    pub words: usize,
 }
 
 impl Decoder<'_> {
     /// Finds the edits that repair `input`.
-    pub fn repair(&self, input: &[u8]) -> Vec<Edit> {
+    pub fn repair(&self, input: &[u8]) -> Decoded {
+        let mut word_count = 0;
         let tokens = tokenize(input);
         let mut edits = Vec::new();
         let mut words: Vec<Word> = Vec::new();
@@ -119,9 +117,13 @@ impl Decoder<'_> {
                 end: token.end,
             });
             last_word = Some(index);
+            word_count += 1;
         }
         self.repair_sentence(input, &words, &keys, &mut edits);
-        edits
+        Decoded {
+            edits,
+            words: word_count,
+        }
     }
 
     fn repair_sentence(
@@ -245,7 +247,7 @@ impl Decoder<'_> {
             via: None,
         });
         layers[0].push(0);
-        let beam = self.settings.beam.max(1);
+        let beam = self.beam.max(1);
         for position in start..end {
             let mut layer = std::mem::take(&mut layers[position - start]);
             layer.sort_by(|&a, &b| better(&arena[b], &arena[a]));
@@ -269,7 +271,7 @@ impl Decoder<'_> {
                     let (gain, context) =
                         score_words(hypothesis.context, &replacement_words[index]);
                     let next = Hypothesis {
-                        score: hypothesis.score + gain + r.weight - self.settings.edit_penalty,
+                        score: hypothesis.score + gain + r.weight - self.edit_penalty,
                         context,
                         edits: hypothesis.edits + 1,
                         back: from,
@@ -436,12 +438,10 @@ ngram 2=6
         let decoder = Decoder {
             dictionaries: &dicts,
             lm: &lm,
-            settings: Settings {
-                edit_penalty: penalty,
-                beam: 8,
-            },
+            edit_penalty: penalty,
+            beam: 8,
         };
-        let edits = decoder.repair(input.as_bytes());
+        let edits = decoder.repair(input.as_bytes()).edits;
         String::from_utf8(crate::edit::apply(input.as_bytes(), &edits)).unwrap()
     }
 
@@ -489,14 +489,17 @@ ngram 2=6
         let decoder = Decoder {
             dictionaries: &dicts,
             lm: &lm,
-            settings: Settings::default(),
+            edit_penalty: 1.0,
+            beam: DEFAULT_BEAM,
         };
         let input = "They stated: the home. They stated the home they stated.".as_bytes();
-        let edits = decoder.repair(input);
+        let decoded = decoder.repair(input);
+        assert_eq!(decoded.words, 11);
+        let edits = decoded.edits;
         assert!(edits.len() >= 3, "{edits:?}");
         for pair in edits.windows(2) {
             assert!(pair[0].end <= pair[1].start);
         }
-        assert_eq!(edits, decoder.repair(input));
+        assert_eq!(edits, decoder.repair(input).edits);
     }
 }

@@ -22,12 +22,53 @@ pub mod decode;
 pub mod dict;
 pub mod edit;
 pub mod lm;
+pub mod prior;
 pub mod token;
 
-pub use decode::Settings;
 pub use dict::Dictionary;
 pub use edit::Edit;
 pub use lm::{LanguageModel, NgramModel};
+pub use prior::{Assessment, Prior};
+
+/// How eager unspin is to change text.
+///
+/// Each repair costs an edit penalty (log10) on top of its dictionary
+/// weight. The penalty is chosen per document: a probe pass at
+/// `probe_penalty` gives the [`Prior`]'s probability p that the document is
+/// spun, and the repair pass uses `p * spun_penalty + (1 - p) *
+/// clean_penalty`, divided by `strength`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Settings {
+    /// Penalty of the probe pass that gathers evidence.
+    pub probe_penalty: f32,
+    /// Penalty for a document that is surely spun.
+    pub spun_penalty: f32,
+    /// Penalty for a document that is surely clean.
+    pub clean_penalty: f32,
+    /// Divides the penalties: above 1 repairs more (recall), below 1 less
+    /// (precision).
+    pub strength: f32,
+    /// Use this penalty for every document and skip the prior.
+    pub fixed_penalty: Option<f32>,
+    /// How the probe's evidence is weighed.
+    pub prior: Prior,
+    /// Hypotheses kept per lattice position.
+    pub beam: usize,
+}
+
+impl Default for Settings {
+    fn default() -> Settings {
+        Settings {
+            probe_penalty: 1.0,
+            spun_penalty: 0.5,
+            clean_penalty: 3.0,
+            strength: 1.0,
+            fixed_penalty: None,
+            prior: Prior::default(),
+            beam: decode::DEFAULT_BEAM,
+        }
+    }
+}
 
 /// Dictionaries, a language model and settings: all a repair needs.
 pub struct Model {
@@ -65,14 +106,36 @@ impl Model {
         self.settings
     }
 
-    /// The edits that repair `input`: sorted, disjoint, on word boundaries.
-    pub fn repair(&self, input: &[u8]) -> Vec<Edit> {
+    fn decoder(&self, edit_penalty: f32) -> decode::Decoder<'_> {
         decode::Decoder {
             dictionaries: &self.dictionaries,
             lm: self.lm.as_ref(),
-            settings: self.settings,
+            edit_penalty: edit_penalty / self.settings.strength.max(1e-3),
+            beam: self.settings.beam,
         }
-        .repair(input)
+    }
+
+    /// How likely `input` is to be spun, and the evidence for it.
+    pub fn assess(&self, input: &[u8]) -> Assessment {
+        let probe = self.decoder(self.settings.probe_penalty).repair(input);
+        self.settings.prior.assess(probe.edits, probe.words)
+    }
+
+    /// The edit penalty for a document with this assessment.
+    pub fn penalty_for(&self, assessment: &Assessment) -> f32 {
+        let p = assessment.spun_probability as f32;
+        p * self.settings.spun_penalty + (1.0 - p) * self.settings.clean_penalty
+    }
+
+    /// The edits that repair `input`: sorted, disjoint, on word boundaries.
+    pub fn repair(&self, input: &[u8]) -> Vec<Edit> {
+        if let Some(penalty) = self.settings.fixed_penalty {
+            return self.decoder(penalty).repair(input).edits;
+        }
+        let assessment = self.assess(input);
+        self.decoder(self.penalty_for(&assessment))
+            .repair(input)
+            .edits
     }
 }
 

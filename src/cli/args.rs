@@ -48,19 +48,67 @@ pub struct ModelArgs {
     #[arg(long, value_name = "FILE")]
     pub lm: Option<PathBuf>,
 
-    /// log10 cost of each edit; higher changes less (default 1.0).
+    /// Trade recall for precision: above 1 repairs more, below 1 changes
+    /// less. 1 is the default operating point (see the README).
+    #[arg(long, value_name = "S", default_value_t = 1.0, value_parser = positive_f32)]
+    pub strength: f32,
+
+    /// Use this log10 edit penalty for every document, bypassing the
+    /// document prior (for tuning).
     #[arg(long, value_name = "COST", hide = true)]
     pub edit_penalty: Option<f32>,
+
+    /// Edit penalty for documents judged spun (for tuning).
+    #[arg(long, value_name = "COST", hide = true)]
+    pub spun_penalty: Option<f32>,
+
+    /// Edit penalty for documents judged clean (for tuning).
+    #[arg(long, value_name = "COST", hide = true)]
+    pub clean_penalty: Option<f32>,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Judge whether each input is spun: one line per input with the
+    /// probability and the evidence.
+    Score(ScoreArgs),
     /// Work with dictionaries.
     #[command(subcommand)]
     Dict(DictCommand),
     /// Work with language models.
     #[command(subcommand)]
     Lm(LmCommand),
+}
+
+/// Options of `unspin score`.
+#[derive(Debug, Args)]
+pub struct ScoreArgs {
+    /// Files to judge; `-` or nothing reads standard input.
+    pub paths: Vec<PathBuf>,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+
+    /// Print nothing; exit 0 if no input is spun, 1 if any is, 2 on error.
+    #[arg(long)]
+    pub check: bool,
+
+    /// Probability above which an input counts as spun.
+    #[arg(long, default_value_t = 0.5)]
+    pub threshold: f64,
+
+    #[command(flatten)]
+    pub model: ModelArgs,
+}
+
+/// How results are printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// Human-readable lines.
+    Text,
+    /// One JSON object per line.
+    Json,
 }
 
 #[derive(Debug, Subcommand)]
@@ -87,4 +135,11 @@ pub enum LmCommand {
         #[arg(short, long)]
         output: PathBuf,
     },
+}
+
+fn positive_f32(text: &str) -> Result<f32, String> {
+    match text.parse::<f32>() {
+        Ok(v) if v.is_finite() && v > 0.0 => Ok(v),
+        _ => Err(format!("`{text}` is not a positive number")),
+    }
 }

@@ -6,12 +6,15 @@ mod compile;
 mod diff;
 mod input;
 mod repair;
+mod score;
 
 use anyhow::Result;
 use args::{Cli, Command, DictCommand, LmCommand};
 
 /// Exit status when everything went well (and, for checks, nothing to change).
 pub const EXIT_OK: i32 = 0;
+/// Exit status of a check that found something (`score --check`: spun text).
+pub const EXIT_FOUND: i32 = 1;
 /// Exit status when any input or argument failed.
 pub const EXIT_ERROR: i32 = 2;
 
@@ -26,6 +29,7 @@ pub fn run(cli: Cli) -> Result<i32> {
             compile::lm(&input, &output)?;
             Ok(EXIT_OK)
         }
+        Some(Command::Score(args)) => score::run(&args),
         None => repair::run(&cli.repair),
     }
 }

@@ -63,9 +63,13 @@ pub fn load_model(args: &ModelArgs) -> Result<Model> {
         Some(path) => NgramModel::open(path)?,
         None => NgramModel::embedded(),
     };
-    let mut settings = Settings::default();
-    if let Some(penalty) = args.edit_penalty {
-        settings.edit_penalty = penalty;
-    }
+    let defaults = Settings::default();
+    let settings = Settings {
+        strength: args.strength,
+        fixed_penalty: args.edit_penalty,
+        spun_penalty: args.spun_penalty.unwrap_or(defaults.spun_penalty),
+        clean_penalty: args.clean_penalty.unwrap_or(defaults.clean_penalty),
+        ..defaults
+    };
     Ok(Model::new(dictionaries, Box::new(lm), settings))
 }
