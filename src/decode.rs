@@ -494,7 +494,7 @@ ngram 2=6
         };
         let input = "They stated: the home. They stated the home they stated.".as_bytes();
         let decoded = decoder.repair(input);
-        assert_eq!(decoded.words, 11);
+        assert_eq!(decoded.words, 10);
         let edits = decoded.edits;
         assert!(edits.len() >= 3, "{edits:?}");
         for pair in edits.windows(2) {
