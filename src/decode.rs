@@ -5,7 +5,8 @@
 //! paths through a lattice over the sentence's words: at every word the path
 //! may keep the word, or take a dictionary edge that replaces the words of a
 //! matched phrase by one of its candidate originals, paying the candidate's
-//! weight plus the edit penalty. Keeping costs nothing, so the spun text
+//! weight plus the edit penalty (less the entry's confidence share).
+//! Keeping costs nothing, so the spun text
 //! stands unless the language model prefers a repair by more than the
 //! penalty: that is the keep-bias that leaves clean text alone.
 //!
@@ -41,6 +42,8 @@ struct Replacement<'d> {
     original: &'d str,
     weight: f32,
     source: &'d str,
+    /// Share of the edit penalty waived (the entry's confidence).
+    confidence: f32,
 }
 
 /// Words `start..end` of a sentence and the replacements inside them.
@@ -178,6 +181,7 @@ impl Decoder<'_> {
                             original: candidate.original,
                             weight: candidate.weight,
                             source: candidate.source,
+                            confidence: candidate.confidence,
                         });
                     }
                 }
@@ -271,7 +275,8 @@ impl Decoder<'_> {
                     let (gain, context) =
                         score_words(hypothesis.context, &replacement_words[index]);
                     let next = Hypothesis {
-                        score: hypothesis.score + gain + r.weight - self.edit_penalty,
+                        score: hypothesis.score + gain + r.weight
+                            - self.edit_penalty * (1.0 - r.confidence),
                         context,
                         edits: hypothesis.edits + 1,
                         back: from,
@@ -426,6 +431,7 @@ ngram 2=6
                 original: original.to_string(),
                 weight: *weight,
                 source: "test".into(),
+                confidence: 0.0,
             })
             .collect();
         let dict = Dictionary::from_entries(&entries, "test").unwrap();

@@ -8,11 +8,12 @@
 //! The compiled form is one byte buffer:
 //!
 //! ```text
-//! "UNSPDCT1"  magic
+//! "UNSPDCT2"  magic
 //! u32         number of source names, then each as u16 length + UTF-8
 //! u64         FST length, then the fst::Map bytes (key -> table offset)
 //! rest        candidate table: at each offset, u8 count, then per candidate
-//!             f32 weight, u16 source index, u16 length, UTF-8 original
+//!             f32 weight, u16 source index, u8 confidence (x 1/255),
+//!             u16 length, UTF-8 original
 //! ```
 //!
 //! All integers are little-endian. Keys are normalised with
@@ -23,19 +24,27 @@ use std::collections::BTreeMap;
 use std::io::Read;
 
 /// Magic bytes at the start of a compiled dictionary.
-pub const DICT_MAGIC: &[u8; 8] = b"UNSPDCT1";
+pub const DICT_MAGIC: &[u8; 8] = b"UNSPDCT2";
 
 /// The most candidates kept per spun phrase.
 pub const MAX_CANDIDATES: usize = 32;
 
 /// One row of a dictionary CSV: the spinner wrote `spun` where the original
 /// said `original`, with log10-probability `weight`, according to `source`.
+///
+/// `confidence` (optional column, 0 to 1, default 0) says how sure it is
+/// that `spun` never occurs in clean text, whatever the document: 0 for
+/// ordinary words ("stated"), near 1 for phrases only a spinner writes
+/// ("joint chiefs of employees", "profound learning"). The decoder lowers
+/// the document's edit penalty for the entry by that share.
 #[derive(Debug, Clone, PartialEq, serde::Deserialize)]
 pub struct Entry {
     pub spun: String,
     pub original: String,
     pub weight: f32,
     pub source: String,
+    #[serde(default)]
+    pub confidence: f32,
 }
 
 /// Why a dictionary could not be compiled or loaded.
@@ -121,6 +130,9 @@ pub fn read_csv<R: Read>(reader: R, name: &str) -> Result<Vec<Entry>, DictError>
         if !entry.weight.is_finite() || entry.weight > 0.0 {
             return Err(bad("`weight` must be a log10 probability: finite and <= 0"));
         }
+        if !(0.0..=1.0).contains(&entry.confidence) {
+            return Err(bad("`confidence` must be between 0 and 1"));
+        }
         if entry.original.len() > u16::MAX as usize || entry.source.len() > u16::MAX as usize {
             return Err(bad("phrase too long"));
         }
@@ -129,14 +141,18 @@ pub fn read_csv<R: Read>(reader: R, name: &str) -> Result<Vec<Entry>, DictError>
     Ok(entries)
 }
 
+/// A candidate while compiling: weight, original as written, source index,
+/// quantised confidence.
+type Slot<'a> = (f32, &'a str, u16, u8);
+
 /// Compiles entries into the byte format described in the module docs.
 ///
 /// Rows whose original equals the spun phrase (after normalisation) are
 /// dropped; a repeated (spun, original) pair keeps its highest weight.
 pub fn compile(entries: &[Entry]) -> Result<Vec<u8>, DictError> {
     let mut sources: Vec<&str> = Vec::new();
-    // key -> normalised original -> (weight, original as written, source)
-    let mut by_key: BTreeMap<String, BTreeMap<String, (f32, &str, u16)>> = BTreeMap::new();
+    // key -> normalised original -> (weight, original as written, source, confidence)
+    let mut by_key: BTreeMap<String, BTreeMap<String, Slot>> = BTreeMap::new();
     for entry in entries {
         let key = normalize_key(&entry.spun);
         let original = entry
@@ -158,9 +174,10 @@ pub fn compile(entries: &[Entry]) -> Result<Vec<u8>, DictError> {
         let slot = by_key.entry(key).or_default();
         let original: &str = &entry.original;
         match slot.get(&norm_original) {
-            Some(&(w, _, _)) if w >= entry.weight => {}
+            Some(&(w, _, _, _)) if w >= entry.weight => {}
             _ => {
-                slot.insert(norm_original, (entry.weight, original, source));
+                let confidence = (entry.confidence * 255.0).round() as u8;
+                slot.insert(norm_original, (entry.weight, original, source, confidence));
             }
         }
     }
@@ -168,15 +185,16 @@ pub fn compile(entries: &[Entry]) -> Result<Vec<u8>, DictError> {
     let mut table = Vec::new();
     let mut builder = fst::MapBuilder::memory();
     for (key, candidates) in &by_key {
-        let mut list: Vec<(f32, &str, u16)> = candidates.values().copied().collect();
+        let mut list: Vec<Slot> = candidates.values().copied().collect();
         list.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(b.1)));
         list.truncate(MAX_CANDIDATES);
         builder.insert(key, table.len() as u64)?;
         table.push(list.len() as u8);
-        for (weight, original, source) in list {
+        for (weight, original, source, confidence) in list {
             let original = original.split_whitespace().collect::<Vec<_>>().join(" ");
             table.extend_from_slice(&weight.to_le_bytes());
             table.extend_from_slice(&source.to_le_bytes());
+            table.push(confidence);
             table.extend_from_slice(&(original.len() as u16).to_le_bytes());
             table.extend_from_slice(original.as_bytes());
         }

@@ -50,6 +50,8 @@ pub struct Candidate<'a> {
     /// log10 P(spinner writes the spun phrase | original).
     pub weight: f32,
     pub source: &'a str,
+    /// How sure it is that the spun phrase never occurs in clean text (0 to 1).
+    pub confidence: f32,
 }
 
 /// One compiled dictionary layer.
@@ -66,6 +68,30 @@ impl std::fmt::Debug for Dictionary {
             .field("name", &self.name)
             .field("keys", &self.fst.len())
             .finish()
+    }
+}
+
+/// A candidate record of the table, as stored (see [`compile`]).
+struct Record<'a> {
+    weight: f32,
+    source: usize,
+    confidence: f32,
+    text: &'a [u8],
+}
+
+impl<'a> Record<'a> {
+    /// The record at `pos`, and where the next one starts.
+    fn parse(table: &'a [u8], pos: usize) -> Option<(Record<'a>, usize)> {
+        let head = table.get(pos..pos + 9)?;
+        let len = u16::from_le_bytes([head[7], head[8]]) as usize;
+        let text = table.get(pos + 9..pos + 9 + len)?;
+        let record = Record {
+            weight: f32::from_le_bytes(head[..4].try_into().unwrap()),
+            source: u16::from_le_bytes([head[4], head[5]]) as usize,
+            confidence: head[6] as f32 / 255.0,
+            text,
+        };
+        Some((record, pos + 9 + len))
     }
 }
 
@@ -144,18 +170,12 @@ impl Dictionary {
             let count = *self.table.get(pos).ok_or("value out of range")? as usize;
             pos += 1;
             for _ in 0..count {
-                let head = self.table.get(pos..pos + 8).ok_or("table truncated")?;
-                let source = u16::from_le_bytes([head[4], head[5]]) as usize;
-                let len = u16::from_le_bytes([head[6], head[7]]) as usize;
-                if source >= self.sources.len() {
+                let (record, next) = Record::parse(&self.table, pos).ok_or("table truncated")?;
+                if record.source >= self.sources.len() {
                     return Err("source index out of range".into());
                 }
-                let text = self
-                    .table
-                    .get(pos + 8..pos + 8 + len)
-                    .ok_or("table truncated")?;
-                std::str::from_utf8(text).map_err(|_| "candidate is not UTF-8")?;
-                pos += 8 + len;
+                std::str::from_utf8(record.text).map_err(|_| "candidate is not UTF-8")?;
+                pos = next;
             }
         }
         Ok(())
@@ -192,15 +212,13 @@ impl Dictionary {
         let count = table[pos] as usize;
         pos += 1;
         (0..count).map(move |_| {
-            let weight = f32::from_le_bytes(table[pos..pos + 4].try_into().unwrap());
-            let source = u16::from_le_bytes([table[pos + 4], table[pos + 5]]) as usize;
-            let len = u16::from_le_bytes([table[pos + 6], table[pos + 7]]) as usize;
-            let original = std::str::from_utf8(&table[pos + 8..pos + 8 + len]).unwrap_or("");
-            pos += 8 + len;
+            let (record, next) = Record::parse(table, pos).expect("validated at load");
+            pos = next;
             Candidate {
-                original,
-                weight,
-                source: &self.sources[source],
+                original: std::str::from_utf8(record.text).expect("validated at load"),
+                weight: record.weight,
+                source: &self.sources[record.source],
+                confidence: record.confidence,
             }
         })
     }
@@ -265,6 +283,7 @@ mod tests {
             original: original.into(),
             weight,
             source: "test".into(),
+            confidence: 0.0,
         }
     }
 
