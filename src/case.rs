@@ -59,16 +59,24 @@ fn apply(shape: Shape, word: &str) -> String {
 ///
 /// With as many words on both sides, each word takes the case of its
 /// counterpart. Otherwise the first word takes the first spun word's case,
-/// and the others are title-cased only if every spun word was and there
-/// were several (a name: "Air Power Common"),
+/// and the others are title-cased only if the span reads as a name (two or
+/// more capitalised words, lowercase only for joining words like "of"),
 /// uppercased only if the whole span was.
 pub fn transfer_case(spun_words: &[&str], original: &str) -> String {
     let shapes: Vec<Shape> = spun_words.iter().map(|w| shape(w)).collect();
     let words: Vec<&str> = original.split(' ').collect();
     let all = |s: Shape| !shapes.is_empty() && shapes.iter().all(|&x| x == s);
+    // A name ("Joint Chiefs of Employees") has its words capitalised but
+    // for short lowercase joining words.
+    let titles = shapes.iter().filter(|&&x| x == Shape::Title).count();
+    let name_like = titles >= 2
+        && spun_words
+            .iter()
+            .zip(&shapes)
+            .all(|(w, &x)| x == Shape::Title || (x == Shape::Lower && is_joining_word(w)));
     let rest_shape = if all(Shape::Upper) {
         Shape::Upper
-    } else if shapes.len() > 1 && all(Shape::Title) {
+    } else if name_like {
         Shape::Title
     } else {
         Shape::Lower
@@ -86,9 +94,22 @@ pub fn transfer_case(spun_words: &[&str], original: &str) -> String {
         } else {
             rest_shape
         };
+        let s = if s == Shape::Title && i > 0 && is_joining_word(word) {
+            Shape::Lower
+        } else {
+            s
+        };
         out.push_str(&apply(s, word));
     }
     out
+}
+
+/// Short words that stay lowercase inside a capitalised name.
+fn is_joining_word(word: &str) -> bool {
+    matches!(
+        word,
+        "of" | "the" | "and" | "for" | "in" | "on" | "at" | "to" | "a" | "an" | "de" | "du"
+    )
 }
 
 /// Whether the first letter of `text` is uppercase.

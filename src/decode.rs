@@ -20,7 +20,7 @@
 //! fewer edits, then to the earlier-found one).
 
 use crate::case::transfer_case;
-use crate::dict::{normalize_key, Dictionary, MatchWord, PhraseMatch};
+use crate::dict::{normalize_key, AllowList, Dictionary, MatchWord, PhraseMatch};
 use crate::edit::Edit;
 use crate::lm::{LanguageModel, WordId, UNKNOWN};
 use crate::token::{tokenize, Token, TokenKind};
@@ -69,7 +69,11 @@ const NO_BACK: usize = usize::MAX;
 
 /// Everything the decoder needs.
 pub struct Decoder<'m> {
+    /// Dictionaries in priority order: where two match the same words, only
+    /// the first one's candidates are used.
     pub dictionaries: &'m [Dictionary],
+    /// Phrases never to touch.
+    pub allow: Option<&'m AllowList>,
     pub lm: &'m dyn LanguageModel,
     /// log10 cost added for each replaced phrase, on top of its weight.
     /// Larger means fewer, surer edits.
@@ -164,29 +168,40 @@ impl Decoder<'_> {
         }
     }
 
-    /// Every dictionary edge of the sentence, sorted by start word.
+    /// Every dictionary edge of the sentence, sorted by start word, without
+    /// edges that touch an allowed phrase or a word that a dictionary of
+    /// higher priority has an entry for.
     fn replacements<'d>(&'d self, keys: &[MatchWord]) -> Vec<Replacement<'d>> {
+        // Words no later dictionary may touch.
+        let mut claimed = vec![false; keys.len()];
+        if let Some(allow) = self.allow {
+            allow.protect(keys, &mut claimed);
+        }
         let mut found: Vec<PhraseMatch> = Vec::new();
         let mut out = Vec::new();
-        for start in 0..keys.len() {
-            for dict in self.dictionaries {
-                found.clear();
+        for dict in self.dictionaries {
+            found.clear();
+            for start in 0..keys.len() {
                 dict.matches_at(keys, start, &mut found);
-                for m in &found {
-                    for candidate in dict.candidates(m) {
-                        out.push(Replacement {
-                            start: m.start,
-                            end: m.end,
-                            possessive: m.possessive,
-                            original: candidate.original,
-                            weight: candidate.weight,
-                            source: candidate.source,
-                            confidence: candidate.confidence,
-                        });
-                    }
+            }
+            found.retain(|m| !claimed[m.start..m.end].contains(&true));
+            for m in &found {
+                claimed[m.start..m.end].iter_mut().for_each(|c| *c = true);
+                for candidate in dict.candidates(m) {
+                    out.push(Replacement {
+                        start: m.start,
+                        end: m.end,
+                        possessive: m.possessive,
+                        original: candidate.original,
+                        weight: candidate.weight,
+                        source: candidate.source,
+                        confidence: candidate.confidence,
+                    });
                 }
             }
         }
+        // Stable: within a start word, higher-priority dictionaries first.
+        out.sort_by_key(|r| r.start);
         out
     }
 
@@ -443,6 +458,7 @@ ngram 2=6
         let (dicts, lm) = decoder_parts(entries);
         let decoder = Decoder {
             dictionaries: &dicts,
+            allow: None,
             lm: &lm,
             edit_penalty: penalty,
             beam: 8,
@@ -494,6 +510,7 @@ ngram 2=6
         let (dicts, lm) = decoder_parts(&[("stated", "said", -0.5), ("home", "house", -0.5)]);
         let decoder = Decoder {
             dictionaries: &dicts,
+            allow: None,
             lm: &lm,
             edit_penalty: 1.0,
             beam: DEFAULT_BEAM,

@@ -25,7 +25,7 @@ pub mod lm;
 pub mod prior;
 pub mod token;
 
-pub use dict::Dictionary;
+pub use dict::{AllowList, Dictionary};
 pub use edit::Edit;
 pub use lm::{LanguageModel, NgramModel};
 pub use prior::{Assessment, Prior};
@@ -73,6 +73,7 @@ impl Default for Settings {
 /// Dictionaries, a language model and settings: all a repair needs.
 pub struct Model {
     dictionaries: Vec<Dictionary>,
+    allow: Option<AllowList>,
     lm: Box<dyn LanguageModel>,
     settings: Settings,
 }
@@ -88,7 +89,8 @@ impl Model {
         )
     }
 
-    /// A model from parts: `dictionaries` are all consulted at each word.
+    /// A model from parts. `dictionaries` are all consulted at each word,
+    /// in priority order: where two have the same phrase, the first wins.
     pub fn new(
         dictionaries: Vec<Dictionary>,
         lm: Box<dyn LanguageModel>,
@@ -96,8 +98,17 @@ impl Model {
     ) -> Model {
         Model {
             dictionaries,
+            allow: None,
             lm,
             settings,
+        }
+    }
+
+    /// The same model, leaving the phrases of `allow` untouched.
+    pub fn with_allow_list(self, allow: AllowList) -> Model {
+        Model {
+            allow: Some(allow),
+            ..self
         }
     }
 
@@ -109,6 +120,7 @@ impl Model {
     fn decoder(&self, edit_penalty: f32) -> decode::Decoder<'_> {
         decode::Decoder {
             dictionaries: &self.dictionaries,
+            allow: self.allow.as_ref(),
             lm: self.lm.as_ref(),
             edit_penalty: edit_penalty / self.settings.strength.max(1e-3),
             beam: self.settings.beam,

@@ -42,3 +42,61 @@ fn news_spinner_fingerprints() {
         "The Pentagon said on Monday that talks with his Chinese counterpart would resume after a year pause.\n"
     );
 }
+
+fn repair_with(args: &[&str], input: &str) -> String {
+    let out = Command::cargo_bin("unspin")
+        .unwrap()
+        .args(args)
+        .write_stdin(input)
+        .assert()
+        .success();
+    String::from_utf8(out.get_output().stdout.clone()).unwrap()
+}
+
+#[test]
+fn allow_list_keeps_phrases_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let allow = dir.path().join("allow.txt");
+    std::fs::write(&allow, "# names we keep\nJoint Chiefs of Employees\n").unwrap();
+    let input = "The Joint Chiefs of Employees met. The Joint Chiefs of Employees left.\n";
+    assert_eq!(
+        repair_with(&["--allow", allow.to_str().unwrap()], input),
+        input
+    );
+    assert_eq!(
+        repair(input),
+        "The Joint Chiefs of Staff met. The Joint Chiefs of Staff left.\n"
+    );
+}
+
+#[test]
+fn user_dictionary_takes_priority_over_the_built_in_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("mine.csv");
+    // The built-in dictionary restores "Joint Chiefs of Staff" (through
+    // "employees" -> "staff" too); this user's entry claims those words.
+    std::fs::write(
+        &csv,
+        "spun,original,weight,source,confidence\njoint chiefs of employees,joint chiefs,-0.1,mine,1\n",
+    )
+    .unwrap();
+    let out = repair_with(
+        &["--dict", csv.to_str().unwrap()],
+        "The Joint Chiefs of Employees met on Monday.\n",
+    );
+    assert_eq!(out, "The Joint Chiefs met on Monday.\n");
+}
+
+#[test]
+fn strength_trades_recall_for_precision() {
+    let input = "The officers stated that the assembly was held in the workplace.\n";
+    let cautious = repair_with(&["--strength", "0.2"], input);
+    let eager = repair_with(&["--strength", "3"], input);
+    let changed = |s: &str| {
+        s.split(' ')
+            .zip(input.split(' '))
+            .filter(|(a, b)| a != b)
+            .count()
+    };
+    assert!(changed(&cautious) < changed(&eager), "{cautious} / {eager}");
+}

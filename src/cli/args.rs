@@ -36,9 +36,15 @@ pub struct RepairArgs {
 #[derive(Debug, Args)]
 pub struct ModelArgs {
     /// Add a dictionary: a CSV with columns spun,original,weight,source, or a
-    /// file made by `unspin dict compile`. Repeatable.
+    /// file made by `unspin dict compile`. Repeatable; its entries take
+    /// priority over the built-in ones, and earlier files over later ones.
     #[arg(long = "dict", value_name = "FILE")]
     pub dicts: Vec<PathBuf>,
+
+    /// Never change these phrases: a file with one phrase per line (`#`
+    /// starts a comment). Repeatable.
+    #[arg(long = "allow", value_name = "FILE")]
+    pub allow: Vec<PathBuf>,
 
     /// Do not use the built-in dictionary (only the --dict files).
     #[arg(long)]

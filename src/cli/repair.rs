@@ -6,7 +6,7 @@ use super::{diff, EXIT_ERROR, EXIT_OK};
 use anyhow::{anyhow, Result};
 use std::borrow::Cow;
 use std::io::{BufWriter, Write};
-use unspin::{Dictionary, Model, NgramModel, Settings};
+use unspin::{AllowList, Dictionary, Model, NgramModel, Settings};
 
 /// Repairs every input in order; a failed input is reported and the rest
 /// go on, with exit status 2 at the end.
@@ -45,9 +45,6 @@ pub fn run(args: &RepairArgs) -> Result<i32> {
 /// Builds the model the options ask for.
 pub fn load_model(args: &ModelArgs) -> Result<Model> {
     let mut dictionaries = Vec::new();
-    if !args.no_default_dict {
-        dictionaries.push(Dictionary::embedded());
-    }
     for path in &args.dicts {
         let name = path.display().to_string();
         let bytes = std::fs::read(path).map_err(|e| anyhow!("{name}: {}", describe(&e)))?;
@@ -58,6 +55,16 @@ pub fn load_model(args: &ModelArgs) -> Result<Model> {
             Dictionary::from_entries(&entries, &name)?
         };
         dictionaries.push(dict);
+    }
+    if !args.no_default_dict {
+        dictionaries.push(Dictionary::embedded());
+    }
+    let mut allowed = String::new();
+    for path in &args.allow {
+        let text =
+            std::fs::read(path).map_err(|e| anyhow!("{}: {}", path.display(), describe(&e)))?;
+        allowed.push_str(&String::from_utf8_lossy(&text));
+        allowed.push('\n');
     }
     let lm = match &args.lm {
         Some(path) => NgramModel::open(path)?,
@@ -71,5 +78,10 @@ pub fn load_model(args: &ModelArgs) -> Result<Model> {
         clean_penalty: args.clean_penalty.unwrap_or(defaults.clean_penalty),
         ..defaults
     };
-    Ok(Model::new(dictionaries, Box::new(lm), settings))
+    let model = Model::new(dictionaries, Box::new(lm), settings);
+    Ok(if args.allow.is_empty() {
+        model
+    } else {
+        model.with_allow_list(AllowList::parse(&allowed))
+    })
 }

@@ -226,48 +226,110 @@ impl Dictionary {
     /// Appends to `out` every phrase of the dictionary that starts at
     /// `words[start]`, shortest first.
     pub fn matches_at(&self, words: &[MatchWord], start: usize, out: &mut Vec<PhraseMatch>) {
-        let fst = &self.fst;
-        let mut node = fst.root();
-        let mut output = fst::raw::Output::zero();
-        for (index, word) in words.iter().enumerate().skip(start).take(MAX_PHRASE_WORDS) {
-            let key = word.key.as_bytes();
-            let stem_len = key
-                .strip_suffix(b"'s")
-                .filter(|stem| !stem.is_empty())
-                .map(|stem| stem.len());
-            for (i, &byte) in key.iter().enumerate() {
-                if Some(i) == stem_len && node.is_final() {
-                    out.push(PhraseMatch {
-                        start,
-                        end: index + 1,
-                        possessive: true,
-                        offset: output.cat(node.final_output()).value(),
-                    });
-                }
-                match node.find_input(byte) {
-                    Some(t) => {
-                        let transition = node.transition(t);
-                        output = output.cat(transition.out);
-                        node = fst.node(transition.addr);
-                    }
-                    None => return,
-                }
-            }
-            if node.is_final() {
+        phrases_at(&self.fst, words, start, out);
+    }
+}
+
+/// Appends to `out` every key of `fst` that starts at `words[start]`,
+/// shortest first, walking the FST word by word across joiners.
+fn phrases_at<D: AsRef<[u8]>>(
+    fst: &fst::raw::Fst<D>,
+    words: &[MatchWord],
+    start: usize,
+    out: &mut Vec<PhraseMatch>,
+) {
+    let mut node = fst.root();
+    let mut output = fst::raw::Output::zero();
+    for (index, word) in words.iter().enumerate().skip(start).take(MAX_PHRASE_WORDS) {
+        let key = word.key.as_bytes();
+        let stem_len = key
+            .strip_suffix(b"'s")
+            .filter(|stem| !stem.is_empty())
+            .map(|stem| stem.len());
+        for (i, &byte) in key.iter().enumerate() {
+            if Some(i) == stem_len && node.is_final() {
                 out.push(PhraseMatch {
                     start,
                     end: index + 1,
-                    possessive: false,
+                    possessive: true,
                     offset: output.cat(node.final_output()).value(),
                 });
             }
-            match word.joiner.and_then(|j| node.find_input(j)) {
+            match node.find_input(byte) {
                 Some(t) => {
                     let transition = node.transition(t);
                     output = output.cat(transition.out);
                     node = fst.node(transition.addr);
                 }
                 None => return,
+            }
+        }
+        if node.is_final() {
+            out.push(PhraseMatch {
+                start,
+                end: index + 1,
+                possessive: false,
+                offset: output.cat(node.final_output()).value(),
+            });
+        }
+        match word.joiner.and_then(|j| node.find_input(j)) {
+            Some(t) => {
+                let transition = node.transition(t);
+                output = output.cat(transition.out);
+                node = fst.node(transition.addr);
+            }
+            None => return,
+        }
+    }
+}
+
+/// Phrases never to touch ("Home Depot", "Common Core"): a word inside an
+/// occurrence of one is left as it is, whatever the dictionaries say.
+/// Matching is normalised like dictionary keys.
+pub struct AllowList {
+    phrases: fst::raw::Fst<Vec<u8>>,
+}
+
+impl AllowList {
+    /// Builds the list from phrases; blank ones are ignored.
+    pub fn new<'a>(phrases: impl IntoIterator<Item = &'a str>) -> AllowList {
+        let mut keys: Vec<String> = phrases
+            .into_iter()
+            .map(normalize_key)
+            .filter(|k| !k.is_empty())
+            .collect();
+        keys.sort();
+        keys.dedup();
+        let mut builder = fst::SetBuilder::memory();
+        builder
+            .extend_iter(keys)
+            .expect("keys are sorted and unique");
+        let bytes = builder
+            .into_inner()
+            .expect("building in memory cannot fail");
+        AllowList {
+            phrases: fst::raw::Fst::new(bytes).expect("just built"),
+        }
+    }
+
+    /// Reads an allow-list file's text: one phrase per line, `#` starts a
+    /// comment line.
+    pub fn parse(text: &str) -> AllowList {
+        AllowList::new(
+            text.lines()
+                .map(str::trim)
+                .filter(|line| !line.starts_with('#')),
+        )
+    }
+
+    /// Marks in `protected` every word inside an allowed phrase.
+    pub fn protect(&self, words: &[MatchWord], protected: &mut [bool]) {
+        let mut found = Vec::new();
+        for start in 0..words.len() {
+            found.clear();
+            phrases_at(&self.phrases, words, start, &mut found);
+            for m in &found {
+                protected[m.start..m.end].iter_mut().for_each(|p| *p = true);
             }
         }
     }
@@ -331,6 +393,15 @@ mod tests {
         found.clear();
         dict.matches_at(&w, 0, &mut found);
         assert!(found.is_empty());
+    }
+
+    #[test]
+    fn allow_list_protects_whole_phrases() {
+        let allow = AllowList::parse("# brands\nHome Depot\n\ncommon core\n");
+        let w = words("at the Home Depot near home");
+        let mut protected = vec![false; w.len()];
+        allow.protect(&w, &mut protected);
+        assert_eq!(protected, [false, false, true, true, false, false]);
     }
 
     #[test]
