@@ -6,35 +6,42 @@
 //! may keep the word, or take a dictionary edge that replaces the words of a
 //! matched phrase by one of its candidate originals, paying the candidate's
 //! weight plus the edit penalty (less the entry's confidence share).
-//! Keeping costs nothing, so the spun text
-//! stands unless the language model prefers a repair by more than the
-//! penalty: that is the keep-bias that leaves clean text alone.
+//! Keeping costs nothing, so the spun text stands unless the language model
+//! prefers a repair by more than the penalty: that is the keep-bias that
+//! leaves clean text alone.
 //!
 //! Only words near dictionary matches can change, so the lattice is built
 //! only over *windows*: runs of matched words, merged when they are close
 //! enough to share a trigram, plus two words of fixed context on each side.
 //! Outside windows no language model query is made.
 //!
+//! Building the lattice ([`Decoder::lattice`]) does not depend on the edit
+//! penalty, so a document is tokenized and matched once and then decoded at
+//! as many penalties as needed ([`Decoder::decode`]): the probe pass of the
+//! document prior and the repair pass share it.
+//!
 //! Invariants: edits are disjoint, sorted, and cover whole words; the output
 //! depends only on the input and the model (ties go to the reading with
 //! fewer edits, then to the earlier-found one).
 
 use crate::case::transfer_case;
-use crate::dict::{normalize_key, AllowList, Dictionary, MatchWord, PhraseMatch};
+use crate::dict::{normalize_into, AllowList, Dictionary, MatchWord, PhraseMatch};
 use crate::edit::Edit;
-use crate::lm::{LanguageModel, WordId, UNKNOWN};
+use crate::lm::{CachedModel, WordId, UNKNOWN};
 use crate::token::{tokenize, Token, TokenKind};
 
 /// The default number of hypotheses kept per lattice position.
 pub const DEFAULT_BEAM: usize = 32;
 
-/// A word of the sentence being decoded.
+/// A word of the input: its byte span.
+#[derive(Debug, Clone, Copy)]
 struct Word {
     start: usize,
     end: usize,
 }
 
-/// A dictionary edge: replace words `start..end` by `original`.
+/// A dictionary edge: replace words `start..end` (of its window) by `original`.
+#[derive(Debug)]
 struct Replacement<'d> {
     start: usize,
     end: usize,
@@ -44,16 +51,35 @@ struct Replacement<'d> {
     source: &'d str,
     /// Share of the edit penalty waived (the entry's confidence).
     confidence: f32,
+    /// The language model's ids for the words of `original`.
+    ids: Vec<WordId>,
 }
 
-/// Words `start..end` of a sentence and the replacements inside them.
-struct Window<'r, 'd> {
-    replacements: &'r [Replacement<'d>],
-    start: usize,
-    end: usize,
+/// Words of one sentence that may change together, with their context.
+#[derive(Debug)]
+struct Window<'d> {
+    /// Byte spans of the window's words.
+    words: Vec<Word>,
+    /// Language-model ids of the window's words as spun.
+    kept: Vec<WordId>,
+    /// The two words before the window (or the sentence start).
+    context: [WordId; 2],
+    /// The fixed words after the window whose scores depend on it (up to
+    /// two, then the sentence end if it is that close).
+    tail: Vec<WordId>,
+    /// Edges, sorted by start word.
+    replacements: Vec<Replacement<'d>>,
 }
 
-/// One partial reading in the lattice.
+/// The penalty-independent part of decoding a text.
+#[derive(Debug)]
+pub struct Lattice<'d> {
+    windows: Vec<Window<'d>>,
+    /// How many words the text has.
+    pub words: usize,
+}
+
+/// One partial reading in a window.
 #[derive(Clone, Copy)]
 struct Hypothesis {
     score: f32,
@@ -69,109 +95,150 @@ const NO_BACK: usize = usize::MAX;
 
 /// Everything the decoder needs.
 pub struct Decoder<'m> {
-    /// Dictionaries in priority order: where two match the same words, only
-    /// the first one's candidates are used.
+    /// Dictionaries in priority order: a word matched by one dictionary is
+    /// not offered to the ones after it.
     pub dictionaries: &'m [Dictionary],
     /// Phrases never to touch.
     pub allow: Option<&'m AllowList>,
-    pub lm: &'m dyn LanguageModel,
-    /// log10 cost added for each replaced phrase, on top of its weight.
-    /// Larger means fewer, surer edits.
-    pub edit_penalty: f32,
+    /// The language model, through a per-document cache.
+    pub lm: &'m CachedModel<'m>,
     /// Most hypotheses kept per lattice position.
     pub beam: usize,
 }
 
-/// What the decoder found in a text.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Decoded {
-    /// The repairs, sorted and disjoint.
-    pub edits: Vec<Edit>,
-    /// How many words the text has.
-    pub words: usize,
+/// The words of the sentence being read, normalised for matching.
+#[derive(Default)]
+struct Sentence {
+    words: Vec<Word>,
+    joiners: Vec<Option<u8>>,
+    /// All normalised keys, one after the other.
+    keys: String,
+    key_ends: Vec<usize>,
 }
 
-impl Decoder<'_> {
-    /// Finds the edits that repair `input`.
-    pub fn repair(&self, input: &[u8]) -> Decoded {
-        let mut word_count = 0;
+impl Sentence {
+    fn clear(&mut self) {
+        self.words.clear();
+        self.joiners.clear();
+        self.keys.clear();
+        self.key_ends.clear();
+    }
+
+    fn push(&mut self, word: Word, text: &str) {
+        normalize_into(text, &mut self.keys);
+        self.key_ends.push(self.keys.len());
+        self.words.push(word);
+        self.joiners.push(None);
+    }
+
+    fn match_words(&self) -> Vec<MatchWord<'_>> {
+        let mut start = 0;
+        self.key_ends
+            .iter()
+            .zip(&self.joiners)
+            .map(|(&end, &joiner)| {
+                let key = &self.keys[start..end];
+                start = end;
+                MatchWord { key, joiner }
+            })
+            .collect()
+    }
+}
+
+impl<'m> Decoder<'m> {
+    /// Repairs `input` at one edit penalty: [`Decoder::lattice`] then
+    /// [`Decoder::decode`].
+    pub fn repair(&self, input: &[u8], edit_penalty: f32) -> Vec<Edit> {
+        self.decode(input, &self.lattice(input), edit_penalty)
+    }
+
+    /// Tokenizes `input`, finds every dictionary match and builds the
+    /// windows to decode.
+    pub fn lattice(&self, input: &[u8]) -> Lattice<'m> {
         let tokens = tokenize(input);
-        let mut edits = Vec::new();
-        let mut words: Vec<Word> = Vec::new();
-        let mut keys: Vec<MatchWord> = Vec::new();
+        let mut lattice = Lattice {
+            windows: Vec::new(),
+            words: 0,
+        };
+        let mut sentence = Sentence::default();
         let mut last_word: Option<usize> = None;
         for (index, token) in tokens.iter().enumerate() {
             if token.breaks_sentence(input) {
-                self.repair_sentence(input, &words, &keys, &mut edits);
-                words.clear();
-                keys.clear();
+                self.add_sentence(&sentence, &mut lattice);
+                sentence.clear();
                 last_word = None;
                 continue;
             }
             if token.kind != TokenKind::Word {
                 continue;
             }
-            if let (Some(prev), Some(key)) = (last_word, keys.last_mut()) {
-                key.joiner = joiner(input, &tokens[prev + 1..index]);
+            if let (Some(prev), Some(joiner)) = (last_word, sentence.joiners.last_mut()) {
+                *joiner = joins(input, &tokens[prev + 1..index]);
             }
             let text = std::str::from_utf8(token.bytes(input)).expect("words are valid UTF-8");
-            keys.push(MatchWord {
-                key: normalize_key(text),
-                joiner: None,
-            });
-            words.push(Word {
+            let word = Word {
                 start: token.start,
                 end: token.end,
-            });
+            };
+            sentence.push(word, text);
             last_word = Some(index);
-            word_count += 1;
+            lattice.words += 1;
         }
-        self.repair_sentence(input, &words, &keys, &mut edits);
-        Decoded {
-            edits,
-            words: word_count,
-        }
+        self.add_sentence(&sentence, &mut lattice);
+        lattice
     }
 
-    fn repair_sentence(
-        &self,
-        input: &[u8],
-        words: &[Word],
-        keys: &[MatchWord],
-        edits: &mut Vec<Edit>,
-    ) {
-        if words.is_empty() {
+    /// Adds the windows of one sentence to the lattice.
+    fn add_sentence(&self, sentence: &Sentence, lattice: &mut Lattice<'m>) {
+        if sentence.words.is_empty() {
             return;
         }
-        let replacements = self.replacements(keys);
+        let keys = sentence.match_words();
+        let replacements = self.replacements(&keys);
         if replacements.is_empty() {
             return;
         }
-        let kept: Vec<WordId> = keys.iter().map(|k| self.lm.word_id(&k.key)).collect();
-        // Group replacements into windows that do not share a trigram.
-        let mut first = 0;
-        while first < replacements.len() {
-            let start = replacements[first].start;
-            let mut end = replacements[first].end;
-            let mut last = first + 1;
-            while last < replacements.len() && replacements[last].start < end + 2 {
-                end = end.max(replacements[last].end);
-                last += 1;
+        let lm = self.lm;
+        let kept: Vec<WordId> = keys.iter().map(|k| lm.word_id(k.key)).collect();
+        let n = kept.len();
+        let mut replacements = replacements.into_iter().peekable();
+        while let Some(first) = replacements.next() {
+            // Gather the edges that share a trigram with this window.
+            let start = first.start;
+            let mut end = first.end;
+            let mut members = vec![first];
+            while let Some(next) = replacements.next_if(|r| r.start < end + 2) {
+                end = end.max(next.end);
+                members.push(next);
             }
-            let window = Window {
-                replacements: &replacements[first..last],
-                start,
-                end,
+            for r in &mut members {
+                r.start -= start;
+                r.end -= start;
+            }
+            let context = match start {
+                0 => [UNKNOWN, lm.sentence_start()],
+                1 => [lm.sentence_start(), kept[0]],
+                s => [kept[s - 2], kept[s - 1]],
             };
-            self.decode_window(input, words, &kept, window, edits);
-            first = last;
+            let tail_end = (end + 2).min(n);
+            let mut tail = kept[end..tail_end].to_vec();
+            if tail_end == n {
+                tail.push(lm.sentence_end());
+            }
+            lattice.windows.push(Window {
+                words: sentence.words[start..end].to_vec(),
+                kept: kept[start..end].to_vec(),
+                context,
+                tail,
+                replacements: members,
+            });
         }
     }
 
     /// Every dictionary edge of the sentence, sorted by start word, without
     /// edges that touch an allowed phrase or a word that a dictionary of
     /// higher priority has an entry for.
-    fn replacements<'d>(&'d self, keys: &[MatchWord]) -> Vec<Replacement<'d>> {
+    fn replacements(&self, keys: &[MatchWord<'_>]) -> Vec<Replacement<'m>> {
         // Words no later dictionary may touch.
         let mut claimed = vec![false; keys.len()];
         if let Some(allow) = self.allow {
@@ -196,6 +263,7 @@ impl Decoder<'_> {
                         weight: candidate.weight,
                         source: candidate.source,
                         confidence: candidate.confidence,
+                        ids: self.lm_words(candidate.original, m.possessive),
                     });
                 }
             }
@@ -206,10 +274,12 @@ impl Decoder<'_> {
     }
 
     fn lm_words(&self, original: &str, possessive: bool) -> Vec<WordId> {
-        let mut ids: Vec<WordId> = Vec::new();
+        let mut key = String::new();
         let mut parts = original.split(' ').peekable();
+        let mut ids = Vec::with_capacity(2);
         while let Some(part) = parts.next() {
-            let mut key = normalize_key(part);
+            key.clear();
+            normalize_into(part, &mut key);
             if possessive && parts.peek().is_none() {
                 key.push_str("'s");
             }
@@ -218,63 +288,52 @@ impl Decoder<'_> {
         ids
     }
 
+    /// Picks the best reading of every window at `edit_penalty` and returns
+    /// the edits, in input order.
+    pub fn decode(&self, input: &[u8], lattice: &Lattice<'_>, edit_penalty: f32) -> Vec<Edit> {
+        let mut edits = Vec::new();
+        for window in &lattice.windows {
+            self.decode_window(input, window, edit_penalty, &mut edits);
+        }
+        edits
+    }
+
+    fn score_words(&self, mut context: [WordId; 2], ids: &[WordId]) -> (f32, [WordId; 2]) {
+        let mut score = 0.0;
+        for &id in ids {
+            score += self.lm.log10_prob(context, id);
+            context = [context[1], id];
+        }
+        (score, context)
+    }
+
     /// Picks the best reading of one window and appends its edits.
     fn decode_window(
         &self,
         input: &[u8],
-        words: &[Word],
-        kept: &[WordId],
-        window: Window<'_, '_>,
+        window: &Window<'_>,
+        edit_penalty: f32,
         edits: &mut Vec<Edit>,
     ) {
-        let lm = self.lm;
-        let Window {
-            replacements,
-            start,
-            end,
-        } = window;
-        let context = match start {
-            0 => [UNKNOWN, lm.sentence_start()],
-            1 => [lm.sentence_start(), kept[0]],
-            s => [kept[s - 2], kept[s - 1]],
-        };
-        let tail_end = (end + 2).min(words.len());
-        let mut tail: Vec<WordId> = kept[end..tail_end].to_vec();
-        if tail_end == words.len() {
-            tail.push(lm.sentence_end());
-        }
-        let score_words = |mut context: [WordId; 2], ids: &[WordId]| {
-            let mut score = 0.0;
-            for &id in ids {
-                score += lm.log10_prob(context, id);
-                context = [context[1], id];
-            }
-            (score, context)
-        };
-        let replacement_words: Vec<Vec<WordId>> = replacements
-            .iter()
-            .map(|r| self.lm_words(r.original, r.possessive))
-            .collect();
-
-        let mut arena: Vec<Hypothesis> = Vec::new();
-        let mut layers: Vec<Vec<usize>> = vec![Vec::new(); end - start + 1];
-        arena.push(Hypothesis {
+        let len = window.kept.len();
+        let mut arena: Vec<Hypothesis> = vec![Hypothesis {
             score: 0.0,
-            context,
+            context: window.context,
             edits: 0,
             back: NO_BACK,
             via: None,
-        });
+        }];
+        let mut layers: Vec<Vec<usize>> = vec![Vec::new(); len + 1];
         layers[0].push(0);
         let beam = self.beam.max(1);
-        for position in start..end {
-            let mut layer = std::mem::take(&mut layers[position - start]);
+        for position in 0..len {
+            let mut layer = std::mem::take(&mut layers[position]);
             layer.sort_by(|&a, &b| better(&arena[b], &arena[a]));
             layer.truncate(beam);
             for &from in &layer {
                 let hypothesis = arena[from];
                 let (gain, context) =
-                    score_words(hypothesis.context, &kept[position..position + 1]);
+                    self.score_words(hypothesis.context, &window.kept[position..position + 1]);
                 let next = Hypothesis {
                     score: hypothesis.score + gain,
                     context,
@@ -282,29 +341,27 @@ impl Decoder<'_> {
                     back: from,
                     via: None,
                 };
-                push(&mut arena, &mut layers[position + 1 - start], next);
-                for (index, r) in replacements.iter().enumerate() {
+                push(&mut arena, &mut layers[position + 1], next);
+                for (index, r) in window.replacements.iter().enumerate() {
                     if r.start != position {
                         continue;
                     }
-                    let (gain, context) =
-                        score_words(hypothesis.context, &replacement_words[index]);
+                    let (gain, context) = self.score_words(hypothesis.context, &r.ids);
+                    let cost = r.weight - edit_penalty * (1.0 - r.confidence);
                     let next = Hypothesis {
-                        score: hypothesis.score + gain + r.weight
-                            - self.edit_penalty * (1.0 - r.confidence),
+                        score: hypothesis.score + gain + cost,
                         context,
                         edits: hypothesis.edits + 1,
                         back: from,
                         via: Some(index),
                     };
-                    push(&mut arena, &mut layers[r.end - start], next);
+                    push(&mut arena, &mut layers[r.end], next);
                 }
             }
         }
         // Finish every reading with the fixed words after the window.
-        let finals = std::mem::take(&mut layers[end - start]);
-        let total = |h: &Hypothesis| h.score + score_words(h.context, &tail).0;
-        let Some(best) = finals.iter().copied().reduce(|a, b| {
+        let total = |h: &Hypothesis| h.score + self.score_words(h.context, &window.tail).0;
+        let Some(best) = layers[len].iter().copied().reduce(|a, b| {
             let (ha, hb) = (&arena[a], &arena[b]);
             let (sa, sb) = (total(ha), total(hb));
             if sb > sa || (sb == sa && hb.edits < ha.edits) {
@@ -318,8 +375,8 @@ impl Decoder<'_> {
         if arena[best].edits == 0 {
             return;
         }
-        let (keep_score, keep_context) = score_words(context, &kept[start..end]);
-        let keep_total = keep_score + score_words(keep_context, &tail).0;
+        let (keep_score, keep_context) = self.score_words(window.context, &window.kept);
+        let keep_total = keep_score + self.score_words(keep_context, &window.tail).0;
         let gain = total(&arena[best]) - keep_total;
 
         let mut chosen = Vec::new();
@@ -331,50 +388,56 @@ impl Decoder<'_> {
             at = arena[at].back;
         }
         for &index in chosen.iter().rev() {
-            edits.push(self.make_edit(input, words, &replacements[index], gain));
-        }
-    }
-
-    fn make_edit(&self, input: &[u8], words: &[Word], r: &Replacement<'_>, score: f32) -> Edit {
-        let span_start = words[r.start].start;
-        let span_end = words[r.end - 1].end;
-        let spun = String::from_utf8_lossy(&input[span_start..span_end]).into_owned();
-        let mut spun_words: Vec<&str> = words[r.start..r.end]
-            .iter()
-            .map(|w| std::str::from_utf8(&input[w.start..w.end]).unwrap_or(""))
-            .collect();
-        let mut suffix = "";
-        if r.possessive {
-            let last = spun_words.last_mut().expect("a match has words");
-            // The word ends in an apostrophe (one to three bytes) and "s".
-            let cut = last
-                .char_indices()
-                .rev()
-                .nth(1)
-                .map_or(last.len(), |(i, _)| i);
-            suffix = &last[cut..];
-            *last = &last[..cut];
-        }
-        let mut restored = transfer_case(&spun_words, r.original);
-        if spun.contains('’') {
-            // The dictionary writes straight apostrophes; the text's style wins.
-            restored = restored.replace('\'', "’");
-        }
-        restored.push_str(suffix);
-        Edit {
-            start: span_start,
-            end: span_end,
-            spun,
-            restored,
-            score,
-            source: r.source.to_string(),
+            edits.push(make_edit(
+                input,
+                &window.words,
+                &window.replacements[index],
+                gain,
+            ));
         }
     }
 }
 
-/// How word `a` joins the next word across `gap` tokens, if a dictionary
-/// phrase may run across it.
-fn joiner(input: &[u8], gap: &[Token]) -> Option<u8> {
+/// The edit that applies replacement `r` to `words` of `input`.
+fn make_edit(input: &[u8], words: &[Word], r: &Replacement<'_>, score: f32) -> Edit {
+    let span_start = words[r.start].start;
+    let span_end = words[r.end - 1].end;
+    let spun = String::from_utf8_lossy(&input[span_start..span_end]).into_owned();
+    let mut spun_words: Vec<&str> = words[r.start..r.end]
+        .iter()
+        .map(|w| std::str::from_utf8(&input[w.start..w.end]).unwrap_or(""))
+        .collect();
+    let mut suffix = "";
+    if r.possessive {
+        let last = spun_words.last_mut().expect("a match has words");
+        // The word ends in an apostrophe (one to three bytes) and "s".
+        let cut = last
+            .char_indices()
+            .rev()
+            .nth(1)
+            .map_or(last.len(), |(i, _)| i);
+        suffix = &last[cut..];
+        *last = &last[..cut];
+    }
+    let mut restored = transfer_case(&spun_words, r.original);
+    if spun.contains('’') {
+        // The dictionary writes straight apostrophes; the text's style wins.
+        restored = restored.replace('\'', "’");
+    }
+    restored.push_str(suffix);
+    Edit {
+        start: span_start,
+        end: span_end,
+        spun,
+        restored,
+        score,
+        source: r.source.to_string(),
+    }
+}
+
+/// How a word joins the next one across the `gap` tokens between them, if
+/// a dictionary phrase may run across it.
+fn joins(input: &[u8], gap: &[Token]) -> Option<u8> {
     match gap {
         [t] if t.kind == TokenKind::Space => Some(b' '),
         [t] if t.kind == TokenKind::Punct && t.bytes(input) == b"-" => Some(b'-'),
@@ -456,14 +519,14 @@ ngram 2=6
 
     fn repaired(input: &str, entries: &[(&str, &str, f32)], penalty: f32) -> String {
         let (dicts, lm) = decoder_parts(entries);
+        let lm = CachedModel::new(&lm);
         let decoder = Decoder {
             dictionaries: &dicts,
             allow: None,
             lm: &lm,
-            edit_penalty: penalty,
             beam: 8,
         };
-        let edits = decoder.repair(input.as_bytes()).edits;
+        let edits = decoder.repair(input.as_bytes(), penalty);
         String::from_utf8(crate::edit::apply(input.as_bytes(), &edits)).unwrap()
     }
 
@@ -508,21 +571,21 @@ ngram 2=6
     #[test]
     fn edits_are_sorted_disjoint_and_deterministic() {
         let (dicts, lm) = decoder_parts(&[("stated", "said", -0.5), ("home", "house", -0.5)]);
+        let lm = CachedModel::new(&lm);
         let decoder = Decoder {
             dictionaries: &dicts,
             allow: None,
             lm: &lm,
-            edit_penalty: 1.0,
             beam: DEFAULT_BEAM,
         };
         let input = "They stated: the home. They stated the home they stated.".as_bytes();
-        let decoded = decoder.repair(input);
-        assert_eq!(decoded.words, 10);
-        let edits = decoded.edits;
+        let lattice = decoder.lattice(input);
+        assert_eq!(lattice.words, 10);
+        let edits = decoder.decode(input, &lattice, 1.0);
         assert!(edits.len() >= 3, "{edits:?}");
         for pair in edits.windows(2) {
             assert!(pair[0].end <= pair[1].start);
         }
-        assert_eq!(edits, decoder.repair(input).edits);
+        assert_eq!(edits, decoder.repair(input, 1.0));
     }
 }

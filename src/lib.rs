@@ -117,37 +117,53 @@ impl Model {
         self.settings
     }
 
-    fn decoder(&self, edit_penalty: f32) -> decode::Decoder<'_> {
+    fn decoder<'a>(&'a self, lm: &'a lm::CachedModel<'a>) -> decode::Decoder<'a> {
         decode::Decoder {
             dictionaries: &self.dictionaries,
             allow: self.allow.as_ref(),
-            lm: self.lm.as_ref(),
-            edit_penalty: edit_penalty / self.settings.strength.max(1e-3),
+            lm,
             beam: self.settings.beam,
         }
     }
 
+    /// A penalty from the settings, scaled by the strength.
+    fn scaled(&self, penalty: f32) -> f32 {
+        penalty / self.settings.strength.max(1e-3)
+    }
+
     /// How likely `input` is to be spun, and the evidence for it.
     pub fn assess(&self, input: &[u8]) -> Assessment {
-        let probe = self.decoder(self.settings.probe_penalty).repair(input);
-        self.settings.prior.assess(probe.edits, probe.words)
+        let lm = lm::CachedModel::new(self.lm.as_ref());
+        let decoder = self.decoder(&lm);
+        self.assess_lattice(&decoder, input, &decoder.lattice(input))
+    }
+
+    fn assess_lattice(
+        &self,
+        decoder: &decode::Decoder<'_>,
+        input: &[u8],
+        lattice: &decode::Lattice<'_>,
+    ) -> Assessment {
+        let probe = decoder.decode(input, lattice, self.scaled(self.settings.probe_penalty));
+        self.settings.prior.assess(probe, lattice.words)
     }
 
     /// The edit penalty for a document with this assessment.
     pub fn penalty_for(&self, assessment: &Assessment) -> f32 {
         let p = assessment.spun_probability as f32;
-        p * self.settings.spun_penalty + (1.0 - p) * self.settings.clean_penalty
+        self.scaled(p * self.settings.spun_penalty + (1.0 - p) * self.settings.clean_penalty)
     }
 
     /// The edits that repair `input`: sorted, disjoint, on word boundaries.
     pub fn repair(&self, input: &[u8]) -> Vec<Edit> {
-        if let Some(penalty) = self.settings.fixed_penalty {
-            return self.decoder(penalty).repair(input).edits;
-        }
-        let assessment = self.assess(input);
-        self.decoder(self.penalty_for(&assessment))
-            .repair(input)
-            .edits
+        let lm = lm::CachedModel::new(self.lm.as_ref());
+        let decoder = self.decoder(&lm);
+        let lattice = decoder.lattice(input);
+        let penalty = match self.settings.fixed_penalty {
+            Some(penalty) => penalty,
+            None => self.penalty_for(&self.assess_lattice(&decoder, input, &lattice)),
+        };
+        decoder.decode(input, &lattice, penalty)
     }
 }
 

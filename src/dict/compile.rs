@@ -68,22 +68,29 @@ pub enum DictError {
 /// made straight, runs of whitespace made one space, trimmed.
 pub fn normalize_key(phrase: &str) -> String {
     let mut key = String::with_capacity(phrase.len());
+    normalize_into(phrase, &mut key);
+    key
+}
+
+/// Appends the normalised form of `phrase` (see [`normalize_key`]) to `out`.
+pub fn normalize_into(phrase: &str, out: &mut String) {
+    let start = out.len();
     let mut pending_space = false;
     for c in phrase.chars() {
         if c.is_whitespace() {
-            pending_space = !key.is_empty();
+            pending_space = out.len() > start;
             continue;
         }
         if pending_space {
-            key.push(' ');
+            out.push(' ');
             pending_space = false;
         }
         match c {
-            '’' | '‘' | 'ʼ' => key.push('\''),
-            c => key.extend(c.to_lowercase()),
+            c if c.is_ascii() => out.push(c.to_ascii_lowercase()),
+            '’' | '‘' | 'ʼ' => out.push('\''),
+            c => out.extend(c.to_lowercase()),
         }
     }
-    key
 }
 
 /// Reads dictionary rows from CSV with a header naming at least the columns

@@ -14,16 +14,16 @@ pub mod compile;
 
 use std::borrow::Cow;
 
-pub use compile::{normalize_key, DictError, Entry};
+pub use compile::{normalize_into, normalize_key, DictError, Entry};
 
 /// The default dictionary, compiled from `data/dict/*.csv` by build.rs.
 static DEFAULT_DICT: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/default.dict"));
 
 /// A word of a sentence as the matcher sees it.
-#[derive(Debug, Clone)]
-pub struct MatchWord {
+#[derive(Debug, Clone, Copy)]
+pub struct MatchWord<'a> {
     /// The word normalised like dictionary keys (lowercase, straight apostrophes).
-    pub key: String,
+    pub key: &'a str,
     /// How the word is joined to the next one, if a phrase may continue
     /// across the gap: `b' '` for plain spaces, `b'-'` for a hyphen.
     pub joiner: Option<u8>,
@@ -225,7 +225,7 @@ impl Dictionary {
 
     /// Appends to `out` every phrase of the dictionary that starts at
     /// `words[start]`, shortest first.
-    pub fn matches_at(&self, words: &[MatchWord], start: usize, out: &mut Vec<PhraseMatch>) {
+    pub fn matches_at(&self, words: &[MatchWord<'_>], start: usize, out: &mut Vec<PhraseMatch>) {
         phrases_at(&self.fst, words, start, out);
     }
 }
@@ -234,7 +234,7 @@ impl Dictionary {
 /// shortest first, walking the FST word by word across joiners.
 fn phrases_at<D: AsRef<[u8]>>(
     fst: &fst::raw::Fst<D>,
-    words: &[MatchWord],
+    words: &[MatchWord<'_>],
     start: usize,
     out: &mut Vec<PhraseMatch>,
 ) {
@@ -323,7 +323,7 @@ impl AllowList {
     }
 
     /// Marks in `protected` every word inside an allowed phrase.
-    pub fn protect(&self, words: &[MatchWord], protected: &mut [bool]) {
+    pub fn protect(&self, words: &[MatchWord<'_>], protected: &mut [bool]) {
         let mut found = Vec::new();
         for start in 0..words.len() {
             found.clear();
@@ -349,14 +349,17 @@ mod tests {
         }
     }
 
-    fn words(text: &str) -> Vec<MatchWord> {
-        let parts: Vec<&str> = text.split(' ').collect();
-        parts
-            .iter()
+    /// Normalised keys of the words of `text`, for [`match_words`].
+    fn keys(text: &str) -> Vec<String> {
+        text.split(' ').map(normalize_key).collect()
+    }
+
+    fn match_words(keys: &[String]) -> Vec<MatchWord<'_>> {
+        keys.iter()
             .enumerate()
-            .map(|(i, w)| MatchWord {
-                key: normalize_key(w),
-                joiner: (i + 1 < parts.len()).then_some(b' '),
+            .map(|(i, key)| MatchWord {
+                key,
+                joiner: (i + 1 < keys.len()).then_some(b' '),
             })
             .collect()
     }
@@ -380,7 +383,8 @@ mod tests {
             "t",
         )
         .unwrap();
-        let w = words("the Joint Chiefs of Employees said");
+        let k = keys("the Joint Chiefs of Employees said");
+        let w = match_words(&k);
         let mut found = Vec::new();
         dict.matches_at(&w, 1, &mut found);
         let spans: Vec<_> = found.iter().map(|m| (m.start, m.end)).collect();
@@ -398,7 +402,8 @@ mod tests {
     #[test]
     fn allow_list_protects_whole_phrases() {
         let allow = AllowList::parse("# brands\nHome Depot\n\ncommon core\n");
-        let w = words("at the Home Depot near home");
+        let k = keys("at the Home Depot near home");
+        let w = match_words(&k);
         let mut protected = vec![false; w.len()];
         allow.protect(&w, &mut protected);
         assert_eq!(protected, [false, false, true, true, false, false]);
@@ -407,7 +412,8 @@ mod tests {
     #[test]
     fn possessive_matches_through_the_stem() {
         let dict = Dictionary::from_entries(&[entry("individuals", "people", -0.5)], "t").unwrap();
-        let w = words("Individuals’s army");
+        let k = keys("Individuals’s army");
+        let w = match_words(&k);
         let mut found = Vec::new();
         dict.matches_at(&w, 0, &mut found);
         assert_eq!(found.len(), 1);

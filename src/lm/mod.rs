@@ -11,9 +11,11 @@
 //! decoder's business.
 
 pub mod arpa;
+mod cache;
 pub mod format;
 mod ngram;
 
+pub use cache::CachedModel;
 pub use ngram::{LmError, NgramModel};
 
 /// A word's id in a model's vocabulary.
