@@ -51,8 +51,9 @@ struct Replacement<'d> {
     source: &'d str,
     /// Share of the edit penalty waived (the entry's confidence).
     confidence: f32,
-    /// The language model's ids for the words of `original`.
-    ids: Vec<WordId>,
+    /// Where the language model's ids for the words of `original` are in
+    /// the window's `ids`.
+    ids: std::ops::Range<usize>,
 }
 
 /// Words of one sentence that may change together, with their context.
@@ -69,6 +70,8 @@ struct Window<'d> {
     tail: Vec<WordId>,
     /// Edges, sorted by start word.
     replacements: Vec<Replacement<'d>>,
+    /// The replacements' words as language-model ids, one after the other.
+    ids: Vec<WordId>,
 }
 
 /// The penalty-independent part of decoding a text.
@@ -77,6 +80,13 @@ pub struct Lattice<'d> {
     windows: Vec<Window<'d>>,
     /// How many words the text has.
     pub words: usize,
+}
+
+/// Buffers reused from window to window.
+#[derive(Default)]
+struct Scratch {
+    arena: Vec<Hypothesis>,
+    layers: Vec<Vec<usize>>,
 }
 
 /// One partial reading in a window.
@@ -194,7 +204,7 @@ impl<'m> Decoder<'m> {
             return;
         }
         let keys = sentence.match_words();
-        let replacements = self.replacements(&keys);
+        let (replacements, ids) = self.replacements(&keys);
         if replacements.is_empty() {
             return;
         }
@@ -225,20 +235,28 @@ impl<'m> Decoder<'m> {
             if tail_end == n {
                 tail.push(lm.sentence_end());
             }
+            // The window's own copy of its replacements' ids.
+            let mut window_ids = Vec::new();
+            for r in &mut members {
+                let range = window_ids.len()..window_ids.len() + r.ids.len();
+                window_ids.extend_from_slice(&ids[r.ids.clone()]);
+                r.ids = range;
+            }
             lattice.windows.push(Window {
                 words: sentence.words[start..end].to_vec(),
                 kept: kept[start..end].to_vec(),
                 context,
                 tail,
                 replacements: members,
+                ids: window_ids,
             });
         }
     }
 
     /// Every dictionary edge of the sentence, sorted by start word, without
     /// edges that touch an allowed phrase or a word that a dictionary of
-    /// higher priority has an entry for.
-    fn replacements(&self, keys: &[MatchWord<'_>]) -> Vec<Replacement<'m>> {
+    /// higher priority has an entry for; and the ids of their words.
+    fn replacements(&self, keys: &[MatchWord<'_>]) -> (Vec<Replacement<'m>>, Vec<WordId>) {
         // Words no later dictionary may touch.
         let mut claimed = vec![false; keys.len()];
         if let Some(allow) = self.allow {
@@ -246,6 +264,7 @@ impl<'m> Decoder<'m> {
         }
         let mut found: Vec<PhraseMatch> = Vec::new();
         let mut out = Vec::new();
+        let mut ids = Vec::new();
         for dict in self.dictionaries {
             found.clear();
             for start in 0..keys.len() {
@@ -255,6 +274,8 @@ impl<'m> Decoder<'m> {
             for m in &found {
                 claimed[m.start..m.end].iter_mut().for_each(|c| *c = true);
                 for candidate in dict.candidates(m) {
+                    let first = ids.len();
+                    self.lm_words(candidate.original, m.possessive, &mut ids);
                     out.push(Replacement {
                         start: m.start,
                         end: m.end,
@@ -263,20 +284,20 @@ impl<'m> Decoder<'m> {
                         weight: candidate.weight,
                         source: candidate.source,
                         confidence: candidate.confidence,
-                        ids: self.lm_words(candidate.original, m.possessive),
+                        ids: first..ids.len(),
                     });
                 }
             }
         }
         // Stable: within a start word, higher-priority dictionaries first.
         out.sort_by_key(|r| r.start);
-        out
+        (out, ids)
     }
 
-    fn lm_words(&self, original: &str, possessive: bool) -> Vec<WordId> {
+    /// Appends the ids of the words of `original` to `ids`.
+    fn lm_words(&self, original: &str, possessive: bool, ids: &mut Vec<WordId>) {
         let mut key = String::new();
         let mut parts = original.split(' ').peekable();
-        let mut ids = Vec::with_capacity(2);
         while let Some(part) = parts.next() {
             key.clear();
             normalize_into(part, &mut key);
@@ -285,15 +306,15 @@ impl<'m> Decoder<'m> {
             }
             ids.push(self.lm.word_id(&key));
         }
-        ids
     }
 
     /// Picks the best reading of every window at `edit_penalty` and returns
     /// the edits, in input order.
     pub fn decode(&self, input: &[u8], lattice: &Lattice<'_>, edit_penalty: f32) -> Vec<Edit> {
         let mut edits = Vec::new();
+        let mut scratch = Scratch::default();
         for window in &lattice.windows {
-            self.decode_window(input, window, edit_penalty, &mut edits);
+            self.decode_window(input, window, edit_penalty, &mut scratch, &mut edits);
         }
         edits
     }
@@ -313,17 +334,23 @@ impl<'m> Decoder<'m> {
         input: &[u8],
         window: &Window<'_>,
         edit_penalty: f32,
+        scratch: &mut Scratch,
         edits: &mut Vec<Edit>,
     ) {
         let len = window.kept.len();
-        let mut arena: Vec<Hypothesis> = vec![Hypothesis {
+        let Scratch { arena, layers } = scratch;
+        arena.clear();
+        arena.push(Hypothesis {
             score: 0.0,
             context: window.context,
             edits: 0,
             back: NO_BACK,
             via: None,
-        }];
-        let mut layers: Vec<Vec<usize>> = vec![Vec::new(); len + 1];
+        });
+        layers.iter_mut().for_each(Vec::clear);
+        if layers.len() < len + 1 {
+            layers.resize_with(len + 1, Vec::new);
+        }
         layers[0].push(0);
         let beam = self.beam.max(1);
         for position in 0..len {
@@ -341,12 +368,13 @@ impl<'m> Decoder<'m> {
                     back: from,
                     via: None,
                 };
-                push(&mut arena, &mut layers[position + 1], next);
+                push(arena, &mut layers[position + 1], next);
                 for (index, r) in window.replacements.iter().enumerate() {
                     if r.start != position {
                         continue;
                     }
-                    let (gain, context) = self.score_words(hypothesis.context, &r.ids);
+                    let ids = &window.ids[r.ids.clone()];
+                    let (gain, context) = self.score_words(hypothesis.context, ids);
                     let cost = r.weight - edit_penalty * (1.0 - r.confidence);
                     let next = Hypothesis {
                         score: hypothesis.score + gain + cost,
@@ -355,9 +383,10 @@ impl<'m> Decoder<'m> {
                         back: from,
                         via: Some(index),
                     };
-                    push(&mut arena, &mut layers[r.end], next);
+                    push(arena, &mut layers[r.end], next);
                 }
             }
+            layers[position] = layer;
         }
         // Finish every reading with the fixed words after the window.
         let total = |h: &Hypothesis| h.score + self.score_words(h.context, &window.tail).0;

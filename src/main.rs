@@ -4,6 +4,12 @@ mod cli;
 
 use clap::Parser;
 
+/// Repairing allocates many small, short-lived strings and vectors per
+/// document; mimalloc handles that pattern much faster than the system
+/// allocator.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     let cli = cli::args::Cli::parse();
     let status = match cli::run(cli) {
