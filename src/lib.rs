@@ -23,6 +23,7 @@ pub mod dict;
 pub mod edit;
 pub mod lm;
 pub mod prior;
+pub mod stream;
 pub mod token;
 
 pub use dict::{AllowList, Dictionary};

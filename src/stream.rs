@@ -1,0 +1,572 @@
+//! Repairing inputs of any size in bounded memory, chunk by chunk.
+//!
+//! [`repair_chunks`] reads a reader in chunks of about
+//! [`Options::chunk_size`] bytes (1 MiB by default), repairs each chunk with
+//! [`Model::repair`] and hands it, with its edits at absolute byte offsets
+//! and its first line number, to a callback. Memory stays at a few chunks
+//! (times [`Options::threads`]) whatever the input size.
+//!
+//! Where a chunk is cut matters, since the decoder reads sentence by
+//! sentence. A chunk ends after the last `\n` it holds. Only a line longer
+//! than the chunk is cut inside: after the last sentence punctuation
+//! (`.` `!` `?` `;` `:`), failing that after the last space or tab, failing
+//! that at the last UTF-8 character boundary. A cut after a line break or
+//! sentence punctuation falls where the decoder starts a new sentence
+//! anyway, so with a fixed edit penalty
+//! ([`Settings::fixed_penalty`](crate::Settings::fixed_penalty)) the edits
+//! are exactly those of `Model::repair` on the whole input; only a cut at a
+//! space (a line of more than a chunk without sentence punctuation) can
+//! change a repair, by splitting a sentence in two.
+//!
+//! The document prior is the one thing that is per chunk: each chunk gets
+//! its own spun-or-clean verdict, as if it were a document of its own. An
+//! input that fits in one chunk (nearly every article) is therefore repaired
+//! exactly as `Model::repair` repairs it; a file larger than a chunk is
+//! in practice a collection of documents, and judging it a megabyte at a
+//! time keeps the verdict local. Cut points depend only on the bytes and
+//! the chunk size, never on how the reader delivers them, so a file and the
+//! same bytes through a pipe give the same output.
+
+use crate::edit::Edit;
+use crate::Model;
+use bstr::ByteSlice;
+use std::fmt;
+use std::io::{self, Read, Write};
+use std::ops::Range;
+
+/// The chunk size used unless told otherwise: 1 MiB.
+pub const DEFAULT_CHUNK_SIZE: usize = 1 << 20;
+
+/// Chunks smaller than this are not allowed (a cut must make progress).
+pub const MIN_CHUNK_SIZE: usize = 16;
+
+/// How an input is streamed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Options {
+    /// Most bytes read into one chunk.
+    pub chunk_size: usize,
+    /// Chunks repaired at once, each on its own thread (1: no threads).
+    pub threads: usize,
+    /// Stop with [`StreamError::Binary`], before repairing anything, when the
+    /// first chunk holds a NUL byte.
+    pub skip_binary: bool,
+}
+
+impl Default for Options {
+    fn default() -> Options {
+        Options {
+            chunk_size: DEFAULT_CHUNK_SIZE,
+            threads: 1,
+            skip_binary: false,
+        }
+    }
+}
+
+/// A repaired stretch of the input.
+#[derive(Debug)]
+pub struct Chunk<'a> {
+    /// Byte offset of `text` in the whole input.
+    pub offset: usize,
+    /// Line number (1-based, counting `\n`) of the first byte of `text`.
+    pub line: usize,
+    /// The input bytes of this chunk.
+    pub text: &'a [u8],
+    /// The repairs in this chunk, with offsets into the whole input.
+    pub edits: &'a [Edit],
+}
+
+impl Chunk<'_> {
+    /// The span of `edit` (one of this chunk's) within [`Chunk::text`].
+    pub fn local(&self, edit: &Edit) -> Range<usize> {
+        edit.start - self.offset..edit.end - self.offset
+    }
+
+    /// Writes this chunk with its edits applied.
+    pub fn write_repaired<W: Write + ?Sized>(&self, out: &mut W) -> io::Result<()> {
+        let mut pos = 0;
+        for edit in self.edits {
+            let span = self.local(edit);
+            out.write_all(&self.text[pos..span.start])?;
+            out.write_all(edit.restored.as_bytes())?;
+            pos = span.end;
+        }
+        out.write_all(&self.text[pos..])
+    }
+
+    /// Each edit with the line number it starts on.
+    pub fn located_edits(&self) -> impl Iterator<Item = (usize, &Edit)> + '_ {
+        let mut pos = 0;
+        let mut line = self.line;
+        self.edits.iter().map(move |edit| {
+            let start = edit.start - self.offset;
+            line += count_newlines(&self.text[pos..start]);
+            pos = start;
+            (line, edit)
+        })
+    }
+
+    /// How many `\n` the chunk holds.
+    pub fn newlines(&self) -> usize {
+        count_newlines(self.text)
+    }
+}
+
+/// What a whole stream came to.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Totals {
+    /// Bytes read.
+    pub bytes: usize,
+    /// Edits made.
+    pub edits: usize,
+    /// Chunks repaired.
+    pub chunks: usize,
+}
+
+/// Why a stream stopped early.
+#[derive(Debug)]
+pub enum StreamError<E> {
+    /// Reading the input failed.
+    Read(io::Error),
+    /// The first chunk holds a NUL byte and [`Options::skip_binary`] is set.
+    Binary,
+    /// The callback returned this error.
+    Visit(E),
+}
+
+impl<E: fmt::Display> fmt::Display for StreamError<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            StreamError::Read(e) => write!(f, "{e}"),
+            StreamError::Binary => write!(f, "binary data (NUL bytes)"),
+            StreamError::Visit(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+impl<E: fmt::Debug + fmt::Display> std::error::Error for StreamError<E> {}
+
+/// Repairs everything `reader` yields, chunk by chunk, calling `visit` on
+/// each chunk in input order. An empty input visits no chunk.
+pub fn repair_chunks<R, E, F>(
+    model: &Model,
+    reader: R,
+    options: &Options,
+    mut visit: F,
+) -> Result<Totals, StreamError<E>>
+where
+    R: Read,
+    F: FnMut(&Chunk<'_>) -> Result<(), E>,
+{
+    let threads = options.threads.max(1);
+    let mut chunker = Chunker::new(reader, options.chunk_size);
+    let mut buffers: Vec<Vec<u8>> = vec![Vec::new(); threads];
+    let mut totals = Totals::default();
+    let mut line = 1;
+    loop {
+        let mut filled = 0;
+        while filled < threads
+            && chunker
+                .next(&mut buffers[filled])
+                .map_err(StreamError::Read)?
+        {
+            filled += 1;
+        }
+        if filled == 0 {
+            return Ok(totals);
+        }
+        if options.skip_binary && totals.chunks == 0 && buffers[0].contains(&0) {
+            return Err(StreamError::Binary);
+        }
+        let batch = &buffers[..filled];
+        let all_edits: Vec<Vec<Edit>> = if filled == 1 {
+            vec![model.repair(&batch[0])]
+        } else {
+            std::thread::scope(|scope| {
+                let handles: Vec<_> = batch
+                    .iter()
+                    .map(|text| scope.spawn(move || model.repair(text)))
+                    .collect();
+                handles
+                    .into_iter()
+                    .map(|h| {
+                        h.join()
+                            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+                    })
+                    .collect()
+            })
+        };
+        for (text, mut edits) in batch.iter().zip(all_edits) {
+            let offset = totals.bytes;
+            for edit in &mut edits {
+                edit.start += offset;
+                edit.end += offset;
+            }
+            let chunk = Chunk {
+                offset,
+                line,
+                text,
+                edits: &edits,
+            };
+            visit(&chunk).map_err(StreamError::Visit)?;
+            line += chunk.newlines();
+            totals.bytes += text.len();
+            totals.edits += edits.len();
+            totals.chunks += 1;
+        }
+    }
+}
+
+/// Repairs `reader` to `writer`: the streaming counterpart of
+/// [`edit::write_repaired`](crate::edit::write_repaired).
+pub fn repair_stream<R: Read, W: Write>(
+    model: &Model,
+    reader: R,
+    writer: &mut W,
+    options: &Options,
+) -> Result<Totals, StreamError<io::Error>> {
+    repair_chunks(model, reader, options, |chunk| chunk.write_repaired(writer))
+}
+
+/// Cuts a reader into chunks at the points the module docs describe.
+struct Chunker<R> {
+    reader: R,
+    size: usize,
+    /// Bytes read past the last cut, the start of the next chunk.
+    carry: Vec<u8>,
+    eof: bool,
+}
+
+impl<R: Read> Chunker<R> {
+    fn new(reader: R, size: usize) -> Chunker<R> {
+        Chunker {
+            reader,
+            size: size.max(MIN_CHUNK_SIZE),
+            carry: Vec::new(),
+            eof: false,
+        }
+    }
+
+    /// Fills `out` with the next chunk; false at the end of the input.
+    fn next(&mut self, out: &mut Vec<u8>) -> io::Result<bool> {
+        out.clear();
+        out.append(&mut self.carry);
+        let mut filled = out.len();
+        if filled < self.size && !self.eof {
+            out.resize(self.size, 0);
+            while filled < self.size && !self.eof {
+                match self.reader.read(&mut out[filled..]) {
+                    Ok(0) => self.eof = true,
+                    Ok(n) => filled += n,
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                    Err(e) => {
+                        out.truncate(filled);
+                        return Err(e);
+                    }
+                }
+            }
+            out.truncate(filled);
+        }
+        if out.is_empty() {
+            return Ok(false);
+        }
+        if !self.eof {
+            // The buffer is full: keep the unfinished line for the next chunk.
+            let cut = cut_point(out);
+            self.carry.extend_from_slice(&out[cut..]);
+            out.truncate(cut);
+        }
+        Ok(true)
+    }
+}
+
+/// Where to end a full buffer: a position in `1..=buf.len()`.
+fn cut_point(buf: &[u8]) -> usize {
+    if let Some(i) = buf.rfind_byte(b'\n') {
+        return i + 1;
+    }
+    if let Some(i) = buf.rfind_byteset(b".!?;:") {
+        return i + 1;
+    }
+    if let Some(i) = buf.rfind_byteset(b" \t") {
+        return i + 1;
+    }
+    // No space in a whole chunk: cut before the last character start.
+    match buf.iter().rposition(|&b| !(0x80..0xC0).contains(&b)) {
+        Some(i) if i > 0 => i,
+        _ => buf.len(),
+    }
+}
+
+fn count_newlines(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| b == b'\n').count()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Dictionary, NgramModel, Settings};
+    use proptest::prelude::*;
+    use std::sync::OnceLock;
+
+    /// The embedded model at a fixed penalty: the same decoder, no prior.
+    fn fixed_model() -> &'static Model {
+        static MODEL: OnceLock<Model> = OnceLock::new();
+        MODEL.get_or_init(|| {
+            Model::new(
+                vec![Dictionary::embedded()],
+                Box::new(NgramModel::embedded()),
+                Settings {
+                    fixed_penalty: Some(1.0),
+                    ..Settings::default()
+                },
+            )
+        })
+    }
+
+    fn embedded() -> &'static Model {
+        static MODEL: OnceLock<Model> = OnceLock::new();
+        MODEL.get_or_init(Model::embedded)
+    }
+
+    /// Streams `input` and returns the output and all edits.
+    fn stream(model: &Model, input: &[u8], options: &Options) -> (Vec<u8>, Vec<Edit>) {
+        let mut out = Vec::new();
+        let mut edits = Vec::new();
+        repair_chunks(model, input, options, |chunk| -> io::Result<()> {
+            chunk.write_repaired(&mut out)?;
+            edits.extend_from_slice(chunk.edits);
+            Ok(())
+        })
+        .unwrap();
+        (out, edits)
+    }
+
+    fn options(chunk_size: usize, threads: usize) -> Options {
+        Options {
+            chunk_size,
+            threads,
+            skip_binary: false,
+        }
+    }
+
+    const SPUN: &str = "The Pentagon stated the Joint Chiefs of Employees met in 12 months.";
+
+    #[test]
+    fn small_input_is_exactly_model_repair() {
+        let input = std::fs::read(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/spun_news.txt"
+        ))
+        .unwrap();
+        let edits = embedded().repair(&input);
+        assert!(!edits.is_empty());
+        let (out, streamed) = stream(embedded(), &input, &Options::default());
+        assert_eq!(streamed, edits);
+        assert_eq!(out, crate::edit::apply(&input, &edits));
+    }
+
+    #[test]
+    fn empty_input_visits_nothing() {
+        let mut visits = 0;
+        let totals = repair_chunks(embedded(), &b""[..], &Options::default(), |_| {
+            visits += 1;
+            Ok::<(), ()>(())
+        })
+        .unwrap();
+        assert_eq!((visits, totals), (0, Totals::default()));
+    }
+
+    #[test]
+    fn chunks_end_at_line_breaks_and_count_lines() {
+        let input = format!("{SPUN}\r\n{SPUN}\n\n{SPUN}\n");
+        let mut seen = Vec::new();
+        repair_chunks(fixed_model(), input.as_bytes(), &options(80, 1), |c| {
+            seen.push((c.offset, c.line, c.text.to_vec()));
+            let lines: Vec<usize> = c.located_edits().map(|(l, _)| l).collect();
+            assert!(lines.iter().all(|&l| l == c.line), "{lines:?}");
+            Ok::<(), ()>(())
+        })
+        .unwrap();
+        let texts: Vec<&[u8]> = seen.iter().map(|(_, _, t)| t.as_slice()).collect();
+        assert_eq!(
+            texts,
+            [
+                format!("{SPUN}\r\n").as_bytes(),
+                format!("{SPUN}\n\n").as_bytes(),
+                format!("{SPUN}\n").as_bytes()
+            ]
+        );
+        assert_eq!(seen[1].1, 2);
+        assert_eq!(seen[2].1, 4);
+        assert_eq!(seen[2].0, SPUN.len() * 2 + 4);
+    }
+
+    #[test]
+    fn located_edits_give_absolute_lines() {
+        let input = format!("clean line\n\n{SPUN}\nmore\n{SPUN}");
+        let mut lines = Vec::new();
+        repair_chunks(fixed_model(), input.as_bytes(), &Options::default(), |c| {
+            lines.extend(c.located_edits().map(|(l, e)| (l, e.spun.clone())));
+            Ok::<(), ()>(())
+        })
+        .unwrap();
+        assert!(lines.contains(&(3, "stated".to_string())), "{lines:?}");
+        assert!(lines.contains(&(5, "stated".to_string())), "{lines:?}");
+    }
+
+    #[test]
+    fn long_line_is_cut_at_sentences_with_the_same_output() {
+        let input = format!("{SPUN} ").repeat(200);
+        let whole = fixed_model().repair(input.as_bytes());
+        for threads in [1, 2, 3] {
+            let (out, edits) = stream(fixed_model(), input.as_bytes(), &options(500, threads));
+            assert_eq!(edits, whole);
+            assert_eq!(out, crate::edit::apply(input.as_bytes(), &whole));
+        }
+    }
+
+    #[test]
+    fn line_without_punctuation_is_cut_at_spaces_and_keeps_every_byte() {
+        let input = "the pentagon stated the joint chiefs of employees met ".repeat(100);
+        let (out, _) = stream(fixed_model(), input.as_bytes(), &options(64, 2));
+        assert!(out.ends_with(b"met "));
+        // No word is split: every output word is an input or restored word.
+        let text = String::from_utf8(out).unwrap();
+        for word in text.split(' ').filter(|w| !w.is_empty()) {
+            assert!(
+                [
+                    "the",
+                    "pentagon",
+                    "stated",
+                    "said",
+                    "joint",
+                    "chiefs",
+                    "of",
+                    "employees",
+                    "staff",
+                    "met"
+                ]
+                .contains(&word),
+                "{word}"
+            );
+        }
+    }
+
+    #[test]
+    fn no_space_at_all_cuts_between_characters() {
+        let input = "é".repeat(100);
+        let (out, edits) = stream(fixed_model(), input.as_bytes(), &options(17, 1));
+        assert!(edits.is_empty());
+        assert_eq!(out, input.as_bytes());
+        assert_eq!(cut_point("aé".as_bytes()), 1);
+    }
+
+    #[test]
+    fn binary_first_chunk_stops_before_repairing() {
+        let input = b"The Pentagon stated \0 this.\n";
+        let opts = Options {
+            skip_binary: true,
+            ..Options::default()
+        };
+        let result = repair_chunks(embedded(), &input[..], &opts, |_| -> Result<(), ()> {
+            panic!("visited a binary chunk")
+        });
+        assert!(matches!(result, Err(StreamError::Binary)));
+    }
+
+    #[test]
+    fn read_errors_and_visit_errors_are_told_apart() {
+        struct Failing;
+        impl Read for Failing {
+            fn read(&mut self, _: &mut [u8]) -> io::Result<usize> {
+                Err(io::Error::other("disk on fire"))
+            }
+        }
+        let r = repair_chunks(embedded(), Failing, &Options::default(), |_| {
+            Ok::<(), ()>(())
+        });
+        assert!(matches!(r, Err(StreamError::Read(_))));
+        let r = repair_chunks(embedded(), &b"text\n"[..], &Options::default(), |_| {
+            Err("full")
+        });
+        assert!(matches!(r, Err(StreamError::Visit("full"))));
+    }
+
+    /// A reader that hands out at most `step` bytes per read, as pipes do.
+    struct Trickle<'a> {
+        bytes: &'a [u8],
+        step: usize,
+    }
+
+    impl Read for Trickle<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            let n = self.step.min(buf.len()).min(self.bytes.len());
+            buf[..n].copy_from_slice(&self.bytes[..n]);
+            self.bytes = &self.bytes[n..];
+            Ok(n)
+        }
+    }
+
+    fn piece() -> impl Strategy<Value = &'static str> {
+        prop::sample::select(vec![
+            "The Pentagon",
+            "stated",
+            "said",
+            "the Joint Chiefs of Employees",
+            "in 12 months",
+            "White Home",
+            "Chinese language counterpart",
+            "People’s",
+            "café",
+            "met",
+            ",",
+            ".",
+            "?",
+            "\u{FFFD}",
+            "\t",
+        ])
+    }
+
+    fn line() -> impl Strategy<Value = String> {
+        (
+            prop::collection::vec(piece(), 0..5),
+            prop::sample::select(vec!["\n", "\r\n", "\n\n", ". \n"]),
+        )
+            .prop_map(|(pieces, end)| pieces.join(" ") + end)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        /// Lines are shorter than the smallest chunk, so every cut is at a
+        /// line break: streamed edits and output equal the whole-buffer ones.
+        #[test]
+        fn chunk_boundaries_never_change_the_output(
+            lines in prop::collection::vec(line(), 0..40),
+            tail in "[a-z ]{0,20}",
+            invalid in any::<bool>(),
+            chunk_size in 128usize..700,
+            threads in 1usize..4,
+            step in 1usize..300,
+        ) {
+            let mut input = lines.concat().into_bytes();
+            if invalid {
+                input.extend_from_slice(b"\xff\xfe stated\n");
+            }
+            input.extend_from_slice(tail.as_bytes());
+            let whole = fixed_model().repair(&input);
+            let (out, edits) = stream(fixed_model(), &input, &options(chunk_size, threads));
+            prop_assert_eq!(&edits, &whole);
+            prop_assert_eq!(out, crate::edit::apply(&input, &whole));
+            // However the reader delivers the bytes, the chunks are the same.
+            let mut trickled = Vec::new();
+            repair_chunks(
+                fixed_model(),
+                Trickle { bytes: &input, step },
+                &options(chunk_size, 1),
+                |c| { trickled.extend_from_slice(c.edits); Ok::<(), ()>(()) },
+            ).unwrap();
+            prop_assert_eq!(trickled, whole);
+        }
+    }
+}
