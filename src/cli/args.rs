@@ -20,13 +20,84 @@ pub struct Cli {
 /// Options of the default command: repairing text.
 #[derive(Debug, Args)]
 pub struct RepairArgs {
-    /// Files to repair; `-` or nothing reads standard input. (A file named
-    /// like a subcommand, such as `dict`, can be given as `./dict`.)
+    /// Files and folders to repair; `-` or nothing reads standard input.
+    /// Folders are walked recursively and need -o or -w (or a report:
+    /// --diff, --format json, --check). (A file named like a subcommand,
+    /// such as `dict`, can be given as `./dict`.)
     pub paths: Vec<PathBuf>,
 
+    /// Write repaired copies under DIR, mirroring the inputs' tree; files
+    /// with nothing to repair are copied too.
+    #[arg(short = 'o', long = "output", value_name = "DIR", conflicts_with_all = ["write", "check"])]
+    pub output: Option<PathBuf>,
+
+    /// Repair files in place, atomically; files with nothing to repair are
+    /// not touched.
+    #[arg(short = 'w', long = "write", conflicts_with = "check")]
+    pub write: bool,
+
     /// Print a unified diff of what would change instead of the text.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "format")]
     pub diff: bool,
+
+    /// Report format: `text` prints the repaired text; `json` (or `jsonl`)
+    /// prints JSON Lines, one object per edit and a summary object last.
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub format: Option<Format>,
+
+    /// Change nothing, print nothing (unless --diff or --format json): exit
+    /// 0 if no file would change, 1 if any would, 2 on error.
+    #[arg(long)]
+    pub check: bool,
+
+    /// Input format: `text`, or `jsonl` for one JSON object per line whose
+    /// text field is repaired (output: the same objects plus an `edits` array).
+    #[arg(long, value_enum, value_name = "FORMAT", default_value_t = InputFormat::Text)]
+    pub input_format: InputFormat,
+
+    /// The field holding the text in --input-format jsonl.
+    #[arg(long, value_name = "NAME", default_value = "text")]
+    pub text_field: String,
+
+    /// Threads to use (default: all cores).
+    #[arg(short = 'j', long = "threads", value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub threads: Option<u16>,
+
+    /// Only repair files in folders whose path matches GLOB (e.g. `*.txt`);
+    /// `!GLOB` excludes. Repeatable. Files named on the command line are
+    /// always repaired.
+    #[arg(short = 'g', long = "glob", value_name = "GLOB")]
+    pub globs: Vec<String>,
+
+    /// Also repair hidden files and folders (names starting with `.`).
+    /// `.git`, `.hg` and `.svn` folders are never entered.
+    #[arg(long)]
+    pub hidden: bool,
+
+    /// Skip what .gitignore, .ignore and git's exclude files ignore (by
+    /// default every file under a folder is repaired).
+    #[arg(long)]
+    pub gitignore: bool,
+
+    /// Follow symbolic links met inside folders (links named on the command
+    /// line are always followed).
+    #[arg(short = 'L', long = "follow")]
+    pub follow: bool,
+
+    /// Repair files that look binary (a NUL byte in the first MiB) instead
+    /// of skipping them.
+    #[arg(long)]
+    pub binary: bool,
+
+    /// No progress bar, no summary, no notes about skipped files (errors
+    /// are still reported).
+    #[arg(short, long)]
+    pub quiet: bool,
+
+    /// Print the summary (files, edits, bytes, MB/s) on stderr even for a
+    /// single file or standard input.
+    #[arg(long)]
+    pub stats: bool,
 
     #[command(flatten)]
     pub model: ModelArgs,
@@ -114,7 +185,17 @@ pub enum Format {
     /// Human-readable lines.
     Text,
     /// One JSON object per line.
+    #[value(alias = "jsonl")]
     Json,
+}
+
+/// What the inputs hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum InputFormat {
+    /// Plain text, repaired byte for byte.
+    Text,
+    /// JSON Lines: one object per line with a text field.
+    Jsonl,
 }
 
 #[derive(Debug, Subcommand)]

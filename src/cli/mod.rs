@@ -2,9 +2,13 @@
 //! processing lives in the library; this module only does I/O.
 
 pub mod args;
+mod batch;
 mod compile;
 mod diff;
 mod input;
+mod jsonl;
+mod output;
+mod progress;
 mod repair;
 mod score;
 
@@ -30,6 +34,6 @@ pub fn run(cli: Cli) -> Result<i32> {
             Ok(EXIT_OK)
         }
         Some(Command::Score(args)) => score::run(&args),
-        None => repair::run(&cli.repair),
+        None => batch::run(&cli.repair),
     }
 }

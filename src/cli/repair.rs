@@ -1,46 +1,10 @@
-//! The default command: repair each input to standard output.
+//! Building the model the command line asks for.
 
-use super::args::{ModelArgs, RepairArgs};
-use super::input::{describe, Input};
-use super::{diff, EXIT_ERROR, EXIT_OK};
+use super::args::ModelArgs;
+use super::input::describe;
 use anyhow::{anyhow, Result};
 use std::borrow::Cow;
-use std::io::{BufWriter, Write};
 use unspin::{AllowList, Dictionary, Model, NgramModel, Settings};
-
-/// Repairs every input in order; a failed input is reported and the rest
-/// go on, with exit status 2 at the end.
-pub fn run(args: &RepairArgs) -> Result<i32> {
-    let model = load_model(&args.model)?;
-    let inputs: Vec<Input> = if args.paths.is_empty() {
-        vec![Input::Stdin]
-    } else {
-        args.paths.iter().map(|p| Input::from_arg(p)).collect()
-    };
-    let stdout = std::io::stdout();
-    let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
-    let mut status = EXIT_OK;
-    for input in &inputs {
-        let text = match input.read() {
-            Ok(text) => text,
-            Err(err) => {
-                out.flush()?;
-                eprintln!("unspin: {err}");
-                status = EXIT_ERROR;
-                continue;
-            }
-        };
-        let edits = model.repair(&text);
-        if args.diff {
-            let repaired = unspin::edit::apply(&text, &edits);
-            diff::write_unified(&mut out, &input.name(), &text, &repaired)?;
-        } else {
-            unspin::edit::write_repaired(&mut out, &text, &edits)?;
-        }
-    }
-    out.flush()?;
-    Ok(status)
-}
 
 /// Builds the model the options ask for.
 pub fn load_model(args: &ModelArgs) -> Result<Model> {

@@ -1,0 +1,168 @@
+//! Where repaired text goes: standard output (one writer shared by all
+//! threads), a mirror folder, or the file itself, always through a
+//! temporary file renamed into place so that an interrupted or failed run
+//! never leaves a half-written file.
+
+use super::input::describe;
+use std::fs::{File, Permissions};
+use std::io::{self, BufWriter, Read, Stdout, Write};
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard};
+use tempfile::NamedTempFile;
+
+/// Past this many buffered bytes a file's output goes straight to stdout.
+const BUFFER_LIMIT: usize = 1 << 20;
+
+/// Standard output, the single writer all threads share.
+pub struct SharedOut(Mutex<BufWriter<Stdout>>);
+
+impl SharedOut {
+    pub fn new() -> SharedOut {
+        SharedOut(Mutex::new(BufWriter::with_capacity(1 << 16, io::stdout())))
+    }
+
+    fn lock(&self) -> MutexGuard<'_, BufWriter<Stdout>> {
+        self.0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Flushes what is buffered.
+    pub fn flush(&self) -> io::Result<()> {
+        self.lock().flush()
+    }
+}
+
+/// One file's share of stdout. Its output is buffered while small and
+/// written in one piece when the file is done; once it outgrows the buffer
+/// the file takes the lock and writes straight through until it is done.
+/// Either way the output of two files never interleaves.
+pub struct FileOut<'a> {
+    shared: &'a SharedOut,
+    buffer: Vec<u8>,
+    guard: Option<MutexGuard<'a, BufWriter<Stdout>>>,
+}
+
+impl<'a> FileOut<'a> {
+    pub fn new(shared: &'a SharedOut) -> FileOut<'a> {
+        FileOut {
+            shared,
+            buffer: Vec::new(),
+            guard: None,
+        }
+    }
+
+    /// A share that holds the lock from the start (for sequential output).
+    pub fn locked(shared: &'a SharedOut) -> FileOut<'a> {
+        FileOut {
+            shared,
+            buffer: Vec::new(),
+            guard: Some(shared.lock()),
+        }
+    }
+
+    /// Writes out what is left and releases stdout.
+    pub fn finish(mut self) -> io::Result<()> {
+        let mut guard = match self.guard.take() {
+            Some(guard) => guard,
+            None if self.buffer.is_empty() => return Ok(()),
+            None => self.shared.lock(),
+        };
+        guard.write_all(&self.buffer)?;
+        guard.flush()
+    }
+}
+
+impl Write for FileOut<'_> {
+    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+        if let Some(guard) = &mut self.guard {
+            return guard.write(bytes);
+        }
+        self.buffer.extend_from_slice(bytes);
+        if self.buffer.len() > BUFFER_LIMIT {
+            let mut guard = self.shared.lock();
+            guard.write_all(&self.buffer)?;
+            self.buffer = Vec::new();
+            self.guard = Some(guard);
+        }
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+/// A file being written next to its destination, renamed into place when
+/// complete and deleted if dropped before that.
+pub struct Staged {
+    temp: BufWriter<NamedTempFile>,
+    target: PathBuf,
+}
+
+impl Staged {
+    /// Starts a temporary file in `target`'s folder (created if need be
+    /// with `create_dirs`).
+    pub fn create(target: &Path, create_dirs: bool) -> Result<Staged, String> {
+        let dir = match target.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p,
+            _ => Path::new("."),
+        };
+        let fail = |e: io::Error| format!("{}: cannot write: {}", target.display(), describe(&e));
+        if create_dirs {
+            std::fs::create_dir_all(dir).map_err(fail)?;
+        }
+        let temp = tempfile::Builder::new()
+            .prefix(".unspin-")
+            .suffix(".tmp")
+            .tempfile_in(dir)
+            .map_err(fail)?;
+        Ok(Staged {
+            temp: BufWriter::with_capacity(1 << 16, temp),
+            target: target.to_path_buf(),
+        })
+    }
+
+    /// The writer, for code that writes through `io::Write`; map its errors
+    /// with [`Staged::failed`].
+    pub fn writer(&mut self) -> &mut BufWriter<NamedTempFile> {
+        &mut self.temp
+    }
+
+    /// A write error, as a message naming the destination.
+    pub fn failed(&self, err: &io::Error) -> String {
+        format!("{}: cannot write: {}", self.target.display(), describe(err))
+    }
+
+    /// Gives the file `permissions`, optionally syncs it to disk, and
+    /// renames it over the destination.
+    pub fn commit(self, permissions: Option<Permissions>, sync: bool) -> Result<(), String> {
+        let target = self.target;
+        let fail = |e: io::Error| format!("{}: cannot write: {}", target.display(), describe(&e));
+        let temp = self.temp.into_inner().map_err(|e| fail(e.into_error()))?;
+        if let Some(permissions) = permissions {
+            temp.as_file().set_permissions(permissions).map_err(fail)?;
+        }
+        if sync {
+            temp.as_file().sync_all().map_err(fail)?;
+        }
+        temp.persist(&target).map_err(|e| fail(e.error))?;
+        Ok(())
+    }
+}
+
+/// Copies the first `len` bytes of `source` into `staged` (the part of a
+/// file before its first edit, when rewriting in place).
+pub fn copy_prefix(source: &Path, len: u64, staged: &mut Staged) -> Result<(), String> {
+    let mut file = File::open(source)
+        .map_err(|e| format!("{}: cannot read: {}", source.display(), describe(&e)))?;
+    let copied = io::copy(&mut (&mut file).take(len), staged.writer())
+        .map_err(|e| format!("{}: cannot read: {}", source.display(), describe(&e)))?;
+    if copied != len {
+        return Err(format!(
+            "{}: changed while being repaired",
+            source.display()
+        ));
+    }
+    Ok(())
+}

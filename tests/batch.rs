@@ -1,0 +1,795 @@
+//! Integration tests of batch mode: folders, -o, -w, --diff, --format json,
+//! --check, JSON Lines input, and the bad inputs a scraped corpus holds.
+
+use assert_cmd::Command;
+use std::path::{Path, PathBuf};
+
+fn unspin() -> Command {
+    Command::cargo_bin("unspin").unwrap()
+}
+
+fn fixture(name: &str) -> Vec<u8> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name);
+    std::fs::read(path).unwrap()
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// A temporary folder to build input trees in.
+struct Tree {
+    dir: tempfile::TempDir,
+}
+
+impl Tree {
+    fn new() -> Tree {
+        Tree {
+            dir: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    fn path(&self, rel: &str) -> PathBuf {
+        self.dir.path().join(rel)
+    }
+
+    fn write(&self, rel: &str, bytes: impl AsRef<[u8]>) -> PathBuf {
+        let path = self.path(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, bytes).unwrap();
+        path
+    }
+
+    fn read(&self, rel: &str) -> Vec<u8> {
+        std::fs::read(self.path(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
+    }
+
+    fn exists(&self, rel: &str) -> bool {
+        self.path(rel).symlink_metadata().is_ok()
+    }
+
+    /// `unspin` run in this folder.
+    fn unspin(&self) -> Command {
+        let mut cmd = unspin();
+        cmd.current_dir(self.dir.path());
+        cmd
+    }
+
+    /// Every file under `rel`, relative to it, sorted.
+    fn files(&self, rel: &str) -> Vec<String> {
+        fn walk(dir: &Path, base: &Path, out: &mut Vec<String>) {
+            for entry in std::fs::read_dir(dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    walk(&path, base, out);
+                } else {
+                    out.push(path.strip_prefix(base).unwrap().display().to_string());
+                }
+            }
+        }
+        let mut out = Vec::new();
+        walk(&self.path(rel), &self.path(rel), &mut out);
+        out.sort();
+        out
+    }
+}
+
+/// What unspin makes of `input` on stdin: the reference for every mode.
+fn repaired(input: &[u8]) -> Vec<u8> {
+    let out = unspin().write_stdin(input.to_vec()).assert().success();
+    out.get_output().stdout.clone()
+}
+
+fn crlf(bytes: &[u8]) -> Vec<u8> {
+    text(bytes).replace('\n', "\r\n").into_bytes()
+}
+
+/// The corpus most tests run on:
+///
+/// ```text
+/// in/spun.txt                 spun news
+/// in/clean.txt                clean news
+/// in/nested/deeper/crlf.txt   spun news with CRLF line ends
+/// in/nested/empty.txt         empty
+/// in/nested/data.bin          NUL bytes around a spun word
+/// in/.hidden/spun.txt         hidden
+/// in/link.txt -> nested/deeper/crlf.txt   (unix)
+/// ```
+fn corpus() -> Tree {
+    let tree = Tree::new();
+    tree.write("in/spun.txt", fixture("spun_news.txt"));
+    tree.write("in/clean.txt", fixture("clean_news.txt"));
+    tree.write("in/nested/deeper/crlf.txt", crlf(&fixture("spun_news.txt")));
+    tree.write("in/nested/empty.txt", "");
+    tree.write("in/nested/data.bin", b"\x89PNG\0\0 the ministry stated\0");
+    tree.write("in/.hidden/spun.txt", fixture("spun_news.txt"));
+    #[cfg(unix)]
+    std::os::unix::fs::symlink("nested/deeper/crlf.txt", tree.path("in/link.txt")).unwrap();
+    tree
+}
+
+fn stderr_of(assert: &assert_cmd::assert::Assert) -> String {
+    text(&assert.get_output().stderr)
+}
+
+fn stdout_of(assert: &assert_cmd::assert::Assert) -> String {
+    text(&assert.get_output().stdout)
+}
+
+#[test]
+fn a_folder_needs_somewhere_to_write() {
+    let tree = corpus();
+    let out = tree.unspin().arg("in").assert().code(2).stdout("");
+    let stderr = stderr_of(&out);
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("in is a directory"), "{stderr}");
+    assert!(
+        stderr.contains("-o DIR") && stderr.contains("-w"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn usage_errors() {
+    let tree = corpus();
+    // -o and -w together.
+    tree.unspin()
+        .args(["-o", "out", "-w", "in"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("cannot be used with"));
+    // Files are written, but standard input has no name to write to.
+    tree.unspin()
+        .args(["-w"])
+        .write_stdin("x")
+        .assert()
+        .code(2)
+        .stderr("unspin: -w needs files or folders, not standard input\n");
+    tree.unspin().args(["--check", "-w", "in"]).assert().code(2);
+    tree.unspin()
+        .args(["-o", "in", "in"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("use -w"));
+    assert!(!tree.exists("out"));
+}
+
+#[test]
+fn output_folder_mirrors_the_tree() {
+    let tree = corpus();
+    let run = tree.unspin().args(["-o", "out", "in"]).assert().success();
+    let stderr = stderr_of(&run);
+    assert_eq!(
+        tree.files("out"),
+        [
+            "clean.txt",
+            "nested/data.bin",
+            "nested/deeper/crlf.txt",
+            "nested/empty.txt",
+            "spun.txt"
+        ]
+    );
+    let spun = fixture("spun_news.txt");
+    assert_eq!(tree.read("out/spun.txt"), repaired(&spun));
+    assert_ne!(tree.read("out/spun.txt"), spun);
+    assert_eq!(tree.read("out/clean.txt"), fixture("clean_news.txt"));
+    let crlf_out = tree.read("out/nested/deeper/crlf.txt");
+    assert_eq!(crlf_out, repaired(&crlf(&spun)));
+    assert!(text(&crlf_out).contains("Joint Chiefs of Staff"));
+    assert_eq!(
+        text(&crlf_out).matches("\r\n").count(),
+        text(&spun).matches('\n').count()
+    );
+    assert_eq!(tree.read("out/nested/empty.txt"), b"");
+    // Binary files are skipped, and copied as they are for a complete corpus.
+    assert_eq!(
+        tree.read("out/nested/data.bin"),
+        tree.read("in/nested/data.bin")
+    );
+    assert!(
+        stderr.contains("in/nested/data.bin: binary file skipped"),
+        "{stderr}"
+    );
+    // Inputs are untouched.
+    assert_eq!(tree.read("in/spun.txt"), spun);
+    // The summary: files read (binary excluded), changed, edits.
+    let summary = stderr.lines().last().unwrap();
+    assert!(
+        summary.starts_with("unspin: 4 files read, 2 changed, "),
+        "{summary}"
+    );
+    assert!(summary.contains("1 binary file skipped"), "{summary}");
+    #[cfg(unix)]
+    assert!(summary.contains("1 symlink not followed"), "{summary}");
+}
+
+#[test]
+fn output_of_several_inputs_goes_under_their_names() {
+    let tree = corpus();
+    tree.unspin()
+        .args(["-o", "out", "in/nested", "in/spun.txt"])
+        .assert()
+        .success();
+    assert_eq!(
+        tree.files("out"),
+        [
+            "nested/data.bin",
+            "nested/deeper/crlf.txt",
+            "nested/empty.txt",
+            "spun.txt"
+        ]
+    );
+    // Two inputs with one name cannot share the folder.
+    tree.write("other/spun.txt", "x");
+    tree.unspin()
+        .args(["-o", "out2", "in/spun.txt", "other/spun.txt"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("two inputs are named spun.txt"));
+}
+
+#[test]
+fn output_folder_inside_the_input_is_not_walked() {
+    let tree = corpus();
+    tree.unspin()
+        .args(["-o", "in/cleaned", "in"])
+        .assert()
+        .success();
+    tree.unspin()
+        .args(["-o", "in/cleaned", "in"])
+        .assert()
+        .success();
+    assert!(!tree.exists("in/cleaned/cleaned"));
+    assert!(tree.exists("in/cleaned/spun.txt"));
+}
+
+#[cfg(unix)]
+#[test]
+fn write_in_place_is_atomic_keeps_permissions_and_skips_unchanged_files() {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    let tree = corpus();
+    let spun = tree.path("in/spun.txt");
+    std::fs::set_permissions(&spun, std::fs::Permissions::from_mode(0o640)).unwrap();
+    let clean_before = std::fs::metadata(tree.path("in/clean.txt")).unwrap();
+    let empty_before = std::fs::metadata(tree.path("in/nested/empty.txt")).unwrap();
+    let run = tree.unspin().args(["-w", "in"]).assert().success();
+    let summary = stderr_of(&run);
+    assert!(summary.contains("4 files read, 2 changed"), "{summary}");
+    assert_eq!(
+        tree.read("in/spun.txt"),
+        repaired(&fixture("spun_news.txt"))
+    );
+    assert_eq!(std::fs::metadata(&spun).unwrap().mode() & 0o777, 0o640);
+    // Files with nothing to repair are not touched at all.
+    for (rel, before) in [
+        ("in/clean.txt", clean_before),
+        ("in/nested/empty.txt", empty_before),
+    ] {
+        let after = std::fs::metadata(tree.path(rel)).unwrap();
+        assert_eq!(
+            (after.ino(), after.mtime_nsec()),
+            (before.ino(), before.mtime_nsec()),
+            "{rel}"
+        );
+    }
+    assert_eq!(
+        tree.read("in/nested/data.bin"),
+        b"\x89PNG\0\0 the ministry stated\0"
+    );
+    assert_eq!(tree.read("in/.hidden/spun.txt"), fixture("spun_news.txt"));
+    // The symlink stays a symlink (not followed without -L).
+    assert!(std::fs::symlink_metadata(tree.path("in/link.txt"))
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    // No temporary file is left behind.
+    let leftovers: Vec<String> = tree
+        .files("in")
+        .into_iter()
+        .filter(|f| f.contains(".unspin-"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+    // A second run finds nothing to do.
+    tree.unspin().args(["--check", "in"]).assert().code(0);
+}
+
+#[test]
+fn check_exit_codes() {
+    let tree = corpus();
+    let before = tree.files("in");
+    tree.unspin()
+        .args(["--check", "in"])
+        .assert()
+        .code(1)
+        .stdout("");
+    assert_eq!(tree.files("in"), before);
+    assert_eq!(tree.read("in/spun.txt"), fixture("spun_news.txt"));
+    tree.write("clean/a.txt", fixture("clean_news.txt"));
+    tree.write("clean/b/c.txt", "");
+    tree.unspin()
+        .args(["--check", "clean"])
+        .assert()
+        .code(0)
+        .stdout("");
+    tree.unspin()
+        .args(["--check", "clean", "missing"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("missing: no such file"));
+    // An error outranks a change.
+    tree.unspin()
+        .args(["--check", "in", "missing"])
+        .assert()
+        .code(2);
+    // Single file, quietly.
+    tree.unspin()
+        .args(["--check", "in/spun.txt"])
+        .assert()
+        .code(1)
+        .stdout("")
+        .stderr("");
+}
+
+#[test]
+fn diff_of_a_folder_is_one_diff_per_changed_file() {
+    let tree = corpus();
+    let run = tree
+        .unspin()
+        .args(["--diff", "-j2", "in"])
+        .assert()
+        .success();
+    let diff = stdout_of(&run);
+    let headers: Vec<&str> = diff.lines().filter(|l| l.starts_with("--- a/")).collect();
+    let mut sorted = headers.clone();
+    sorted.sort();
+    assert_eq!(
+        sorted,
+        ["--- a/in/nested/deeper/crlf.txt", "--- a/in/spun.txt"]
+    );
+    assert!(diff.contains("\n-The chairman of the Joint Chiefs of Employees"));
+    assert!(diff.contains("\n+The chairman of the Joint Chiefs of Staff"));
+    // Each file's diff is in one piece: its hunks follow its header.
+    for part in diff.split("--- a/").skip(1) {
+        let name = part.lines().next().unwrap();
+        assert!(part.lines().nth(1).unwrap() == format!("+++ b/{name}"));
+    }
+    assert_eq!(tree.read("in/spun.txt"), fixture("spun_news.txt"));
+}
+
+#[test]
+fn diff_applies_with_patch() {
+    if std::process::Command::new("patch")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        return;
+    }
+    let tree = corpus();
+    let run = tree.unspin().args(["--diff", "in"]).assert().success();
+    tree.write("fix.diff", &run.get_output().stdout);
+    let status = std::process::Command::new("patch")
+        .args(["-p1", "-s", "-i", "fix.diff"])
+        .current_dir(tree.path(""))
+        .status()
+        .unwrap();
+    assert!(status.success());
+    assert_eq!(
+        tree.read("in/spun.txt"),
+        repaired(&fixture("spun_news.txt"))
+    );
+    assert_eq!(
+        tree.read("in/nested/deeper/crlf.txt"),
+        repaired(&crlf(&fixture("spun_news.txt")))
+    );
+}
+
+#[test]
+fn json_lines_one_object_per_edit_then_a_summary() {
+    let tree = corpus();
+    let run = tree
+        .unspin()
+        .args(["--format", "json", "in"])
+        .assert()
+        .success();
+    let lines: Vec<serde_json::Value> = stdout_of(&run)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let (summary, edits) = lines.split_last().unwrap();
+    assert_eq!(summary["type"], "summary");
+    assert_eq!(summary["files"], 4);
+    assert_eq!(summary["changed"], 2);
+    assert_eq!(summary["binary_skipped"], 1);
+    assert_eq!(summary["edits"], edits.len());
+    assert!(edits.len() >= 10);
+    for edit in edits {
+        assert_eq!(edit["type"], "edit");
+        let path = edit["path"].as_str().unwrap();
+        let bytes = tree.read(path);
+        let (start, end) = (
+            edit["byte_start"].as_u64().unwrap() as usize,
+            edit["byte_end"].as_u64().unwrap() as usize,
+        );
+        assert_eq!(
+            &bytes[start..end],
+            edit["spun"].as_str().unwrap().as_bytes()
+        );
+        let line = bytes[..start].iter().filter(|&&b| b == b'\n').count() + 1;
+        assert_eq!(edit["line"], line);
+        for key in ["restored", "source"] {
+            assert!(edit[key].is_string(), "{edit}");
+        }
+        assert!(edit["score"].is_number());
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn json_paths_that_are_not_utf8_come_with_base64_bytes() {
+    use std::os::unix::ffi::OsStrExt;
+    let tree = Tree::new();
+    let name = std::ffi::OsStr::from_bytes(b"caf\xe9.txt");
+    std::fs::create_dir(tree.path("in")).unwrap();
+    std::fs::write(
+        tree.path("in").join(name),
+        "The Joint Chiefs of Employees met.\n",
+    )
+    .unwrap();
+    let run = tree
+        .unspin()
+        .args(["--format", "json", "in"])
+        .assert()
+        .success();
+    let first: serde_json::Value =
+        serde_json::from_str(stdout_of(&run).lines().next().unwrap()).unwrap();
+    assert_eq!(first["path"], "in/caf\u{FFFD}.txt");
+    // base64 of "in/caf\xe9.txt"
+    assert_eq!(first["path_base64"], "aW4vY2Fm6S50eHQ=");
+    assert_eq!(first["spun"], "Joint Chiefs of Employees");
+}
+
+#[test]
+fn hidden_files_need_hidden_and_vcs_folders_are_never_entered() {
+    let tree = corpus();
+    tree.write("in/.git/COMMIT_EDITMSG", fixture("spun_news.txt"));
+    tree.unspin()
+        .args(["-o", "out", "--hidden", "in"])
+        .assert()
+        .success();
+    assert!(tree.exists("out/.hidden/spun.txt"));
+    assert!(!tree.exists("out/.git"));
+    tree.unspin().args(["-o", "out2", "in"]).assert().success();
+    assert!(!tree.exists("out2/.hidden"));
+    // A hidden file named on the command line is repaired.
+    tree.unspin()
+        .arg("in/.hidden/spun.txt")
+        .assert()
+        .success()
+        .stdout(repaired(&fixture("spun_news.txt")));
+}
+
+#[test]
+fn gitignore_is_honoured_only_when_asked() {
+    let tree = corpus();
+    tree.write("in/.gitignore", "clean.txt\nnested/\n");
+    tree.unspin().args(["-o", "all", "in"]).assert().success();
+    assert!(tree.exists("all/clean.txt") && tree.exists("all/nested/empty.txt"));
+    tree.unspin()
+        .args(["-o", "some", "--gitignore", "in"])
+        .assert()
+        .success();
+    assert!(!tree.exists("some/clean.txt") && !tree.exists("some/nested"));
+    assert!(tree.exists("some/spun.txt"));
+}
+
+#[test]
+fn glob_picks_files_in_folders() {
+    let tree = corpus();
+    tree.unspin()
+        .args(["-o", "out", "-g", "*.txt", "-g", "!empty*", "in"])
+        .assert()
+        .success();
+    assert_eq!(
+        tree.files("out"),
+        ["clean.txt", "nested/deeper/crlf.txt", "spun.txt"]
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn symlinks_are_followed_with_follow_only() {
+    let tree = corpus();
+    tree.unspin()
+        .args(["-o", "out", "-L", "in"])
+        .assert()
+        .success();
+    let copy = tree.path("out/link.txt");
+    assert!(!copy.symlink_metadata().unwrap().file_type().is_symlink());
+    assert_eq!(
+        tree.read("out/link.txt"),
+        tree.read("out/nested/deeper/crlf.txt")
+    );
+
+    // -w -L through a link repairs the file it points to; the link stays.
+    let run = tree
+        .unspin()
+        .args(["-w", "-L", "in/link.txt"])
+        .assert()
+        .success();
+    assert!(stderr_of(&run).contains("1 file read, 1 changed"));
+    let link = tree.path("in/link.txt");
+    assert!(link.symlink_metadata().unwrap().file_type().is_symlink());
+    assert_eq!(
+        tree.read("in/nested/deeper/crlf.txt"),
+        repaired(&crlf(&fixture("spun_news.txt")))
+    );
+
+    // A dangling link met with -L is an error naming it; the rest goes on.
+    std::os::unix::fs::symlink("nowhere.txt", tree.path("in/dangling.txt")).unwrap();
+    let run = tree
+        .unspin()
+        .args(["-o", "out3", "-L", "in"])
+        .assert()
+        .code(2);
+    assert!(
+        stderr_of(&run).contains("dangling.txt"),
+        "{}",
+        stderr_of(&run)
+    );
+    assert!(tree.exists("out3/spun.txt"));
+
+    // A symlinked folder named on the command line is walked.
+    std::os::unix::fs::symlink("in/nested", tree.path("nested-link")).unwrap();
+    tree.unspin()
+        .args(["-o", "out4", "nested-link"])
+        .assert()
+        .success();
+    assert!(tree.exists("out4/deeper/crlf.txt"));
+}
+
+#[cfg(unix)]
+#[test]
+fn unreadable_files_are_reported_and_the_batch_goes_on() {
+    use std::os::unix::fs::PermissionsExt;
+    let tree = corpus();
+    let secret = tree.write("in/secret.txt", "The Joint Chiefs of Employees met.\n");
+    std::fs::set_permissions(&secret, std::fs::Permissions::from_mode(0o000)).unwrap();
+    let run = tree.unspin().args(["-o", "out", "in"]).assert();
+    if std::fs::read(&secret).is_ok() {
+        // Running as root: permissions do not stop reads.
+        run.success();
+        return;
+    }
+    let run = run.code(2);
+    assert!(stderr_of(&run).contains("in/secret.txt: permission denied"));
+    assert!(tree.exists("out/spun.txt") && !tree.exists("out/secret.txt"));
+}
+
+#[test]
+fn a_failed_write_is_reported_and_the_rest_is_written() {
+    let tree = corpus();
+    // Something in the way: a folder where the copy of spun.txt should go.
+    std::fs::create_dir_all(tree.path("out/spun.txt/blocker")).unwrap();
+    let run = tree.unspin().args(["-o", "out", "in"]).assert().code(2);
+    let stderr = stderr_of(&run);
+    assert!(stderr.contains("out/spun.txt: cannot write"), "{stderr}");
+    assert!(stderr.contains("1 error"), "{stderr}");
+    assert_eq!(tree.read("out/clean.txt"), fixture("clean_news.txt"));
+    assert!(tree.exists("out/nested/deeper/crlf.txt"));
+    let leftovers: Vec<String> = tree
+        .files("out")
+        .into_iter()
+        .filter(|f| f.contains(".unspin-"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+#[test]
+fn quiet_says_nothing_and_stdin_piping_stays_silent() {
+    let tree = corpus();
+    tree.unspin()
+        .args(["-q", "-o", "out", "in"])
+        .assert()
+        .success()
+        .stderr("");
+    unspin()
+        .write_stdin(fixture("spun_news.txt"))
+        .assert()
+        .success()
+        .stderr("");
+    tree.unspin()
+        .args(["--stats", "in/spun.txt"])
+        .assert()
+        .success()
+        .stderr(predicates::str::contains("1 file read, 1 changed"));
+}
+
+#[test]
+fn binary_flag_repairs_binary_files() {
+    let tree = corpus();
+    tree.unspin()
+        .args(["-o", "out", "--binary", "in"])
+        .assert()
+        .success();
+    assert_eq!(
+        tree.read("out/nested/data.bin"),
+        b"\x89PNG\0\0 the ministry said\0"
+    );
+}
+
+/// The ratio of a mapper's run: JSON Lines in, JSON Lines out.
+#[test]
+fn json_lines_records_are_repaired_in_place_of_their_text() {
+    let tree = Tree::new();
+    let spun = "The chairman of the Joint Chiefs of Employees stated so.";
+    let mut input = String::new();
+    for i in 0..300 {
+        let body = if i % 3 == 0 {
+            spun
+        } else {
+            "A clean sentence."
+        };
+        input.push_str(&format!(
+            "{{\"id\":{i},\"body\":{},\"url\":\"u{i}\"}}\n",
+            serde_json::json!(body)
+        ));
+    }
+    input.push_str("{\"id\":300}\n");
+    for threads in ["1", "2"] {
+        let run = unspin()
+            .args([
+                "--input-format",
+                "jsonl",
+                "--format",
+                "jsonl",
+                "--text-field",
+                "body",
+                "-j",
+                threads,
+            ])
+            .write_stdin(input.clone())
+            .assert()
+            .success()
+            .stderr("");
+        let out = stdout_of(&run);
+        let records: Vec<serde_json::Value> = out
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        assert_eq!(records.len(), 301);
+        for (i, record) in records.iter().enumerate() {
+            assert_eq!(record["id"], i);
+            if i == 300 {
+                assert_eq!(record["edits"], serde_json::json!([]));
+            } else if i % 3 == 0 {
+                assert!(record["body"]
+                    .as_str()
+                    .unwrap()
+                    .contains("Joint Chiefs of Staff"));
+                let edit = &record["edits"][0];
+                let start = edit["byte_start"].as_u64().unwrap() as usize;
+                let end = edit["byte_end"].as_u64().unwrap() as usize;
+                assert_eq!(&spun[start..end], edit["spun"].as_str().unwrap());
+            } else {
+                assert_eq!(record["body"], "A clean sentence.");
+            }
+        }
+        // Keys keep their order; `edits` comes last.
+        assert!(out.starts_with("{\"id\":0,\"body\":"), "{out}");
+        assert!(out
+            .lines()
+            .next()
+            .unwrap()
+            .contains("\"url\":\"u0\",\"edits\":["));
+    }
+    // Files of records mirror too, and a bad line is reported by number.
+    tree.write(
+        "in/part-0000.jsonl",
+        format!("{{\"text\":{}}}\nnot json\n", serde_json::json!(spun)),
+    );
+    let run = tree
+        .unspin()
+        .args(["--input-format", "jsonl", "-o", "out", "in"])
+        .assert()
+        .code(2);
+    assert!(stderr_of(&run).contains("in/part-0000.jsonl: line 2: not JSON"));
+    let out = text(&tree.read("out/part-0000.jsonl"));
+    assert!(
+        out.contains("Joint Chiefs of Staff") && out.ends_with("\nnot json\n"),
+        "{out}"
+    );
+}
+
+#[test]
+fn json_lines_input_refuses_diff_and_text_output() {
+    unspin()
+        .args(["--input-format", "jsonl", "--diff"])
+        .write_stdin("{}\n")
+        .assert()
+        .code(2);
+    unspin()
+        .args(["--input-format", "jsonl", "--format", "text"])
+        .write_stdin("{}\n")
+        .assert()
+        .code(2);
+}
+
+/// 50 MB in 1 MiB chunks: offsets and lines stay absolute across chunks,
+/// every copy is repaired, -j1 and -j2 agree, and Ctrl-C leaves no
+/// half-written file.
+#[test]
+fn fifty_megabyte_file() {
+    let tree = Tree::new();
+    let filler = "Lorem ipsum dolor sit amet, consectetur adipiscing elit 12345.\n";
+    let spun = "The Joint Chiefs of Employees met.\r\n";
+    let block = filler.repeat(999) + spun;
+    let copies = 50 * 1000 * 1000 / block.len() + 1;
+    let input = block.repeat(copies);
+    let path = tree.write("big.txt", &input);
+    let expected = input.replace("Employees", "Staff");
+
+    tree.unspin()
+        .args(["-q", "-j1", "-o", "out1", "big.txt"])
+        .assert()
+        .success();
+    assert!(
+        tree.read("out1/big.txt") == expected.as_bytes(),
+        "-j1 output differs"
+    );
+    tree.unspin()
+        .args(["-q", "-j2", "-o", "out2", "big.txt"])
+        .assert()
+        .success();
+    assert!(
+        tree.read("out2/big.txt") == expected.as_bytes(),
+        "-j2 output differs"
+    );
+
+    let run = tree
+        .unspin()
+        .args(["-j2", "--format", "json", "big.txt"])
+        .assert()
+        .success();
+    let out = stdout_of(&run);
+    let records: Vec<serde_json::Value> = out
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(records.len(), copies + 1);
+    for (k, edit) in records[..copies].iter().enumerate() {
+        assert_eq!(edit["line"], (k + 1) * 1000, "{edit}");
+        let start = edit["byte_start"].as_u64().unwrap() as usize;
+        assert_eq!(start, k * block.len() + 999 * filler.len() + "The ".len());
+        assert_eq!(
+            edit["byte_end"].as_u64().unwrap() as usize,
+            start + "Joint Chiefs of Employees".len()
+        );
+    }
+
+    // Ctrl-C in the middle of -w: the file is the old one or the new one.
+    #[cfg(unix)]
+    {
+        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("unspin"))
+            .args(["-q", "-j1", "-w", "big.txt"])
+            .current_dir(tree.path(""))
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(400));
+        let _ = std::process::Command::new("kill")
+            .args(["-INT", &child.id().to_string()])
+            .status();
+        let status = child.wait().unwrap();
+        let now = std::fs::read(&path).unwrap();
+        match status.code() {
+            Some(130) | None => {
+                assert!(now == input.as_bytes(), "interrupted, yet the file changed")
+            }
+            Some(0) => assert!(now == expected.as_bytes()),
+            other => panic!("exit status {other:?}"),
+        }
+        assert_eq!(tree.files(""), ["big.txt", "out1/big.txt", "out2/big.txt"]);
+    }
+}
