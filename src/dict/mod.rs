@@ -118,7 +118,8 @@ impl Dictionary {
         };
         let mut pos = 0usize;
         let mut take = |n: usize| -> Result<std::ops::Range<usize>, DictError> {
-            if bytes.len() < pos + n {
+            // `pos <= bytes.len()` always; `pos + n` could overflow.
+            if bytes.len() - pos < n {
                 return Err(format("truncated"));
             }
             pos += n;
@@ -458,6 +459,16 @@ mod tests {
         let mut good = compile::compile(&[entry("a", "b", -1.0)]).unwrap();
         good.truncate(good.len() - 3);
         assert!(Dictionary::from_bytes(Cow::Owned(good), "x").is_err());
+    }
+
+    #[test]
+    fn rejects_lengths_past_the_end_without_overflow() {
+        // Found by fuzzing (fuzz/seeds/dict_from_bytes/huge_fst_len.bin): an
+        // FST length of u64::MAX overflowed the bounds check.
+        let mut bytes = b"UNSPDCT2\x01\0\0\0\x01\0s".to_vec();
+        bytes.extend_from_slice(&u64::MAX.to_le_bytes());
+        let err = Dictionary::from_bytes(Cow::Owned(bytes), "x").unwrap_err();
+        assert!(err.to_string().contains("truncated"), "{err}");
     }
 
     #[test]
