@@ -151,6 +151,9 @@ impl Dictionary {
             ),
         };
         let fst = fst::raw::Fst::new(fst_bytes).map_err(|e| format(&e.to_string()))?;
+        // The fst crate may panic on corrupt node bytes; its checksum turns
+        // a damaged or foreign file into an error instead.
+        fst.verify().map_err(|e| format(&e.to_string()))?;
         let dict = Dictionary {
             fst,
             table,
@@ -469,6 +472,33 @@ mod tests {
         bytes.extend_from_slice(&u64::MAX.to_le_bytes());
         let err = Dictionary::from_bytes(Cow::Owned(bytes), "x").unwrap_err();
         assert!(err.to_string().contains("truncated"), "{err}");
+    }
+
+    #[test]
+    fn rejects_a_corrupt_fst() {
+        // Found by fuzzing: a flipped byte inside the FST made the fst crate
+        // panic (subtract with overflow) while validating the table.
+        let good = compile::compile(&[
+            entry("stated", "said", -0.3),
+            entry("12 months", "year", -0.4),
+        ])
+        .unwrap();
+        let n_sources = u32::from_le_bytes(good[8..12].try_into().unwrap()) as usize;
+        let mut fst_start = 12;
+        for _ in 0..n_sources {
+            fst_start += 2 + u16::from_le_bytes([good[fst_start], good[fst_start + 1]]) as usize;
+        }
+        let fst_len = u64::from_le_bytes(good[fst_start..fst_start + 8].try_into().unwrap());
+        fst_start += 8;
+        for i in fst_start..fst_start + fst_len as usize - 4 {
+            let mut bad = good.clone();
+            bad[i] ^= 0x55;
+            if let Ok(dict) = Dictionary::from_bytes(Cow::Owned(bad), "x") {
+                panic!("byte {i} flipped and still loaded: {dict:?}");
+            }
+        }
+        let crash = include_bytes!("../../fuzz/seeds/dict_from_bytes/crash-corrupt-fst-node.bin");
+        assert!(Dictionary::from_bytes(Cow::Owned(crash.to_vec()), "x").is_err());
     }
 
     #[test]
