@@ -1,0 +1,30 @@
+//! The tokenizer is lossless: token spans are non-empty, contiguous, in
+//! order and cover the input exactly, and words are valid UTF-8 (the decoder
+//! relies on it).
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use unspin::token::{tokenize, TokenKind};
+
+fuzz_target!(|input: &[u8]| {
+    let tokens = tokenize(input);
+    let mut pos = 0;
+    let mut joined = Vec::with_capacity(input.len());
+    for t in &tokens {
+        assert_eq!(t.start, pos, "tokens must be contiguous");
+        assert!(t.end > t.start, "empty token");
+        let bytes = t.bytes(input);
+        joined.extend_from_slice(bytes);
+        match t.kind {
+            TokenKind::Word | TokenKind::Space | TokenKind::Newline | TokenKind::Punct => {
+                assert!(std::str::from_utf8(bytes).is_ok(), "{:?} token not UTF-8", t.kind);
+            }
+            TokenKind::Invalid => {
+                assert!(std::str::from_utf8(bytes).is_err(), "valid UTF-8 marked invalid");
+            }
+        }
+        pos = t.end;
+    }
+    assert_eq!(pos, input.len());
+    assert_eq!(joined, input);
+});
