@@ -31,7 +31,7 @@ use crate::lm::{CachedModel, WordId, UNKNOWN};
 use crate::token::{tokenize, Token, TokenKind};
 
 /// The default number of hypotheses kept per lattice position.
-pub const DEFAULT_BEAM: usize = 32;
+pub const DEFAULT_BEAM: usize = 8;
 
 /// A word of the input: its byte span.
 #[derive(Debug, Clone, Copy)]
@@ -86,7 +86,41 @@ pub struct Lattice<'d> {
 #[derive(Default)]
 struct Scratch {
     arena: Vec<Hypothesis>,
-    layers: Vec<Vec<usize>>,
+    layers: Vec<Layer>,
+}
+
+/// The hypotheses that reach one position, at most one per LM state.
+#[derive(Default)]
+struct Layer {
+    /// Arena indices.
+    hypotheses: Vec<usize>,
+    /// LM state -> index into `hypotheses`.
+    by_context: rustc_hash::FxHashMap<[WordId; 2], usize>,
+}
+
+impl Layer {
+    fn clear(&mut self) {
+        self.hypotheses.clear();
+        self.by_context.clear();
+    }
+
+    /// Adds a hypothesis, keeping only the better one per LM state.
+    fn push(&mut self, arena: &mut Vec<Hypothesis>, next: Hypothesis) {
+        match self.by_context.entry(next.context) {
+            std::collections::hash_map::Entry::Occupied(slot) => {
+                let at = &mut self.hypotheses[*slot.get()];
+                if better(&next, &arena[*at]).is_gt() {
+                    arena.push(next);
+                    *at = arena.len() - 1;
+                }
+            }
+            std::collections::hash_map::Entry::Vacant(slot) => {
+                slot.insert(self.hypotheses.len());
+                arena.push(next);
+                self.hypotheses.push(arena.len() - 1);
+            }
+        }
+    }
 }
 
 /// One partial reading in a window.
@@ -347,14 +381,15 @@ impl<'m> Decoder<'m> {
             back: NO_BACK,
             via: None,
         });
-        layers.iter_mut().for_each(Vec::clear);
+        layers.iter_mut().for_each(Layer::clear);
         if layers.len() < len + 1 {
-            layers.resize_with(len + 1, Vec::new);
+            layers.resize_with(len + 1, Layer::default);
         }
-        layers[0].push(0);
+        layers[0].hypotheses.push(0);
         let beam = self.beam.max(1);
         for position in 0..len {
-            let mut layer = std::mem::take(&mut layers[position]);
+            // Edges only go forward, so this layer is complete: prune it.
+            let mut layer = std::mem::take(&mut layers[position].hypotheses);
             layer.sort_by(|&a, &b| better(&arena[b], &arena[a]));
             layer.truncate(beam);
             for &from in &layer {
@@ -368,11 +403,11 @@ impl<'m> Decoder<'m> {
                     back: from,
                     via: None,
                 };
-                push(arena, &mut layers[position + 1], next);
-                for (index, r) in window.replacements.iter().enumerate() {
-                    if r.start != position {
-                        continue;
-                    }
+                layers[position + 1].push(arena, next);
+                let here = window.replacements.partition_point(|r| r.start < position)
+                    ..window.replacements.partition_point(|r| r.start <= position);
+                for (index, r) in window.replacements[here.clone()].iter().enumerate() {
+                    let index = here.start + index;
                     let ids = &window.ids[r.ids.clone()];
                     let (gain, context) = self.score_words(hypothesis.context, ids);
                     let cost = r.weight - edit_penalty * (1.0 - r.confidence);
@@ -383,14 +418,14 @@ impl<'m> Decoder<'m> {
                         back: from,
                         via: Some(index),
                     };
-                    push(arena, &mut layers[r.end], next);
+                    layers[r.end].push(arena, next);
                 }
             }
-            layers[position] = layer;
+            layers[position].hypotheses = layer;
         }
         // Finish every reading with the fixed words after the window.
         let total = |h: &Hypothesis| h.score + self.score_words(h.context, &window.tail).0;
-        let Some(best) = layers[len].iter().copied().reduce(|a, b| {
+        let Some(best) = layers[len].hypotheses.iter().copied().reduce(|a, b| {
             let (ha, hb) = (&arena[a], &arena[b]);
             let (sa, sb) = (total(ha), total(hb));
             if sb > sa || (sb == sa && hb.edits < ha.edits) {
@@ -479,22 +514,6 @@ fn better(a: &Hypothesis, b: &Hypothesis) -> std::cmp::Ordering {
     a.score
         .total_cmp(&b.score)
         .then_with(|| b.edits.cmp(&a.edits))
-}
-
-/// Adds a hypothesis to a layer, merging it with one in the same LM state.
-fn push(arena: &mut Vec<Hypothesis>, layer: &mut Vec<usize>, next: Hypothesis) {
-    if let Some(slot) = layer
-        .iter_mut()
-        .find(|i| arena[**i].context == next.context)
-    {
-        if better(&next, &arena[*slot]).is_gt() {
-            arena.push(next);
-            *slot = arena.len() - 1;
-        }
-        return;
-    }
-    arena.push(next);
-    layer.push(arena.len() - 1);
 }
 
 #[cfg(test)]
