@@ -151,69 +151,144 @@ pub fn repair_chunks<R, E, F>(
     model: &Model,
     reader: R,
     options: &Options,
-    mut visit: F,
+    visit: F,
 ) -> Result<Totals, StreamError<E>>
 where
     R: Read,
     F: FnMut(&Chunk<'_>) -> Result<(), E>,
 {
-    let threads = options.threads.max(1);
     let mut chunker = Chunker::new(reader, options.chunk_size);
-    let mut buffers: Vec<Vec<u8>> = vec![Vec::new(); threads];
-    let mut totals = Totals::default();
-    let mut line = 1;
-    loop {
-        let mut filled = 0;
-        while filled < threads
-            && chunker
-                .next(&mut buffers[filled])
-                .map_err(StreamError::Read)?
-        {
-            filled += 1;
-        }
-        if filled == 0 {
-            return Ok(totals);
-        }
-        if options.skip_binary && totals.chunks == 0 && buffers[0].contains(&0) {
-            return Err(StreamError::Binary);
-        }
-        let batch = &buffers[..filled];
-        let all_edits: Vec<Vec<Edit>> = if filled == 1 {
-            vec![model.repair(&batch[0])]
-        } else {
-            std::thread::scope(|scope| {
-                let handles: Vec<_> = batch
-                    .iter()
-                    .map(|text| scope.spawn(move || model.repair(text)))
-                    .collect();
-                handles
-                    .into_iter()
-                    .map(|h| {
-                        h.join()
-                            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-                    })
-                    .collect()
-            })
-        };
-        for (text, mut edits) in batch.iter().zip(all_edits) {
-            let offset = totals.bytes;
-            for edit in &mut edits {
-                edit.start += offset;
-                edit.end += offset;
+    let mut first = Vec::new();
+    if !chunker.next(&mut first).map_err(StreamError::Read)? {
+        return Ok(Totals::default());
+    }
+    if options.skip_binary && first.contains(&0) {
+        return Err(StreamError::Binary);
+    }
+    let mut visitor = Visitor {
+        visit,
+        totals: Totals::default(),
+        line: 1,
+    };
+    if options.threads <= 1 || chunker.done() {
+        // One thread, or one chunk (most files): no worker threads.
+        let mut text = first;
+        loop {
+            let edits = model.repair(&text);
+            visitor.chunk(&text, edits)?;
+            if !chunker.next(&mut text).map_err(StreamError::Read)? {
+                return Ok(visitor.totals);
             }
-            let chunk = Chunk {
-                offset,
-                line,
-                text,
-                edits: &edits,
-            };
-            visit(&chunk).map_err(StreamError::Visit)?;
-            line += chunk.newlines();
-            totals.bytes += text.len();
-            totals.edits += edits.len();
-            totals.chunks += 1;
         }
     }
+    repair_in_parallel(model, chunker, first, options.threads, visitor)
+}
+
+/// Hands repaired chunks to the callback in order, with absolute offsets.
+struct Visitor<F> {
+    visit: F,
+    totals: Totals,
+    line: usize,
+}
+
+impl<F> Visitor<F> {
+    fn chunk<E>(&mut self, text: &[u8], mut edits: Vec<Edit>) -> Result<(), StreamError<E>>
+    where
+        F: FnMut(&Chunk<'_>) -> Result<(), E>,
+    {
+        let offset = self.totals.bytes;
+        for edit in &mut edits {
+            edit.start += offset;
+            edit.end += offset;
+        }
+        let chunk = Chunk {
+            offset,
+            line: self.line,
+            text,
+            edits: &edits,
+        };
+        (self.visit)(&chunk).map_err(StreamError::Visit)?;
+        self.line += chunk.newlines();
+        self.totals.bytes += text.len();
+        self.totals.edits += edits.len();
+        self.totals.chunks += 1;
+        Ok(())
+    }
+}
+
+/// `threads` workers repair chunks while this thread reads the next ones
+/// and hands the repaired ones out in order. At most `threads + 1` chunks
+/// are in flight, so memory stays bounded. The workers live as long as the
+/// stream: starting threads per chunk would churn the allocator's
+/// per-thread heaps.
+fn repair_in_parallel<R, E, F>(
+    model: &Model,
+    mut chunker: Chunker<R>,
+    first: Vec<u8>,
+    threads: usize,
+    mut visitor: Visitor<F>,
+) -> Result<Totals, StreamError<E>>
+where
+    R: Read,
+    F: FnMut(&Chunk<'_>) -> Result<(), E>,
+{
+    use std::collections::BTreeMap;
+    use std::sync::{mpsc, Mutex};
+    type Done = (usize, Vec<u8>, Vec<Edit>);
+    let (job_tx, job_rx) = mpsc::sync_channel::<(usize, Vec<u8>)>(threads);
+    let job_rx = Mutex::new(job_rx);
+    let (done_tx, done_rx) = mpsc::channel::<Done>();
+    std::thread::scope(|scope| {
+        // Dropped when this closure returns, which stops the workers.
+        let job_tx = job_tx;
+        for _ in 0..threads {
+            let (job_rx, done_tx) = (&job_rx, done_tx.clone());
+            scope.spawn(move || loop {
+                let job = job_rx
+                    .lock()
+                    .map_err(|_| ())
+                    .and_then(|rx| rx.recv().map_err(|_| ()));
+                let Ok((index, text)) = job else {
+                    return;
+                };
+                let edits = model.repair(&text);
+                if done_tx.send((index, text, edits)).is_err() {
+                    return;
+                }
+            });
+        }
+        drop(done_tx);
+        let mut ready: BTreeMap<usize, (Vec<u8>, Vec<Edit>)> = BTreeMap::new();
+        let mut spare: Vec<Vec<u8>> = Vec::new();
+        let (mut sent, mut visited, mut eof) = (1, 0, false);
+        job_tx.send((0, first)).expect("workers are running");
+        loop {
+            while !eof && sent - visited <= threads {
+                let mut text = spare.pop().unwrap_or_default();
+                if !chunker.next(&mut text).map_err(StreamError::Read)? {
+                    eof = true;
+                    break;
+                }
+                job_tx.send((sent, text)).expect("workers are running");
+                sent += 1;
+            }
+            if visited == sent {
+                return Ok(visitor.totals);
+            }
+            while !ready.contains_key(&visited) {
+                // A worker that panicked drops its sender; the scope then
+                // re-raises the panic.
+                let Ok((index, text, edits)) = done_rx.recv() else {
+                    return Ok(visitor.totals);
+                };
+                ready.insert(index, (text, edits));
+            }
+            let (text, edits) = ready.remove(&visited).expect("just checked");
+            visitor.chunk(&text, edits)?;
+            visited += 1;
+            spare.push(text);
+        }
+    })
 }
 
 /// Repairs `reader` to `writer`: the streaming counterpart of
@@ -246,25 +321,21 @@ impl<R: Read> Chunker<R> {
         }
     }
 
+    /// Whether the whole input has been handed out.
+    fn done(&self) -> bool {
+        self.eof && self.carry.is_empty()
+    }
+
     /// Fills `out` with the next chunk; false at the end of the input.
     fn next(&mut self, out: &mut Vec<u8>) -> io::Result<bool> {
         out.clear();
         out.append(&mut self.carry);
-        let mut filled = out.len();
-        if filled < self.size && !self.eof {
-            out.resize(self.size, 0);
-            while filled < self.size && !self.eof {
-                match self.reader.read(&mut out[filled..]) {
-                    Ok(0) => self.eof = true,
-                    Ok(n) => filled += n,
-                    Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                    Err(e) => {
-                        out.truncate(filled);
-                        return Err(e);
-                    }
-                }
-            }
-            out.truncate(filled);
+        if out.len() < self.size && !self.eof {
+            // Grows the buffer as data comes (a small file never costs a
+            // whole chunk) and stops at the chunk size or the end.
+            let want = self.size - out.len();
+            let got = (&mut self.reader).take(want as u64).read_to_end(out)?;
+            self.eof = got < want;
         }
         if out.is_empty() {
             return Ok(false);

@@ -793,3 +793,50 @@ fn fifty_megabyte_file() {
         assert_eq!(tree.files(""), ["big.txt", "out1/big.txt", "out2/big.txt"]);
     }
 }
+
+/// Small chunks (the hidden --chunk-size) put edits in later chunks: -w
+/// copies the untouched start of the file, --diff still applies, and every
+/// mode agrees with a run that reads the file in one piece.
+#[test]
+fn edits_in_later_chunks() {
+    let tree = Tree::new();
+    let mut input = "A clean line with nothing to change.\n".repeat(40);
+    input.push_str("The Joint Chiefs of Employees met.\n");
+    input.push_str(&"More clean text here.\n".repeat(5));
+    input.push_str("The ministry stated it had no comment");
+    tree.write("in/a.txt", &input);
+    tree.write("whole/a.txt", &input);
+    tree.unspin()
+        .args(["-q", "-o", "expected", "whole"])
+        .assert()
+        .success();
+    let expected = tree.read("expected/a.txt");
+    assert_ne!(expected, input.as_bytes());
+
+    let run = tree
+        .unspin()
+        .args(["--chunk-size", "100", "--diff", "in/a.txt"])
+        .assert()
+        .success();
+    tree.write("fix.diff", &run.get_output().stdout);
+    tree.unspin()
+        .args(["--chunk-size", "100", "-j2", "-w", "in"])
+        .assert()
+        .success();
+    assert_eq!(tree.read("in/a.txt"), expected);
+
+    if std::process::Command::new("patch")
+        .arg("--version")
+        .output()
+        .is_ok()
+    {
+        tree.write("patched/a.txt", &input);
+        let status = std::process::Command::new("patch")
+            .args(["-s", "patched/a.txt", "fix.diff"])
+            .current_dir(tree.path(""))
+            .status()
+            .unwrap();
+        assert!(status.success());
+        assert_eq!(tree.read("patched/a.txt"), expected);
+    }
+}

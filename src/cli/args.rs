@@ -99,6 +99,10 @@ pub struct RepairArgs {
     #[arg(long)]
     pub stats: bool,
 
+    /// Bytes read and repaired at a time (for tests and tuning).
+    #[arg(long, value_name = "BYTES", hide = true, default_value_t = unspin::stream::DEFAULT_CHUNK_SIZE, value_parser = chunk_size)]
+    pub chunk_size: usize,
+
     #[command(flatten)]
     pub model: ModelArgs,
 }
@@ -222,6 +226,16 @@ pub enum LmCommand {
         #[arg(short, long)]
         output: PathBuf,
     },
+}
+
+fn chunk_size(text: &str) -> Result<usize, String> {
+    match text.parse::<usize>() {
+        Ok(n) if n >= unspin::stream::MIN_CHUNK_SIZE => Ok(n),
+        _ => Err(format!(
+            "`{text}` is not a number of bytes of at least {}",
+            unspin::stream::MIN_CHUNK_SIZE
+        )),
+    }
 }
 
 fn positive_f32(text: &str) -> Result<f32, String> {

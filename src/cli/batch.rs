@@ -92,6 +92,7 @@ struct Plan {
     text_field: String,
     check: bool,
     threads: usize,
+    chunk_size: usize,
     binary: bool,
     hidden: bool,
     gitignore: bool,
@@ -179,6 +180,7 @@ impl Plan {
             text_field: args.text_field.clone(),
             check: args.check,
             threads,
+            chunk_size: args.chunk_size,
             binary: args.binary,
             hidden: args.hidden,
             gitignore: args.gitignore,
@@ -351,9 +353,25 @@ struct Ctx<'a> {
     /// Set when stdout failed: everyone stops.
     stop: AtomicBool,
     stdout_error: Mutex<Option<io::Error>>,
+    /// Folders of the `-o` tree known to exist.
+    made_dirs: Mutex<HashSet<PathBuf>>,
 }
 
 impl Ctx<'_> {
+    /// Starts writing `target`, first creating its folder under `-o`
+    /// (once per folder: a mkdir per file costs as much as the file).
+    fn stage(&self, target: &Path) -> Result<Staged, String> {
+        if let (Dest::Mirror(_), Some(dir)) = (&self.plan.dest, target.parent()) {
+            let mut made = self.made_dirs.lock().unwrap_or_else(|e| e.into_inner());
+            if !made.contains(dir) {
+                std::fs::create_dir_all(dir)
+                    .map_err(|e| format!("{}: cannot create: {}", dir.display(), describe(&e)))?;
+                made.insert(dir.to_path_buf());
+            }
+        }
+        Staged::create(target)
+    }
+
     fn stopped(&self) -> bool {
         self.stop.load(Relaxed) || INTERRUPTED.load(Relaxed)
     }
@@ -463,7 +481,7 @@ impl Ctx<'_> {
         let mut staged: Option<Staged> = None;
         let mut changed = false;
         let options = stream::Options {
-            chunk_size: stream::DEFAULT_CHUNK_SIZE,
+            chunk_size: plan.chunk_size,
             threads: plan.threads,
             skip_binary: !plan.binary && !job.explicit,
         };
@@ -483,8 +501,7 @@ impl Ctx<'_> {
             if write_here {
                 if staged.is_none() {
                     let target = self.target(path).map_err(Fail::File)?;
-                    let mut file =
-                        Staged::create(&target, plan.dest != Dest::InPlace).map_err(Fail::File)?;
+                    let mut file = self.stage(&target).map_err(Fail::File)?;
                     if chunk.offset > 0 {
                         copy_prefix(path, chunk.offset as u64, &mut file).map_err(Fail::File)?;
                     }
@@ -536,7 +553,7 @@ impl Ctx<'_> {
                 // An empty input still gets its (empty) copy.
                 let path = job.path.expect("-o has paths");
                 let target = self.target(path).map_err(Fail::File)?;
-                staged = Some(Staged::create(&target, true).map_err(Fail::File)?);
+                staged = Some(self.stage(&target).map_err(Fail::File)?);
             }
             if let Some(file) = staged.take() {
                 let permissions = meta.as_ref().map(|m| m.permissions());
@@ -571,7 +588,7 @@ impl Ctx<'_> {
     /// Copies a file skipped as binary into the mirror.
     fn copy_verbatim(&self, path: &Path, meta: Option<Metadata>) -> Result<(), String> {
         let target = self.target(path)?;
-        let mut file = Staged::create(&target, true)?;
+        let mut file = self.stage(&target)?;
         let mut source = File::open(path)
             .map_err(|e| format!("{}: cannot read: {}", path.display(), describe(&e)))?;
         io::copy(&mut source, file.writer()).map_err(|e| file.failed(&e))?;
@@ -587,9 +604,7 @@ impl Ctx<'_> {
         let mut file_out = (plan.dest == Dest::Stdout).then(|| FileOut::locked(self.out));
         let mut staged = match (&plan.dest, job.path) {
             (Dest::Mirror(_) | Dest::InPlace, Some(path)) => {
-                let created = self
-                    .target(path)
-                    .and_then(|t| Staged::create(&t, plan.dest != Dest::InPlace));
+                let created = self.target(path).and_then(|t| self.stage(&t));
                 match created {
                     Ok(file) => Some(file),
                     Err(msg) => return self.reporter.error(&msg),
@@ -702,7 +717,7 @@ impl JsonPath {
             line,
             spun: &edit.spun,
             restored: &edit.restored,
-            score: edit.score,
+            score: round_score(edit.score),
             source: &edit.source,
         };
         serde_json::to_writer(&mut *out, &record)?;
@@ -734,8 +749,14 @@ struct EditRecord<'a> {
     line: usize,
     spun: &'a str,
     restored: &'a str,
-    score: f32,
+    score: f64,
     source: &'a str,
+}
+
+/// A score as printed: three decimals are plenty for a log10 gain, and an
+/// f32 printed as JSON would otherwise show its binary expansion.
+pub fn round_score(score: f32) -> f64 {
+    (score as f64 * 1000.0).round() / 1000.0
 }
 
 /// An error met while walking, as `path: what went wrong`.
@@ -777,6 +798,7 @@ pub fn run(args: &RepairArgs) -> Result<i32> {
         out: &out,
         stop: AtomicBool::new(false),
         stdout_error: Mutex::new(None),
+        made_dirs: Mutex::new(HashSet::new()),
     };
     let counting_done = AtomicBool::new(false);
     std::thread::scope(|scope| -> Result<()> {

@@ -165,7 +165,7 @@ fn repair_record(model: &Model, line: &[u8], field: &str) -> Result<(Vec<u8>, us
                 "byte_end": e.end,
                 "spun": e.spun,
                 "restored": e.restored,
-                "score": e.score,
+                "score": super::batch::round_score(e.score),
                 "source": e.source,
             })
         })

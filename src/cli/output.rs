@@ -101,17 +101,13 @@ pub struct Staged {
 }
 
 impl Staged {
-    /// Starts a temporary file in `target`'s folder (created if need be
-    /// with `create_dirs`).
-    pub fn create(target: &Path, create_dirs: bool) -> Result<Staged, String> {
+    /// Starts a temporary file in `target`'s folder.
+    pub fn create(target: &Path) -> Result<Staged, String> {
         let dir = match target.parent() {
             Some(p) if !p.as_os_str().is_empty() => p,
             _ => Path::new("."),
         };
         let fail = |e: io::Error| format!("{}: cannot write: {}", target.display(), describe(&e));
-        if create_dirs {
-            std::fs::create_dir_all(dir).map_err(fail)?;
-        }
         let temp = tempfile::Builder::new()
             .prefix(".unspin-")
             .suffix(".tmp")
