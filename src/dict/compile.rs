@@ -20,7 +20,7 @@
 //! [`normalize_key`]; within a key, candidates are sorted by weight
 //! (highest first), then text, so the output does not depend on row order.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::io::Read;
 
 /// Magic bytes at the start of a compiled dictionary.
@@ -62,6 +62,8 @@ pub enum DictError {
     Format { name: String, message: String },
     #[error("building the FST: {0}")]
     Fst(#[from] fst::Error),
+    #[error("more than {} different sources", u16::MAX as usize + 1)]
+    TooManySources,
 }
 
 /// Normalises a phrase to its dictionary key: lowercase, curly apostrophes
@@ -158,6 +160,7 @@ type Slot<'a> = (f32, &'a str, u16, u8);
 /// dropped; a repeated (spun, original) pair keeps its highest weight.
 pub fn compile(entries: &[Entry]) -> Result<Vec<u8>, DictError> {
     let mut sources: Vec<&str> = Vec::new();
+    let mut source_index: HashMap<&str, u16> = HashMap::new();
     // key -> normalised original -> (weight, original as written, source, confidence)
     let mut by_key: BTreeMap<String, BTreeMap<String, Slot>> = BTreeMap::new();
     for entry in entries {
@@ -171,13 +174,15 @@ pub fn compile(entries: &[Entry]) -> Result<Vec<u8>, DictError> {
         if norm_original == key {
             continue;
         }
-        let source = match sources.iter().position(|s| *s == entry.source) {
-            Some(i) => i,
+        let source = match source_index.get(entry.source.as_str()) {
+            Some(&i) => i,
             None => {
+                let i = u16::try_from(sources.len()).map_err(|_| DictError::TooManySources)?;
                 sources.push(&entry.source);
-                sources.len() - 1
+                source_index.insert(&entry.source, i);
+                i
             }
-        } as u16;
+        };
         let slot = by_key.entry(key).or_default();
         let original: &str = &entry.original;
         match slot.get(&norm_original) {
@@ -219,4 +224,36 @@ pub fn compile(entries: &[Entry]) -> Result<Vec<u8>, DictError> {
     out.extend_from_slice(&fst_bytes);
     out.extend_from_slice(&table);
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(spun: &str, original: &str, source: &str) -> Entry {
+        Entry {
+            spun: spun.into(),
+            original: original.into(),
+            weight: -1.0,
+            source: source.into(),
+            confidence: 0.0,
+        }
+    }
+
+    #[test]
+    fn source_indices_do_not_wrap() {
+        // Source indices are stored as u16: the 65537th source used to wrap
+        // to index 0 and credit the wrong source.
+        let max = u16::MAX as usize + 1;
+        let mut entries: Vec<Entry> = (0..max)
+            .map(|i| entry(&format!("w{i}"), "x", &format!("s{i}")))
+            .collect();
+        assert!(compile(&entries).is_ok());
+        entries.push(entry("one more", "x", "another source"));
+        assert!(matches!(compile(&entries), Err(DictError::TooManySources)));
+        // Rows of known sources still fit.
+        entries.pop();
+        entries.push(entry("one more", "x", "s7"));
+        assert!(compile(&entries).is_ok());
+    }
 }
