@@ -1,11 +1,39 @@
-"""Shared code for build_thesaurus.py and candidate_recall.py.
+"""Build the thesaurus layer of the reverse dictionary with learned weights.
 
-Loaders for the thesauri (Moby, MyThes, PPDB), the frequency list and
-WordNet's exception lists; English inflection (regular rules + WordNet
-exceptions, checked against the frequency list); alignment of spun/original
-pairs into word and short-phrase substitutions.
+Usage (from the project root; Python 3.11, standard library only):
 
-Python 3.11, standard library only, deterministic.
+    python3 scripts/build_thesaurus.py \
+        --sources ../shared/data-sources --train ../shared/dev/train \
+        --out data/dict/thesaurus.csv --folds 7 --seed 13
+
+1. Candidate edges w -> s (the spinner may write s for the original w) from
+   Moby (root -> listed word), MyThes (entry -> synonym / similar / generic /
+   related term of a sense; antonyms dropped) and PPDB equivalence pairs
+   (both directions); single words and the multi-word entries the thesauri
+   list.  Both sides must be real words (every word in the frequency list).
+2. Consistent inflection: an edge between lemmas also yields the edge between
+   their plurals / -s / -ed / -ing / -er / -est forms under the part(s) of
+   speech the edge holds for (MyThes tags), using WordNet's exception lists
+   for irregular forms and regular rules otherwise; an inflected pair is kept
+   only when both forms are in the frequency list.  Possessives need no rows:
+   the matcher strips "'s".
+3. Per-edge features (FEATURES): sources and directions, ranks, list sizes,
+   frequencies of w and s, POS agreement, inflection, phrase shape, ...
+4. Training pairs are aligned (difflib; unequal blocks split by a small DP
+   that prefers thesaurus neighbours).  A ranking model (conditional logit:
+   softmax over the candidate originals of a spun word, with log P(w) as a
+   fixed offset) learns which edges the spinner uses; a calibration step
+   (binomial logistic regression over every occurrence of a thesaurus word in
+   the originals, changed or not) turns its score into
+   P(spinner writes s | occurrence of w).  Stories weigh 1 each, split over
+   their spun copies.  k-fold by story reports held-out ranking quality.
+5. Output rows spun,original,weight,source with weight = log10 P(s | w)
+   minus a layer discount (--discount, default 1.0, tuned end to end);
+   per spun key the top K originals by P(s | w) P(w), above a floor;
+   function words, numbers and words under 3 letters are not keys.
+
+Deterministic: sorted iteration everywhere, negatives subsampled by a CRC32
+hash salted with --seed.
 """
 import argparse
 import csv
@@ -63,6 +91,16 @@ def load_freq(path):
             if len(p) == 2:
                 freq[p[0]] = int(p[1])
     return freq
+
+
+def load_bigrams(path):
+    big = {}
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            p = line.split()
+            if len(p) == 3:
+                big[(p[0], p[1])] = int(p[2])
+    return big
 
 
 def load_exc(folder):
@@ -538,6 +576,40 @@ class Edges:
                 self.rev.setdefault(sl, []).append(wl)
         self.lex_w = set(self.words)
         self.lex_s = set(self.rev)
+        self.bigrams = None
+        self._srank, self._wrank, self._strong = {}, {}, {}
+
+    def _lf(self, w):
+        return logfreq(w, self.M.freq, self.bigrams)
+
+    def s_rank(self, wl, sl):
+        """rank of sl among wl's neighbours by frequency (0 = most frequent)"""
+        d = self._srank.get(wl)
+        if d is None:
+            order = sorted(self.adj(wl), key=lambda s: (-self._lf(s), s))
+            d = self._srank[wl] = {s: i for i, s in enumerate(order)}
+        return d.get(sl, len(d))
+
+    def w_rank(self, wl, sl):
+        """rank of wl among the lemmas that list sl, by frequency"""
+        d = self._wrank.get(sl)
+        if d is None:
+            order = sorted(self.rev.get(sl, ()), key=lambda w: (-self._lf(w), w))
+            d = self._wrank[sl] = {w: i for i, w in enumerate(order)}
+        return d.get(wl, len(d))
+
+    def strong_size(self, wl):
+        """number of wl's neighbours listed by at least two sources"""
+        n = self._strong.get(wl)
+        if n is None:
+            G, n = self.G, 0
+            for s in self.adj(wl):
+                k = (int(s in G.moby_rank.get(wl, {}) or wl in G.moby_rank.get(s, {}))
+                     + int((s, "") in G.my.get(wl, {}) or (wl, "") in G.my.get(s, {}))
+                     + int(s in G.ppdb.get(wl, ())))
+                n += k >= 2
+            self._strong[wl] = n
+        return n
 
     def adj(self, wl):
         r = self._adj.get(wl)
@@ -600,12 +672,20 @@ FEATURES = [
     "my_similar", "my_generic", "my_related", "my_rev", "my_nsyn", "ppdb", "n_sources",
     "lf_w", "lf_w2", "lf_s", "lf_s2", "lf_diff", "s_rarer", "pos_agree", "pos_unknown",
     "inflected", "s_multiword", "w_multiword", "s_contains_w", "w_function_word",
-    "s_chars", "shared_prefix4",
+    "s_chars", "shared_prefix4", "w_contains_s", "three_sources", "s_freqrank_in_w",
+    "w_freqrank_in_s", "strong_listsize",
 ]
 
 
-def logfreq(phrase, freq):
-    return min(math.log10(freq.get(x, 1) + 1) for x in phrase.replace("-", " ").split())
+def logfreq(phrase, freq, bigrams=None):
+    """log10 count of a word; for a phrase, a bigram-chain estimate"""
+    ws = phrase.replace("-", " ").split()
+    if len(ws) == 1 or bigrams is None:
+        return min(math.log10(freq.get(x, 0) + 1) for x in ws)
+    lc = math.log10(bigrams.get((ws[0], ws[1]), 0) + 1)
+    for i in range(1, len(ws) - 1):
+        lc += math.log10(bigrams.get((ws[i], ws[i + 1]), 0) + 1) - math.log10(freq.get(ws[i], 0) + 1)
+    return max(lc, 0.0)
 
 
 def features(E, wl, sl, pos, tag, wf, sf):
@@ -632,7 +712,7 @@ def features(E, wl, sl, pos, tag, wf, sf):
     x[16] = float(sl in G.ppdb.get(wl, ()))
     x[17] = (float(r is not None or rr is not None) + float(v is not None or x[14] > 0 or x[11] > 0)
              + x[16]) / 3
-    lw, ls = (logfreq(wf, freq) - 6) / 2, (logfreq(sf, freq) - 6) / 2
+    lw, ls = (logfreq(wf, freq, E.bigrams) - 6) / 2, (logfreq(sf, freq, E.bigrams) - 6) / 2
     x[18], x[19], x[20], x[21], x[22] = lw, lw * lw, ls, ls * ls, ls - lw
     x[23] = float(ls < lw)
     pw, ps = G.my_pos.get(wl), G.my_pos.get(sl)
@@ -647,6 +727,11 @@ def features(E, wl, sl, pos, tag, wf, sf):
     x[30] = float(wf in STOP)
     x[31] = len(sf) / 10
     x[32] = float(len(wf) >= 4 and len(sf) >= 4 and wf[:4] == sf[:4])
+    x[33] = float(nw > 1 and sf in wf.split(" "))
+    x[34] = float(x[17] > 0.99)
+    x[35] = math.log1p(E.s_rank(wl, sl)) / 3
+    x[36] = math.log1p(E.w_rank(wl, sl)) / 3
+    x[37] = math.log1p(E.strong_size(wl)) / 3
     return x
 
 
@@ -817,7 +902,23 @@ def baseline_score(x):
     return x[FEATURES.index("n_sources")] * 100 + x[FEATURES.index("lf_w")]
 
 
-def rank_eval(damaged, sids, FC, beta):
+def prior(x):
+    """log10 unigram count of the original (phrase estimate for phrases)"""
+    return x[FEATURES.index("lf_w")] * 2 + 6
+
+
+class BinomialModel:
+    def __init__(self, beta):
+        self.beta = beta
+
+    def logit(self, x):
+        return dot(self.beta, x)
+
+    def log10p(self, x):
+        return math.log10(max(sigmoid(self.logit(x)), 1e-12))
+
+
+def rank_eval(damaged, sids, FC, model):
     """top-k shares for damaged 1:1 swaps of the given stories"""
     c = {"damaged": 0, "no_key": 0, "no_entry": 0, "covered": 0}
     for name in ("model", "model+prior", "baseline"):
@@ -840,9 +941,8 @@ def rank_eval(damaged, sids, FC, beta):
             scored = []
             for wc, info in cands.items():
                 x = FC.x(wc, s, info)
-                z = dot(beta, x)
-                lp = math.log10(max(sigmoid(z), 1e-12))
-                scored.append((wc, lp, lp + (x[ilw] * 2 + 6), baseline_score(x)))
+                lp = model.log10p(x)
+                scored.append((wc, lp, lp + prior(x), baseline_score(x)))
             for name, col in (("model", 1), ("model+prior", 2), ("baseline", 3)):
                 order = sorted(scored, key=lambda t: (-t[col], t[0]))
                 r = [t[0] for t in order].index(w)
@@ -852,6 +952,143 @@ def rank_eval(damaged, sids, FC, beta):
     ncand.sort()
     c["median_candidates"] = ncand[len(ncand) // 2] if ncand else 0
     return c
+
+
+def fit_condlogit(groups, D, l2=1.0, iters=200, log=None):
+    """Conditional logit: for each spun word s, a softmax over its candidate
+    originals w with score beta.x(w, s) + offset(w) (the offset is the log
+    prior of w).  groups: [(X, offsets, {true index: weight})].  Maximises
+    the weighted log-likelihood of the true originals minus l2/2 |beta|^2
+    with L-BFGS."""
+    sparse = [([[(i, v) for i, v in enumerate(x) if v != 0.0] for x in X], off, tw)
+              for X, off, tw in groups]
+
+    def fg(beta):
+        f = 0.5 * l2 * sum(b * b for b in beta)
+        g = [l2 * b for b in beta]
+        for X, off, tw in sparse:
+            z = [o + sum(beta[i] * v for i, v in x) for x, o in zip(X, off)]
+            m = max(z)
+            e = [math.exp(t - m) for t in z]
+            Z = sum(e)
+            lz = m + math.log(Z)
+            W = sum(tw.values())
+            for t, wt in tw.items():
+                f -= wt * (z[t] - lz)
+                for i, v in X[t]:
+                    g[i] -= wt * v
+            for x, ei in zip(X, e):
+                pw = W * ei / Z
+                if pw > 1e-12:
+                    for i, v in x:
+                        g[i] += pw * v
+        return f, g
+
+    return lbfgs(fg, [0.0] * D, iters, log)
+
+
+def lbfgs(fg, x0, iters=200, log=None, m=10):
+    x = list(x0)
+    f, g = fg(x)
+    S, Y = [], []
+    for it in range(iters):
+        q = list(g)
+        al = []
+        for s, y in reversed(list(zip(S, Y))):
+            rho = 1.0 / sum(a * b for a, b in zip(y, s))
+            a = rho * sum(a * b for a, b in zip(s, q))
+            al.append((a, rho, s, y))
+            q = [qi - a * yi for qi, yi in zip(q, y)]
+        if S:
+            gam = sum(a * b for a, b in zip(S[-1], Y[-1])) / sum(b * b for b in Y[-1])
+        else:
+            gam = 1.0 / max(1.0, math.sqrt(sum(v * v for v in g)))
+        r = [gam * v for v in q]
+        for a, rho, s, y in reversed(al):
+            b = rho * sum(u * v for u, v in zip(y, r))
+            r = [ri + si * (a - b) for ri, si in zip(r, s)]
+        d = [-v for v in r]
+        gd = sum(a * b for a, b in zip(g, d))
+        if gd >= 0:
+            d = [-v for v in g]
+            gd = -sum(v * v for v in g)
+            S, Y = [], []
+        t = 1.0
+        while True:
+            xn = [a + t * b for a, b in zip(x, d)]
+            fn, gn = fg(xn)
+            if fn <= f + 1e-4 * t * gd or t < 1e-8:
+                break
+            t *= 0.5
+        s = [a - b for a, b in zip(xn, x)]
+        y = [a - b for a, b in zip(gn, g)]
+        if sum(a * b for a, b in zip(s, y)) > 1e-10:
+            S.append(s)
+            Y.append(y)
+            if len(S) > m:
+                S.pop(0)
+                Y.pop(0)
+        conv = abs(f - fn) < 1e-7 * max(1.0, abs(f))
+        x, f, g = xn, fn, gn
+        if log and it % 10 == 0:
+            log(f"  lbfgs {it}: f {f:.4f}")
+        if conv:
+            break
+    return x
+
+
+def rank_groups(damaged, sids, FC, pair_weight):
+    """training groups for fit_condlogit from the damaged swaps of stories"""
+    acc = {}
+    for sid in sids:
+        for s, w in damaged[sid]:
+            if not content_key(s):
+                continue
+            cands = FC.to_form(s)
+            if w not in cands:
+                continue
+            d = acc.setdefault(s, {})
+            d[w] = d.get(w, 0.0) + pair_weight[sid]
+    groups = []
+    for s in sorted(acc):
+        cands = sorted(FC.to_form(s).items())
+        X = [FC.x(w, s, info) for w, info in cands]
+        off = [prior(x) * math.log(10) for x in X]
+        idx = {w: i for i, (w, _) in enumerate(cands)}
+        groups.append((X, off, {idx[w]: wt for w, wt in acc[s].items()}))
+    return groups
+
+
+# features that depend on the spun word only: they cancel in the ranking
+# model and set the level of P(s | w) in the calibration step
+S_ONLY = ("lf_s", "lf_s2", "s_chars", "s_multiword")
+
+
+def calib_x(beta_r, x):
+    return [1.0, dot(beta_r, x)] + [x[FEATURES.index(f)] for f in S_ONLY]
+
+
+class Model:
+    """log-odds(spinner writes s for an occurrence of w) =
+    a + lam * beta_r.x(w, s) + gamma.z(s)"""
+
+    def __init__(self, beta_r, beta_c):
+        self.beta_r, self.beta_c = beta_r, beta_c
+
+    def logit(self, x):
+        return dot(self.beta_c, calib_x(self.beta_r, x))
+
+    def log10p(self, x):
+        return math.log10(max(sigmoid(self.logit(x)), 1e-12))
+
+
+def fit_model(obs, damaged, sids, FC, seed, neg_rate, l2, pair_weight, log=None):
+    groups = rank_groups(damaged, sids, FC, pair_weight)
+    beta_r = fit_condlogit(groups, len(FEATURES), l2, log=log)
+    rows, npos = build_rows(obs, sids, FC, seed, neg_rate)
+    crow = [(calib_x(beta_r, x), k, n) for x, k, n in rows]
+    beta_c = fit_logistic(crow, 0.01)
+    return Model(beta_r, beta_c), len(groups), len(rows), npos
 
 
 # ---------------------------------------------------------------- output
@@ -867,7 +1104,7 @@ def edge_source(G, wl, sl):
     return "thesaurus:" + "+".join(src)
 
 
-def emit(E, beta, path, top_k, floor, log):
+def emit(E, model, path, top_k, floor, log, discount=0.0):
     best = {}
     lf = math.log10(floor)
     n_edges = 0
@@ -880,21 +1117,22 @@ def emit(E, beta, path, top_k, floor, log):
                 if not content_key(b) or a in STOP or not valid_original(a, E.M):
                     continue
                 n_edges += 1
-                z = dot(beta, features(E, wl, sl, pos, tag, a, b))
-                p = sigmoid(z)
-                if p < floor:
+                x = features(E, wl, sl, pos, tag, a, b)
+                lp = model.log10p(x)
+                if lp < lf:
                     continue
+                post = lp + prior(x)
                 d = best.setdefault(b, {})
-                if a not in d or p > d[a][0]:
+                if a not in d or lp > d[a][0]:
                     if src is None:
                         src = edge_source(E.G, wl, sl)
-                    d[a] = (p, src)
+                    d[a] = (lp, post, src)
     rows = []
     for s in sorted(best):
-        cands = sorted(best[s].items(), key=lambda t: (-t[1][0], t[0]))[:top_k]
-        for w, (p, src) in cands:
-            wt = math.log10(p)
-            rows.append((s, w, max(round(wt, 3), lf), src))
+        # keep the originals most likely given s alone: P(s | w) P(w)
+        cands = sorted(best[s].items(), key=lambda t: (-t[1][1], t[0]))[:top_k]
+        for w, (lp, post, src) in cands:
+            rows.append((s, w, round(lp - discount, 3), src))
     rows.sort()
     os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
     with open(path, "w", encoding="utf-8", newline="") as f:
@@ -919,7 +1157,11 @@ def main():
     ap.add_argument("--neg-rate", type=int, default=8, help="keep 1 in N negative edges (weighted N)")
     ap.add_argument("--l2", type=float, default=1.0)
     ap.add_argument("--seed", type=int, default=13)
+    ap.add_argument("--discount", type=float, default=1.0,
+                    help="log10 layer discount subtracted from every weight (tuned end to end, "
+                         "see data/dict/THESAURUS.md); 0 writes the calibrated log10 P(s|w)")
     ap.add_argument("--no-emit", action="store_true")
+    ap.add_argument("--model", choices=("condlogit", "binomial"), default="condlogit")
     a = ap.parse_args()
     t0 = time.time()
 
@@ -931,27 +1173,37 @@ def main():
     M = Morph(freq, to_l, forms)
     G = Graph(a.sources, freq, log)
     E = Edges(G, M)
+    E.bigrams = load_bigrams(os.path.join(a.sources, "frequency_bigramdictionary_en_243_342.txt"))
     log(f"{len(E.words)} originals, {len(E.rev)} spun lemmas")
     FC = FeatureCache(E)
     obs, damaged = observations(a.train, E)
     sids = sorted(obs)
     log(f"{len(sids)} stories, {sum(len(v) for v in damaged.values())} damaged 1:1 swaps")
 
+    pair_weight = {sid: 1.0 / len(ds) for sid, ds in story_groups(a.train)}
+
+    def fit(train):
+        if a.model == "binomial":
+            rows, npos = build_rows(obs, train, FC, a.seed, a.neg_rate)
+            return BinomialModel(fit_logistic(rows, a.l2)), f"{len(rows)} rows ({npos} with k>0)"
+        m, ng, nr, npos = fit_model(obs, damaged, train, FC, a.seed, a.neg_rate, a.l2, pair_weight)
+        return m, f"{ng} spun words for ranking, {nr} calibration rows ({npos} with k>0)"
+
     if a.folds:
         folds = [sids[i::a.folds] for i in range(a.folds)]
         tot = {}
         for fi, test in enumerate(folds):
             train = [s for s in sids if s not in test]
-            rows, npos = build_rows(obs, train, FC, a.seed, a.neg_rate)
-            log(f"fold {fi}: {len(rows)} rows ({npos} with k>0), held out {test}")
-            beta = fit_logistic(rows, a.l2)
-            c = rank_eval(damaged, test, FC, beta)
+            model, info = fit(train)
+            log(f"fold {fi}: {info}, held out {test}")
+            c = rank_eval(damaged, test, FC, model)
             for k, v in c.items():
                 if k != "median_candidates":
                     tot[k] = tot.get(k, 0) + v
             tot.setdefault("median_candidates", []).append(c["median_candidates"])
         n, cov = tot["damaged"], max(tot["covered"], 1)
-        print(f"held-out ranking ({a.folds}-fold by story, seed {a.seed}): {n} damaged 1:1 word swaps")
+        print(f"held-out ranking ({a.folds}-fold by story, model {a.model}, seed {a.seed}): "
+              f"{n} damaged 1:1 word swaps")
         print(f"  spun word not a thesaurus key (function word/number/short): {tot['no_key']} ({tot['no_key'] / n:.1%})")
         print(f"  key present but true original not a candidate: {tot['no_entry']} ({tot['no_entry'] / n:.1%})")
         print(f"  covered: {tot['covered']} ({tot['covered'] / n:.1%}); median candidates per covered key "
@@ -960,17 +1212,26 @@ def main():
             print(f"  {name:12s} " + "  ".join(
                 f"top{k} {tot[f'{name}@{k}'] / n:.1%} ({tot[f'{name}@{k}'] / cov:.1%} of covered)"
                 for k in (1, 3, 5, 10)))
+        sys.stdout.flush()
 
-    rows, npos = build_rows(obs, sids, FC, a.seed, a.neg_rate)
-    log(f"final fit: {len(rows)} rows ({npos} with k>0)")
-    beta = fit_logistic(rows, a.l2, log=log)
-    print("coefficients:")
-    for f, b in zip(FEATURES, beta):
-        print(f"  {f:20s} {b:+.3f}")
+    model, info = fit(sids)
+    log(f"final fit: {info}")
+    if a.model == "binomial":
+        print("coefficients:")
+        for f, b in zip(FEATURES, model.beta):
+            print(f"  {f:20s} {b:+.3f}")
+    else:
+        print("ranking coefficients (conditional logit, nats):")
+        for f, b in zip(FEATURES, model.beta_r):
+            if b:
+                print(f"  {f:20s} {b:+.3f}")
+        print("calibration (log-odds = a + lam*rank_score + gamma.z(s)):")
+        for f, b in zip(["a", "lam"] + list(S_ONLY), model.beta_c):
+            print(f"  {f:20s} {b:+.3f}")
     if not a.no_emit:
         FC = None
         E._inst = {}
-        emit(E, beta, a.out, a.top_k, a.floor, log)
+        emit(E, model, a.out, a.top_k, a.floor, log, a.discount)
 
 
 if __name__ == "__main__":
