@@ -840,3 +840,55 @@ fn edits_in_later_chunks() {
         assert_eq!(tree.read("patched/a.txt"), expected);
     }
 }
+
+/// The mapper commands the README gives for Hadoop Streaming and Spark,
+/// run as those systems run them: the command line through a shell with
+/// unspin on the PATH, input records on stdin, one output line per record.
+#[test]
+fn readme_mapper_commands_work() {
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let between = |start: &str, end: &str| -> String {
+        let at = readme
+            .find(start)
+            .unwrap_or_else(|| panic!("README lacks {start}"))
+            + start.len();
+        readme[at..at + readme[at..].find(end).unwrap()].to_string()
+    };
+    let hadoop = between("-mapper '", "'");
+    let spark = between("rdd.pipe(\"", "\")");
+    let bin = assert_cmd::cargo::cargo_bin("unspin");
+    let path = format!(
+        "{}:{}",
+        bin.parent().unwrap().display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let mut input = String::new();
+    for i in 0..50 {
+        input.push_str(&format!(
+            "{{\"id\":{i},\"text\":\"The chairman of the Joint Chiefs of Employees stated {i}.\"}}\n"
+        ));
+    }
+    for command in [hadoop, spark] {
+        let out = Command::new("sh")
+            .args(["-c", &command])
+            .env("PATH", &path)
+            .write_stdin(input.clone())
+            .assert()
+            .success()
+            .stderr("");
+        let lines: Vec<serde_json::Value> = stdout_of(&out)
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        assert_eq!(lines.len(), 50, "{command}");
+        for (i, record) in lines.iter().enumerate() {
+            assert_eq!(record["id"], i);
+            let text = record["text"].as_str().unwrap();
+            assert!(
+                text.contains("Joint Chiefs of Staff said"),
+                "{command}: {text}"
+            );
+        }
+    }
+}
