@@ -30,6 +30,11 @@ use crate::edit::Edit;
 use crate::lm::{CachedModel, WordId, UNKNOWN};
 use crate::token::{tokenize, Token, TokenKind};
 
+/// How far (log10) an edge may fall short of paying for itself, with no
+/// edit penalty and its neighbours as written, and still enter the lattice
+/// (where a neighbouring repair might make it worthwhile).
+const PRUNE_MARGIN: f32 = 3.0;
+
 /// The default number of hypotheses kept per lattice position.
 pub const DEFAULT_BEAM: usize = 8;
 
@@ -244,7 +249,31 @@ impl<'m> Decoder<'m> {
         }
         let lm = self.lm;
         let kept: Vec<WordId> = keys.iter().map(|k| lm.word_id(k.key)).collect();
-        let n = kept.len();
+        let context_at = |start: usize| match start {
+            0 => [UNKNOWN, lm.sentence_start()],
+            1 => [lm.sentence_start(), kept[0]],
+            s => [kept[s - 2], kept[s - 1]],
+        };
+        let tail_after = |end: usize| {
+            let tail_end = (end + 2).min(kept.len());
+            let mut tail = kept[end..tail_end].to_vec();
+            if tail_end == kept.len() {
+                tail.push(lm.sentence_end());
+            }
+            tail
+        };
+        // An edge that loses by a clear margin even with no edit penalty,
+        // in the text's own context, is not worth a place in the lattice.
+        let mut replacements = replacements;
+        replacements.retain(|r| {
+            let (context, tail) = (context_at(r.start), tail_after(r.end));
+            let (with, after) = self.score_words(context, &ids[r.ids.clone()]);
+            let (without, kept_after) = self.score_words(context, &kept[r.start..r.end]);
+            let gain = with + self.score_words(after, &tail).0
+                - without
+                - self.score_words(kept_after, &tail).0;
+            gain + r.weight > -PRUNE_MARGIN
+        });
         let mut replacements = replacements.into_iter().peekable();
         while let Some(first) = replacements.next() {
             // Gather the edges that share a trigram with this window.
@@ -259,16 +288,8 @@ impl<'m> Decoder<'m> {
                 r.start -= start;
                 r.end -= start;
             }
-            let context = match start {
-                0 => [UNKNOWN, lm.sentence_start()],
-                1 => [lm.sentence_start(), kept[0]],
-                s => [kept[s - 2], kept[s - 1]],
-            };
-            let tail_end = (end + 2).min(n);
-            let mut tail = kept[end..tail_end].to_vec();
-            if tail_end == n {
-                tail.push(lm.sentence_end());
-            }
+            let context = context_at(start);
+            let tail = tail_after(end);
             // The window's own copy of its replacements' ids.
             let mut window_ids = Vec::new();
             for r in &mut members {
