@@ -3,12 +3,7 @@
 use assert_cmd::Command;
 
 fn repair(input: &str) -> String {
-    let out = Command::cargo_bin("unspin")
-        .unwrap()
-        .write_stdin(input)
-        .assert()
-        .success();
-    String::from_utf8(out.get_output().stdout.clone()).unwrap()
+    repair_with(&[], input)
 }
 
 #[test]
