@@ -717,7 +717,7 @@ fn json_lines_input_refuses_diff_and_text_output() {
         .code(2);
 }
 
-/// 50 MB in 1 MiB chunks: offsets and lines stay absolute across chunks,
+/// 50 MB in 256 KiB chunks: offsets and lines stay absolute across chunks,
 /// every copy is repaired, -j1 and -j2 agree, and Ctrl-C leaves no
 /// half-written file.
 #[test]

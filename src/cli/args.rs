@@ -84,7 +84,7 @@ pub struct RepairArgs {
     #[arg(short = 'L', long = "follow")]
     pub follow: bool,
 
-    /// Repair files that look binary (a NUL byte in the first MiB) instead
+    /// Repair files that look binary (a NUL byte in the first 256 KiB) instead
     /// of skipping them.
     #[arg(long)]
     pub binary: bool,

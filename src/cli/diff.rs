@@ -4,7 +4,7 @@
 //! changed line is one that holds an edit, so no diff algorithm runs and a
 //! file of any size is diffed as it streams, holding at most a chunk and a
 //! line. Hunks keep three lines of context but do not reach across a chunk
-//! boundary (the input is cut in 1 MiB chunks), which only makes a hunk's
+//! boundary (the input is cut in 256 KiB chunks), which only makes a hunk's
 //! context shorter there: the diff stays valid.
 
 use bstr::ByteSlice;

@@ -125,11 +125,11 @@ impl Reporter {
         let bytes = Stats::get(&s.bytes);
         let secs = self.elapsed();
         let mut line = format!(
-            "{} read, {} {changed_word}, {} in {:.1} MB, {:.2} s ({:.1} MB/s)",
+            "{} read, {} {changed_word}, {} in {}, {:.2} s ({:.1} MB/s)",
             plural(files, "file"),
             Stats::get(&s.changed),
             plural(Stats::get(&s.edits), "edit"),
-            bytes as f64 / 1e6,
+            size(bytes),
             secs,
             bytes as f64 / 1e6 / secs.max(1e-9),
         );
@@ -146,6 +146,15 @@ impl Reporter {
             line.push_str(&format!("; {}", plural(errors, "error")));
         }
         line
+    }
+}
+
+/// A byte count for people: 512 bytes, 12.3 kB, 14.2 MB.
+fn size(bytes: u64) -> String {
+    match bytes {
+        0..=999 => plural(bytes, "byte"),
+        1000..=999_999 => format!("{:.1} kB", bytes as f64 / 1e3),
+        _ => format!("{:.1} MB", bytes as f64 / 1e6),
     }
 }
 
