@@ -160,7 +160,16 @@ impl Dictionary {
             sources,
             name: name.to_string(),
         };
-        dict.validate_table().map_err(|m| format(&m))?;
+        // Walking every key visits every FST node the matcher can reach. The
+        // fst crate trusts its node bytes and may panic on a crafted file
+        // whose checksum was forged to match; such a file is an error here,
+        // not a crash later.
+        let walked =
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| dict.validate_table()));
+        match walked {
+            Ok(checked) => checked.map_err(|m| format(&m))?,
+            Err(_) => return Err(format("corrupt FST")),
+        }
         Ok(dict)
     }
 
