@@ -21,15 +21,20 @@ fn out_dir() -> PathBuf {
     PathBuf::from(std::env::var_os("OUT_DIR").unwrap())
 }
 
-/// Copies `data/lm/en-us.unlm` (made by `scripts/build_lm.sh`) next to the
-/// build's outputs for `include_bytes!`. A checkout without it still builds,
+/// Puts `data/lm/en-us.unlm` (made by `scripts/build_lm.sh`), with its
+/// lookup indexes, next to the build's outputs for `include_bytes!`. A checkout without it still builds,
 /// with an empty model and a warning, so that the script can be run.
 fn embed_language_model() {
     let model = Path::new("data/lm/en-us.unlm");
     println!("cargo:rerun-if-changed={}", model.display());
     let out = out_dir().join("model.unlm");
     if model.exists() {
-        std::fs::copy(model, &out).expect("copy the language model");
+        // The committed model may be stored without its lookup indexes
+        // (format version 1); they are derived here.
+        let bytes = std::fs::read(model).expect("read the language model");
+        let indexed =
+            lm_format::add_index(&bytes).unwrap_or_else(|e| panic!("{}: {e}", model.display()));
+        std::fs::write(&out, indexed).expect("write the language model");
         return;
     }
     println!(

@@ -139,6 +139,18 @@ impl NgramModel {
         bytemuck::cast_slice(&self.bytes.as_slice()[range.clone()])
     }
 
+    fn index(&self, range: &std::ops::Range<usize>) -> &[u32] {
+        bytemuck::cast_slice(&self.bytes.as_slice()[range.clone()])
+    }
+
+    /// Finds `key` among the n-grams `index[slot]..index[slot + 1]` of `keys`.
+    fn find_in(keys: &[u64], index: &[u32], slot: usize, key: u64) -> Option<usize> {
+        let start = u32::from_le(*index.get(slot)?) as usize;
+        let end = u32::from_le(*index.get(slot + 1)?) as usize;
+        let within = keys.get(start..end)?;
+        Self::find(within, key).map(|i| start + i)
+    }
+
     fn score(value: i16) -> f32 {
         i16::from_le(value) as f32 / format::SCALE
     }
@@ -148,7 +160,16 @@ impl NgramModel {
     }
 
     fn bigram(&self, a: WordId, b: WordId) -> Option<usize> {
-        Self::find(self.keys(&self.layout.bi_keys), format::pack(&[a, b]))
+        let keys = self.keys(&self.layout.bi_keys);
+        let index = self.index(&self.layout.bi_index);
+        Self::find_in(keys, index, a as usize, format::pack(&[a, b]))
+    }
+
+    /// The trigram extending bigram number `bigram` with the given key.
+    fn trigram(&self, bigram: usize, key: u64) -> Option<usize> {
+        let keys = self.keys(&self.layout.tri_keys);
+        let index = self.index(&self.layout.tri_index);
+        Self::find_in(keys, index, bigram, key)
     }
 }
 
@@ -174,15 +195,12 @@ impl LanguageModel for NgramModel {
         let mut backoff = 0.0;
         if known(v) && self.layout.order >= 2 {
             if known(u) && self.layout.order >= 3 {
-                let tri = Self::find(
-                    self.keys(&self.layout.tri_keys),
-                    format::pack(&[u, v, word]),
-                );
-                if let Some(i) = tri {
-                    return Self::score(self.i16s(&self.layout.tri_prob)[i]);
-                }
-                if let Some(i) = self.bigram(u, v) {
-                    backoff += Self::score(self.i16s(&self.layout.bi_backoff)[i]);
+                // A trigram exists only where its first two words are a bigram.
+                if let Some(uv) = self.bigram(u, v) {
+                    if let Some(i) = self.trigram(uv, format::pack(&[u, v, word])) {
+                        return Self::score(self.i16s(&self.layout.tri_prob)[i]);
+                    }
+                    backoff += Self::score(self.i16s(&self.layout.bi_backoff)[uv]);
                 }
             }
             if let Some(i) = self.bigram(v, word) {
@@ -191,5 +209,32 @@ impl LanguageModel for NgramModel {
             backoff += Self::score(self.i16s(&self.layout.uni_backoff)[v as usize]);
         }
         backoff + Self::score(self.i16s(&self.layout.uni_prob)[word as usize])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn embedded_model_prefers_news_wording() {
+        let lm = NgramModel::embedded();
+        assert_eq!(lm.order(), 3);
+        let id = |w: &str| lm.word_id(w);
+        let said = lm.log10_prob([id("officials"), id("have")], id("said"));
+        let stated = lm.log10_prob([id("officials"), id("have")], id("stated"));
+        assert!(said > stated, "{said} <= {stated}");
+        let house = lm.log10_prob([UNKNOWN, id("white")], id("house"));
+        let home = lm.log10_prob([UNKNOWN, id("white")], id("home"));
+        assert!(house > home + 1.0, "{house} vs {home}");
+        assert_eq!(lm.word_id("qwzxv"), UNKNOWN);
+    }
+
+    #[test]
+    fn unindexed_models_are_refused_with_advice() {
+        let mut bytes = vec![0u8; 64];
+        bytes[..8].copy_from_slice(format::LM_MAGIC_V1);
+        let err = NgramModel::from_bytes(&bytes, "old.unlm").unwrap_err();
+        assert!(err.to_string().contains("lm compile"), "{err}");
     }
 }
