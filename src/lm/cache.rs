@@ -1,16 +1,38 @@
-//! A per-document memo of language-model answers.
+//! A memo of language-model answers, kept per thread across documents.
 //!
 //! The decoder asks about the same words and trigrams many times: every
-//! hypothesis of a window re-scores the fixed words after it, and
+//! hypothesis of a window re-scores the fixed words after it,
 //! [`Model::repair`](crate::Model::repair) decodes each document twice (the
-//! probe for the prior, then the repair). A vocabulary lookup walks an FST
-//! and a trigram query binary-searches millions of keys, while a hash-map
-//! hit is a few nanoseconds, so the decoder asks through this cache. It
-//! lives for one document, which bounds its size.
+//! probe for the prior, then the repair), and articles of a crawl share
+//! most of their common n-grams. A vocabulary lookup walks an FST and an
+//! n-gram query searches the model's key arrays, while a hash-map hit is a
+//! few nanoseconds, so the decoder asks through this cache.
+//!
+//! The memo lives in a thread-local slot between documents: a
+//! [`CachedModel`] takes it on creation and puts it back when dropped. It
+//! belongs to one language model (by [`LanguageModel::identity`]; it is
+//! cleared when another one asks, and a model without an identity gets a
+//! fresh memo per document) and is cleared when it grows past
+//! [`MAX_ENTRIES`], which bounds its memory (about 40 MB at most).
 
 use super::{LanguageModel, WordId};
 use rustc_hash::FxHashMap;
 use std::cell::RefCell;
+
+/// Most memoised answers kept between documents.
+pub const MAX_ENTRIES: usize = 1 << 20;
+
+#[derive(Default)]
+struct Memo {
+    /// Identity of the model the answers are from (0: none).
+    owner: u64,
+    ids: FxHashMap<String, WordId>,
+    probs: FxHashMap<[WordId; 3], f32>,
+}
+
+thread_local! {
+    static MEMO: RefCell<Memo> = RefCell::default();
+}
 
 /// A language model with memoised answers (not shared between threads).
 pub struct CachedModel<'m> {
@@ -19,12 +41,41 @@ pub struct CachedModel<'m> {
     probs: RefCell<FxHashMap<[WordId; 3], f32>>,
 }
 
+impl Drop for CachedModel<'_> {
+    fn drop(&mut self) {
+        let owner = self.lm.identity();
+        if owner == 0 {
+            return;
+        }
+        let mut memo = Memo {
+            owner,
+            ids: std::mem::take(self.ids.get_mut()),
+            probs: std::mem::take(self.probs.get_mut()),
+        };
+        if memo.ids.len() + memo.probs.len() > MAX_ENTRIES {
+            memo.ids.clear();
+            memo.probs.clear();
+        }
+        // During thread teardown the slot may be gone; the memo is then dropped.
+        let _ = MEMO.try_with(|slot| *slot.borrow_mut() = memo);
+    }
+}
+
 impl<'m> CachedModel<'m> {
+    /// A cache over `lm`, starting from this thread's memo of it.
     pub fn new(lm: &'m dyn LanguageModel) -> CachedModel<'m> {
+        let memo = MEMO
+            .try_with(|slot| std::mem::take(&mut *slot.borrow_mut()))
+            .unwrap_or_default();
+        let (ids, probs) = if memo.owner != 0 && memo.owner == lm.identity() {
+            (memo.ids, memo.probs)
+        } else {
+            Default::default()
+        };
         CachedModel {
             lm,
-            ids: RefCell::default(),
-            probs: RefCell::default(),
+            ids: RefCell::new(ids),
+            probs: RefCell::new(probs),
         }
     }
 
@@ -64,6 +115,25 @@ impl<'m> CachedModel<'m> {
 mod tests {
     use super::*;
     use crate::lm::{arpa, NgramModel, UNKNOWN};
+
+    #[test]
+    fn memo_follows_the_model_across_documents() {
+        let one = "\\data\\\n\\1-grams:\n-1\t<s>\n-1\t</s>\n-2\tcat\n\n\\end\\\n";
+        let two = one.replace("-2\tcat", "-3\tcat");
+        let model = |text: &str| {
+            let (bytes, _) = arpa::compile(text.as_bytes(), "t").unwrap();
+            NgramModel::from_bytes(&bytes, "t").unwrap()
+        };
+        let (a, b) = (model(one), model(&two));
+        for _ in 0..2 {
+            for lm in [&a, &b] {
+                let cached = CachedModel::new(lm);
+                let cat = cached.word_id("cat");
+                let expected = lm.log10_prob([UNKNOWN, UNKNOWN], cat);
+                assert_eq!(cached.log10_prob([UNKNOWN, UNKNOWN], cat), expected);
+            }
+        }
+    }
 
     #[test]
     fn answers_like_the_model() {

@@ -35,4 +35,16 @@ pub trait LanguageModel: Send + Sync {
     /// log10 P(word | context), where `context` holds the two previous
     /// words, oldest first ([`UNKNOWN`] where there is none).
     fn log10_prob(&self, context: [WordId; 2], word: WordId) -> f32;
+    /// A number unique to this model among all models of the process, or 0.
+    /// Answers of a model with an identity may be memoised across
+    /// documents ([`CachedModel`]); the default, 0, opts out.
+    fn identity(&self) -> u64 {
+        0
+    }
+}
+
+/// A fresh model identity (see [`LanguageModel::identity`]).
+pub fn new_identity() -> u64 {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+    NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
 }

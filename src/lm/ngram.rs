@@ -56,6 +56,7 @@ pub struct NgramModel {
     vocab: fst::Map<Cow<'static, [u8]>>,
     start: WordId,
     end: WordId,
+    identity: u64,
 }
 
 impl std::fmt::Debug for NgramModel {
@@ -118,6 +119,7 @@ impl NgramModel {
             vocab,
             start,
             end,
+            identity: super::new_identity(),
         })
     }
 
@@ -184,6 +186,10 @@ impl LanguageModel for NgramModel {
 
     fn sentence_end(&self) -> WordId {
         self.end
+    }
+
+    fn identity(&self) -> u64 {
+        self.identity
     }
 
     fn log10_prob(&self, context: [WordId; 2], word: WordId) -> f32 {
