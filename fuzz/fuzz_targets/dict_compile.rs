@@ -34,18 +34,25 @@ fuzz_target!(|data: &[u8]| {
         match dict.lookup(key) {
             None => assert!(originals.is_empty(), "key {key:?} missing"),
             Some(candidates) => {
-                assert!(!originals.is_empty(), "key {key:?} should have been dropped");
+                assert!(
+                    !originals.is_empty(),
+                    "key {key:?} should have been dropped"
+                );
                 with_candidates += 1;
                 let mut n = 0;
                 let mut last = f32::INFINITY;
                 for c in candidates {
                     n += 1;
-                    assert!(originals.iter().any(|o| o == c.original), "{key:?}: unknown candidate {:?}", c.original);
+                    assert!(
+                        originals.iter().any(|o| o == c.original),
+                        "{key:?}: unknown candidate {:?}",
+                        c.original
+                    );
                     assert!(c.weight <= last, "{key:?}: candidates not sorted by weight");
                     assert!((0.0..=1.0).contains(&c.confidence));
                     last = c.weight;
                 }
-                assert!(n >= 1 && n <= unspin::dict::compile::MAX_CANDIDATES);
+                assert!((1..=unspin::dict::compile::MAX_CANDIDATES).contains(&n));
             }
         }
     }

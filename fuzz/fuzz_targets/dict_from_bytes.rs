@@ -40,7 +40,16 @@ fuzz_target!(|data: &[u8]| {
     let Ok(dict) = Dictionary::from_bytes(Cow::Owned(data.to_vec()), "fuzz.dict") else {
         return;
     };
-    for key in ["a", "b", "ab", "abc", "stated", "12 months", "joint chiefs of employees", ""] {
+    for key in [
+        "a",
+        "b",
+        "ab",
+        "abc",
+        "stated",
+        "12 months",
+        "joint chiefs of employees",
+        "",
+    ] {
         if let Some(candidates) = dict.lookup(key) {
             for c in candidates {
                 let _ = (c.original.len(), c.weight, c.source.len(), c.confidence);

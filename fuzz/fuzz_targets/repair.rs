@@ -30,11 +30,24 @@ fuzz_target!(|input: &[u8]| {
         .collect();
     let mut pos = 0;
     for e in &edits {
-        assert!(e.start >= pos, "edits overlap or are out of order: {edits:?}");
+        assert!(
+            e.start >= pos,
+            "edits overlap or are out of order: {edits:?}"
+        );
         assert!(e.start < e.end && e.end <= input.len(), "bad span: {e:?}");
-        assert!(word_starts.binary_search(&e.start).is_ok(), "edit starts inside a word or off words: {e:?}");
-        assert!(word_ends.binary_search(&e.end).is_ok(), "edit ends inside a word or off words: {e:?}");
-        assert_eq!(e.spun.as_bytes(), &input[e.start..e.end], "spun is not the input span");
+        assert!(
+            word_starts.binary_search(&e.start).is_ok(),
+            "edit starts inside a word or off words: {e:?}"
+        );
+        assert!(
+            word_ends.binary_search(&e.end).is_ok(),
+            "edit ends inside a word or off words: {e:?}"
+        );
+        assert_eq!(
+            e.spun.as_bytes(),
+            &input[e.start..e.end],
+            "spun is not the input span"
+        );
         assert!(e.score.is_finite(), "non-finite score: {e:?}");
         pos = e.end;
     }
@@ -53,6 +66,9 @@ fuzz_target!(|input: &[u8]| {
     expected.extend_from_slice(&input[pos..]);
     assert_eq!(out, expected);
     if std::str::from_utf8(input).is_ok() {
-        assert!(std::str::from_utf8(&out).is_ok(), "repair broke valid UTF-8");
+        assert!(
+            std::str::from_utf8(&out).is_ok(),
+            "repair broke valid UTF-8"
+        );
     }
 });

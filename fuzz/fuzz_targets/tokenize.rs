@@ -17,10 +17,17 @@ fuzz_target!(|input: &[u8]| {
         joined.extend_from_slice(bytes);
         match t.kind {
             TokenKind::Word | TokenKind::Space | TokenKind::Newline | TokenKind::Punct => {
-                assert!(std::str::from_utf8(bytes).is_ok(), "{:?} token not UTF-8", t.kind);
+                assert!(
+                    std::str::from_utf8(bytes).is_ok(),
+                    "{:?} token not UTF-8",
+                    t.kind
+                );
             }
             TokenKind::Invalid => {
-                assert!(std::str::from_utf8(bytes).is_err(), "valid UTF-8 marked invalid");
+                assert!(
+                    std::str::from_utf8(bytes).is_err(),
+                    "valid UTF-8 marked invalid"
+                );
             }
         }
         pos = t.end;
