@@ -12,14 +12,6 @@ target=${1:?usage: fuzz/run.sh TARGET [SECONDS] [libFuzzer args...]}
 seconds=${2:-600}
 shift $(( $# >= 2 ? 2 : 1 ))
 mkdir -p "fuzz/corpus/$target"
-extra=()
-if [ "$target" = dict_from_bytes ]; then
-  # Open finding (tests/properties.rs, crafted_fst_with_valid_checksum_is_an_error):
-  # with comparison tracing libFuzzer forges the FST checksum within seconds
-  # and the fst crate panics on the corrupt nodes behind it. Without it the
-  # checksum holds and the rest of the loader gets fuzzed.
-  extra=(-use_cmp=0)
-fi
 exec env RUSTC_BOOTSTRAP=1 cargo fuzz run -s "${FUZZ_SANITIZER:-address}" "$target" \
   "fuzz/corpus/$target" "fuzz/seeds/$target" -- \
-  -max_total_time="$seconds" "${extra[@]}" "$@"
+  -max_total_time="$seconds" "$@"

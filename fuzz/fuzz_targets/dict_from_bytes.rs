@@ -1,11 +1,20 @@
 //! `Dictionary::from_bytes` on arbitrary bytes validates instead of
 //! panicking; a dictionary it accepts can be used: lookups and a repair that
 //! walks it return without panicking.
+//!
+//! The fst crate trusts its node bytes, and libFuzzer forges the FST
+//! checksum easily, so from_bytes walks the FST under `catch_unwind` and
+//! turns a panic there into an error. libfuzzer-sys's panic hook would
+//! abort before that `catch_unwind` is reached, so while from_bytes runs
+//! this target's hook lets the panic unwind; a panic from_bytes does not
+//! catch still reaches libfuzzer-sys and aborts, as does any panic after.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
 use std::borrow::Cow;
-use std::sync::OnceLock;
+use std::cell::Cell;
+use std::panic::PanicHookInfo;
+use std::sync::{Once, OnceLock};
 use unspin::lm::WordId;
 use unspin::{Dictionary, LanguageModel, Model, NgramModel, Settings};
 
@@ -36,8 +45,38 @@ impl LanguageModel for SharedLm {
     }
 }
 
+thread_local! {
+    static LOADING: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Wraps the hook in place (libfuzzer-sys's, which aborts) so that it is
+/// skipped while `Dictionary::from_bytes` runs.
+fn install_hook() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        let abort_hook = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info: &PanicHookInfo<'_>| {
+            if !LOADING.with(Cell::get) {
+                abort_hook(info);
+            }
+        }));
+    });
+}
+
+fn load(data: &[u8]) -> Option<Dictionary> {
+    LOADING.with(|l| l.set(true));
+    let loaded =
+        std::panic::catch_unwind(|| Dictionary::from_bytes(Cow::Owned(data.to_vec()), "fuzz.dict"));
+    LOADING.with(|l| l.set(false));
+    match loaded {
+        Ok(result) => result.ok(),
+        Err(_) => panic!("Dictionary::from_bytes panicked instead of returning an error"),
+    }
+}
+
 fuzz_target!(|data: &[u8]| {
-    let Ok(dict) = Dictionary::from_bytes(Cow::Owned(data.to_vec()), "fuzz.dict") else {
+    install_hook();
+    let Some(dict) = load(data) else {
         return;
     };
     for key in [
