@@ -21,6 +21,7 @@ pub mod case;
 pub mod decode;
 pub mod dict;
 pub mod edit;
+pub mod json;
 pub mod lm;
 pub mod prior;
 pub mod stream;

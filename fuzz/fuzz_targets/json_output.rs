@@ -1,17 +1,18 @@
 //! JSON output of edits always parses back to what was written.
 //!
-//! The CLI's JSON builders are private to the binary (src/cli/batch.rs
-//! `EditRecord` for `--format json`, src/cli/jsonl.rs for
-//! `--input-format jsonl`), so this target builds the same objects from the
-//! library's `Edit`s: the first input byte splits the data into a path
-//! (shown lossily, plus base64 of the raw bytes when they are not UTF-8, as
-//! the CLI does) and a text repaired by `Model::repair`.
+//! It drives the library functions the binary prints with
+//! (`unspin::json::EditRecord` for `--format json`,
+//! `unspin::json::repair_record` for `--input-format jsonl`): the first
+//! input byte splits the data into a path (shown lossily, plus base64 of
+//! the raw bytes when they are not UTF-8, as the CLI does) and a text
+//! repaired by `Model::repair`.
 #![no_main]
 
 use base64::Engine;
 use libfuzzer_sys::fuzz_target;
 use serde_json::{json, Value};
 use std::sync::OnceLock;
+use unspin::json::{repair_record, round_score, EditRecord};
 use unspin::Model;
 
 fn model() -> &'static Model {
@@ -19,29 +20,16 @@ fn model() -> &'static Model {
     MODEL.get_or_init(Model::embedded)
 }
 
-/// `--format json`: one object per edit (the fields of the CLI's EditRecord).
-#[derive(serde::Serialize)]
-struct EditRecord<'a> {
-    #[serde(rename = "type")]
-    kind: &'static str,
-    path: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    path_base64: Option<&'a str>,
-    byte_start: usize,
-    byte_end: usize,
-    line: usize,
-    spun: &'a str,
-    restored: &'a str,
-    score: f32,
-    source: &'a str,
-}
-
-fn check_number(v: &Value, x: f32) {
-    if x.is_finite() {
-        let back = v.as_f64().expect("a finite score is a number") as f32;
-        assert_eq!(back, x, "score does not round trip");
+/// `v` is `x` written as JSON: the same number (at `x`'s precision), or
+/// null for a non-finite `x`.
+fn check_number<F: Into<f64> + Copy>(v: &Value, x: F, narrow: impl Fn(f64) -> F) -> bool
+where
+    F: PartialEq,
+{
+    if x.into().is_finite() {
+        narrow(v.as_f64().expect("a finite score is a number")) == x
     } else {
-        assert!(v.is_null(), "a non-finite score must be null");
+        v.is_null()
     }
 }
 
@@ -66,21 +54,13 @@ fuzz_target!(|data: &[u8]| {
         assert_eq!(v["spun"], edit.spun.as_str());
         assert_eq!(v["restored"], edit.restored.as_str());
         assert_eq!(v["source"], edit.source.as_str());
-        check_number(&v["score"], edit.score);
+        assert!(
+            check_number(&v["score"], edit.score, |f| f as f32),
+            "score round trip"
+        );
 
         let line = 1 + text[..edit.start].iter().filter(|&&b| b == b'\n').count();
-        let record = EditRecord {
-            kind: "edit",
-            path: &path,
-            path_base64: path_base64.as_deref(),
-            byte_start: edit.start,
-            byte_end: edit.end,
-            line,
-            spun: &edit.spun,
-            restored: &edit.restored,
-            score: edit.score,
-            source: &edit.source,
-        };
+        let record = EditRecord::new(&path, path_base64.as_deref(), line, edit);
         let s = serde_json::to_string(&record).expect("an edit record serializes");
         assert!(!s.contains('\n'), "a JSON line holds no newline");
         let v: Value = serde_json::from_str(&s).expect("edit record parses");
@@ -98,36 +78,24 @@ fuzz_target!(|data: &[u8]| {
         assert_eq!(v["byte_start"], edit.start);
         assert_eq!(v["line"], line);
         assert_eq!(v["spun"], edit.spun.as_str());
-        check_number(&v["score"], edit.score);
+        assert!(
+            check_number(&v["score"], round_score(edit.score), |f| f),
+            "score round trip"
+        );
     }
 
-    // `--input-format jsonl`: the record with its text repaired and an
-    // `edits` array, as src/cli/jsonl.rs builds it (only for UTF-8 text,
-    // which is all a JSON string can hold).
+    // `--input-format jsonl`: a record holding the text (only UTF-8 text:
+    // that is all a JSON string can hold) comes back with the text repaired
+    // and an `edits` array.
     if let Ok(text_str) = std::str::from_utf8(text) {
-        let repaired = unspin::edit::apply(text, &edits);
-        let repaired = String::from_utf8(repaired).expect("edits keep UTF-8 valid");
-        let list: Vec<Value> = edits
-            .iter()
-            .map(|e| {
-                json!({
-                    "byte_start": e.start,
-                    "byte_end": e.end,
-                    "spun": e.spun,
-                    "restored": e.restored,
-                    "score": e.score,
-                    "source": e.source,
-                })
-            })
-            .collect();
-        let record = json!({ "id": &*path, "text": repaired, "edits": list });
-        let s = serde_json::to_string(&record).expect("a JSON value serializes");
-        assert!(!s.contains('\n'));
-        let v: Value = serde_json::from_str(&s).expect("jsonl record parses");
+        let line = serde_json::to_vec(&json!({ "id": &*path, "text": text_str })).unwrap();
+        let (out, count) = repair_record(model(), &line, "text").expect("an object is a record");
+        assert!(out.ends_with(b"\n") && !out[..out.len() - 1].contains(&b'\n'));
+        let v: Value = serde_json::from_slice(&out).expect("jsonl record parses");
+        let repaired = String::from_utf8(unspin::edit::apply(text, &edits)).expect("UTF-8 stays");
         assert_eq!(v["text"], repaired.as_str());
+        assert_eq!(v["id"], &*path);
+        assert_eq!(count, edits.len());
         assert_eq!(v["edits"].as_array().unwrap().len(), edits.len());
-        if edits.is_empty() {
-            assert_eq!(v["text"], text_str);
-        }
     }
 });

@@ -708,18 +708,7 @@ impl JsonPath {
         line: usize,
         edit: &unspin::Edit,
     ) -> io::Result<()> {
-        let record = EditRecord {
-            kind: "edit",
-            path: &self.text,
-            path_base64: self.base64.as_deref(),
-            byte_start: edit.start,
-            byte_end: edit.end,
-            line,
-            spun: &edit.spun,
-            restored: &edit.restored,
-            score: round_score(edit.score),
-            source: &edit.source,
-        };
+        let record = unspin::json::EditRecord::new(&self.text, self.base64.as_deref(), line, edit);
         serde_json::to_writer(&mut *out, &record)?;
         out.write_all(b"\n")
     }
@@ -734,29 +723,6 @@ fn raw_bytes(path: &Path) -> Option<&[u8]> {
 #[cfg(not(unix))]
 fn raw_bytes(_: &Path) -> Option<&[u8]> {
     None
-}
-
-/// One line of `--format json`: an edit.
-#[derive(serde::Serialize)]
-struct EditRecord<'a> {
-    #[serde(rename = "type")]
-    kind: &'static str,
-    path: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    path_base64: Option<&'a str>,
-    byte_start: usize,
-    byte_end: usize,
-    line: usize,
-    spun: &'a str,
-    restored: &'a str,
-    score: f64,
-    source: &'a str,
-}
-
-/// A score as printed: three decimals are plenty for a log10 gain, and an
-/// f32 printed as JSON would otherwise show its binary expansion.
-pub fn round_score(score: f32) -> f64 {
-    (score as f64 * 1000.0).round() / 1000.0
 }
 
 /// An error met while walking, as `path: what went wrong`.

@@ -9,7 +9,6 @@
 //! record without the field, or with `null` there, is passed through with
 //! `"edits": []`. Blank lines stay blank.
 
-use serde_json::{json, Value};
 use std::io::{self, BufRead, Write};
 use unspin::Model;
 
@@ -114,7 +113,7 @@ pub fn repair<R: BufRead, W: Write + ?Sized>(
 fn repair_lines(model: &Model, lines: &[Vec<u8>], field: &str) -> Batch {
     let mut batch = Batch::default();
     for (i, line) in lines.iter().enumerate() {
-        match repair_record(model, line, field) {
+        match unspin::json::repair_record(model, line, field) {
             Ok((record, edits)) => {
                 batch.output.extend_from_slice(&record);
                 batch.edits += edits as u64;
@@ -131,54 +130,10 @@ fn repair_lines(model: &Model, lines: &[Vec<u8>], field: &str) -> Batch {
     batch
 }
 
-/// The output line for one input line, and how many edits it holds.
-fn repair_record(model: &Model, line: &[u8], field: &str) -> Result<(Vec<u8>, usize), String> {
-    if line.iter().all(|b| b.is_ascii_whitespace()) {
-        let mut blank = line.to_vec();
-        if !blank.ends_with(b"\n") {
-            blank.push(b'\n');
-        }
-        return Ok((blank, 0));
-    }
-    let mut value: Value = serde_json::from_slice(line).map_err(|e| format!("not JSON: {e}"))?;
-    let object = value
-        .as_object_mut()
-        .ok_or_else(|| "not a JSON object".to_string())?;
-    let edits = match object.get(field) {
-        None | Some(Value::Null) => Vec::new(),
-        Some(Value::String(text)) => {
-            let edits = model.repair(text.as_bytes());
-            if !edits.is_empty() {
-                let repaired = unspin::edit::apply(text.as_bytes(), &edits);
-                let repaired = String::from_utf8(repaired).expect("edits keep UTF-8 valid");
-                object.insert(field.to_string(), Value::String(repaired));
-            }
-            edits
-        }
-        Some(_) => return Err(format!("field `{field}` is not a string")),
-    };
-    let list: Vec<Value> = edits
-        .iter()
-        .map(|e| {
-            json!({
-                "byte_start": e.start,
-                "byte_end": e.end,
-                "spun": e.spun,
-                "restored": e.restored,
-                "score": super::batch::round_score(e.score),
-                "source": e.source,
-            })
-        })
-        .collect();
-    object.insert("edits".to_string(), Value::Array(list));
-    let mut out = serde_json::to_vec(&value).expect("a JSON value serializes");
-    out.push(b'\n');
-    Ok((out, edits.len()))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::Value;
 
     fn run(input: &str, field: &str, threads: usize) -> (String, Vec<BadRecord>) {
         let model = Model::embedded();
