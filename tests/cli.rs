@@ -282,3 +282,33 @@ fn broken_pipe_is_not_an_error() {
     assert_eq!(out.status.code(), Some(0));
     assert_eq!(String::from_utf8_lossy(&out.stderr), "");
 }
+
+#[test]
+fn score_walks_folders_in_name_order() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("b/deeper")).unwrap();
+    std::fs::write(dir.path().join("a.txt"), read("clean_news.txt")).unwrap();
+    std::fs::write(dir.path().join("b/deeper/s.txt"), read("spun_news.txt")).unwrap();
+    std::fs::write(dir.path().join("b/blob.bin"), b"x\0y").unwrap();
+    std::fs::write(dir.path().join(".hidden.txt"), read("spun_news.txt")).unwrap();
+    let out = unspin().arg("score").arg(dir.path()).assert().success();
+    let stdout = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    let verdicts: Vec<(&str, &str)> = stdout
+        .lines()
+        .map(|l| {
+            let mut fields = l.split('\t');
+            (fields.next().unwrap(), fields.next().unwrap())
+        })
+        .collect();
+    let a = dir.path().join("a.txt").display().to_string();
+    let s = dir.path().join("b/deeper/s.txt").display().to_string();
+    assert_eq!(verdicts, [(a.as_str(), "clean"), (s.as_str(), "spun")]);
+    let stderr = String::from_utf8(out.get_output().stderr.clone()).unwrap();
+    assert!(stderr.contains("blob.bin: binary file skipped"), "{stderr}");
+    unspin()
+        .args(["score", "--check"])
+        .arg(dir.path())
+        .assert()
+        .code(1)
+        .stdout("");
+}

@@ -6,22 +6,51 @@ use super::repair::load_model;
 use super::{EXIT_ERROR, EXIT_FOUND, EXIT_OK};
 use anyhow::Result;
 use std::io::{BufWriter, Write};
+use std::path::Path;
 use unspin::Assessment;
+
+/// A path as inputs: a folder becomes its files, walked recursively in
+/// name order with the batch mode's defaults (hidden files and `.git`,
+/// `.hg`, `.svn` skipped, .gitignore not honoured).
+fn expand(path: &Path) -> Vec<(Input, bool)> {
+    if !path.is_dir() {
+        return vec![(Input::from_arg(path), false)];
+    }
+    let mut files = Vec::new();
+    let walk = ignore::WalkBuilder::new(path)
+        .standard_filters(false)
+        .hidden(true)
+        .sort_by_file_name(|a, b| a.cmp(b))
+        .filter_entry(|e| !matches!(e.file_name().to_str(), Some(".git" | ".hg" | ".svn")))
+        .build();
+    for entry in walk {
+        match entry {
+            Ok(e) if e.file_type().is_some_and(|t| t.is_file()) => {
+                files.push((Input::File(e.into_path()), true))
+            }
+            Ok(_) => {}
+            // Reported when read: the walk error names the path.
+            Err(err) => eprintln!("unspin: {err}"),
+        }
+    }
+    files
+}
 
 /// How many pieces of evidence the text format lists.
 const EVIDENCE_SHOWN: usize = 5;
 
 pub fn run(args: &ScoreArgs) -> Result<i32> {
     let model = load_model(&args.model)?;
-    let inputs: Vec<Input> = if args.paths.is_empty() {
-        vec![Input::Stdin]
+    // Each input, and whether it was found by walking a folder.
+    let inputs: Vec<(Input, bool)> = if args.paths.is_empty() {
+        vec![(Input::Stdin, false)]
     } else {
-        args.paths.iter().map(|p| Input::from_arg(p)).collect()
+        args.paths.iter().flat_map(|p| expand(p)).collect()
     };
     let stdout = std::io::stdout();
     let mut out = BufWriter::new(stdout.lock());
     let (mut failed, mut spun_found) = (false, false);
-    for input in &inputs {
+    for (input, walked) in &inputs {
         let text = match input.read() {
             Ok(text) => text,
             Err(err) => {
@@ -31,6 +60,10 @@ pub fn run(args: &ScoreArgs) -> Result<i32> {
                 continue;
             }
         };
+        if *walked && text.contains(&0) {
+            eprintln!("unspin: {}: binary file skipped", input.name());
+            continue;
+        }
         let assessment = model.assess(&text);
         let spun = assessment.spun_probability > args.threshold;
         spun_found |= spun;
@@ -45,7 +78,7 @@ pub fn run(args: &ScoreArgs) -> Result<i32> {
     out.flush()?;
     Ok(if failed {
         EXIT_ERROR
-    } else if spun_found {
+    } else if args.check && spun_found {
         EXIT_FOUND
     } else {
         EXIT_OK
