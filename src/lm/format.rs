@@ -14,10 +14,7 @@
 //! 56  i16 unigram log10 probs      (x 1/1000), then i16 unigram backoffs
 //!     u64 bigram keys (sorted),    i16 bigram probs, i16 bigram backoffs
 //!     u64 trigram keys (sorted),   i16 trigram probs
-//!     u32 bigram index: bigrams starting with word a are at
-//!         [index[a], index[a + 1]) of the bigram arrays (unigrams + 1 entries)
-//!     u32 trigram index: trigrams extending bigram i are at
-//!         [index[i], index[i + 1]) of the trigram arrays (bigrams + 1 entries)
+//!     u32 bigram hash table, u32 trigram hash table (see below)
 //!     vocabulary: fst::Map word -> id
 //! ```
 //!
@@ -25,15 +22,18 @@
 //! of its words, oldest first, [`ID_BITS`] bits each. Scores are log10
 //! values quantised to thousandths and clamped to the i16 range.
 //!
-//! The two indexes turn a binary search among millions of keys (some twenty
-//! cache misses) into a search among the few that share the context.
-//! Version 1 ("UNSPNLM1") is the same without them; it is how the embedded
-//! model is stored in the repository (`data/lm/en-us.unlm`), and
-//! [`add_index`] (run by build.rs) derives version 2 from it.
+//! The hash tables turn a lookup among millions of sorted keys (a binary
+//! search: some twenty cache misses) into one or two probes. Each has a
+//! power-of-two number of slots, at least 4/3 of its keys; a slot holds the
+//! position of a key in the sorted array, or `u32::MAX` when empty; a key
+//! starts at slot [`slot_of`] and probes linearly. Version 1 ("UNSPNLM1")
+//! is the same without the tables; it is how the embedded model is stored
+//! in the repository (`data/lm/en-us.unlm`), and [`add_index`] (run by
+//! build.rs) derives version 2 from it.
 
 /// Magic bytes at the start of a compiled model.
 pub const LM_MAGIC: &[u8; 8] = b"UNSPNLM2";
-/// Magic bytes of the version without indexes.
+/// Magic bytes of the version without hash tables.
 pub const LM_MAGIC_V1: &[u8; 8] = b"UNSPNLM1";
 /// Bits per word id in an n-gram key; the vocabulary holds at most 2^21 - 1 words.
 pub const ID_BITS: u32 = 21;
@@ -71,9 +71,9 @@ pub struct Layout {
     pub tri_keys: std::ops::Range<usize>,
     pub tri_prob: std::ops::Range<usize>,
     /// Empty in version 1.
-    pub bi_index: std::ops::Range<usize>,
+    pub bi_table: std::ops::Range<usize>,
     /// Empty in version 1.
-    pub tri_index: std::ops::Range<usize>,
+    pub tri_table: std::ops::Range<usize>,
     pub vocab: std::ops::Range<usize>,
 }
 
@@ -101,8 +101,8 @@ impl Layout {
             bi_backoff: section(n2 * 2),
             tri_keys: section(n3 * 8),
             tri_prob: section(n3 * 2),
-            bi_index: section(if indexed { (n1 + 1) * 4 } else { 0 }),
-            tri_index: section(if indexed { (n2 + 1) * 4 } else { 0 }),
+            bi_table: section(if indexed { table_slots(n2) * 4 } else { 0 }),
+            tri_table: section(if indexed { table_slots(n3) * 4 } else { 0 }),
             vocab: section(vocab_len),
         }
     }
@@ -216,46 +216,48 @@ pub fn write(parts: &ModelParts) -> Result<Vec<u8>, fst::Error> {
     );
     let bigram_keys: Vec<u64> = parts.bigrams.iter().map(|b| b.0).collect();
     let trigram_keys: Vec<u64> = parts.trigrams.iter().map(|t| t.0).collect();
-    let (bi_index, tri_index) = build_index(parts.words.len(), &bigram_keys, &trigram_keys);
     put(
         &mut out,
-        layout.bi_index.start,
-        bi_index.iter().map(|v| v.to_le_bytes()),
+        layout.bi_table.start,
+        build_table(&bigram_keys).iter().map(|v| v.to_le_bytes()),
     );
     put(
         &mut out,
-        layout.tri_index.start,
-        tri_index.iter().map(|v| v.to_le_bytes()),
+        layout.tri_table.start,
+        build_table(&trigram_keys).iter().map(|v| v.to_le_bytes()),
     );
     out[layout.vocab.clone()].copy_from_slice(&vocab);
     Ok(out)
 }
 
-/// The bigram and trigram indexes of sorted key arrays. A trigram whose
-/// first two words are not a bigram falls inside the range of the bigram
-/// before it, where its full key still tells it apart.
-fn build_index(n_words: usize, bigrams: &[u64], trigrams: &[u64]) -> (Vec<u32>, Vec<u32>) {
-    let mut bi_index = Vec::with_capacity(n_words + 1);
-    let mut at = 0;
-    for word in 0..=n_words as u64 {
-        while at < bigrams.len() && (bigrams[at] >> ID_BITS) < word {
-            at += 1;
-        }
-        bi_index.push(at as u32);
-    }
-    let mut tri_index = Vec::with_capacity(bigrams.len() + 1);
-    let mut at = 0;
-    for &bigram in bigrams {
-        while at < trigrams.len() && (trigrams[at] >> ID_BITS) < bigram {
-            at += 1;
-        }
-        tri_index.push(at as u32);
-    }
-    tri_index.push(trigrams.len() as u32);
-    (bi_index, tri_index)
+/// An empty hash-table slot.
+pub const EMPTY_SLOT: u32 = u32::MAX;
+
+/// Slots of the hash table for `keys` keys: a power of two, at least 4/3 as many.
+pub fn table_slots(keys: usize) -> usize {
+    (keys + keys / 3 + 1).next_power_of_two()
 }
 
-/// Derives version 2 (with indexes) from version 1 bytes; version 2 bytes
+/// The first slot to probe for `key` in a table of `slots` slots.
+pub fn slot_of(key: u64, slots: usize) -> usize {
+    (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 32) as usize & (slots - 1)
+}
+
+/// The hash table of a key array (see the module docs).
+fn build_table(keys: &[u64]) -> Vec<u32> {
+    let slots = table_slots(keys.len());
+    let mut table = vec![EMPTY_SLOT; slots];
+    for (position, &key) in keys.iter().enumerate() {
+        let mut slot = slot_of(key, slots);
+        while table[slot] != EMPTY_SLOT {
+            slot = (slot + 1) & (slots - 1);
+        }
+        table[slot] = position as u32;
+    }
+    table
+}
+
+/// Derives version 2 (with hash tables) from version 1 bytes; version 2 bytes
 /// come back as they are.
 pub fn add_index(bytes: &[u8]) -> Result<Vec<u8>, String> {
     if bytes.get(..8) == Some(LM_MAGIC) {
@@ -285,11 +287,12 @@ pub fn add_index(bytes: &[u8]) -> Result<Vec<u8>, String> {
             .map(|c| u64::from_le_bytes(c.try_into().unwrap()))
             .collect()
     };
-    let (bi_index, tri_index) =
-        build_index(old.counts[0], &keys(&old.bi_keys), &keys(&old.tri_keys));
-    for (index, range) in [(&bi_index, &new.bi_index), (&tri_index, &new.tri_index)] {
-        for (i, v) in index.iter().enumerate() {
-            let at = range.start + 4 * i;
+    for (from, to) in [
+        (&old.bi_keys, &new.bi_table),
+        (&old.tri_keys, &new.tri_table),
+    ] {
+        for (i, v) in build_table(&keys(from)).iter().enumerate() {
+            let at = to.start + 4 * i;
             out[at..at + 4].copy_from_slice(&v.to_le_bytes());
         }
     }

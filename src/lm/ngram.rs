@@ -141,37 +141,48 @@ impl NgramModel {
         bytemuck::cast_slice(&self.bytes.as_slice()[range.clone()])
     }
 
-    fn index(&self, range: &std::ops::Range<usize>) -> &[u32] {
+    fn table(&self, range: &std::ops::Range<usize>) -> &[u32] {
         bytemuck::cast_slice(&self.bytes.as_slice()[range.clone()])
-    }
-
-    /// Finds `key` among the n-grams `index[slot]..index[slot + 1]` of `keys`.
-    fn find_in(keys: &[u64], index: &[u32], slot: usize, key: u64) -> Option<usize> {
-        let start = u32::from_le(*index.get(slot)?) as usize;
-        let end = u32::from_le(*index.get(slot + 1)?) as usize;
-        let within = keys.get(start..end)?;
-        Self::find(within, key).map(|i| start + i)
     }
 
     fn score(value: i16) -> f32 {
         i16::from_le(value) as f32 / format::SCALE
     }
 
-    fn find(keys: &[u64], key: u64) -> Option<usize> {
-        keys.binary_search_by(|k| u64::from_le(*k).cmp(&key)).ok()
+    /// Where `key` is in `keys`, probing the hash table `table`.
+    fn find(keys: &[u64], table: &[u32], key: u64) -> Option<usize> {
+        if table.is_empty() {
+            return None;
+        }
+        let mut slot = format::slot_of(key, table.len());
+        loop {
+            let entry = u32::from_le(table[slot]);
+            if entry == format::EMPTY_SLOT {
+                return None;
+            }
+            if keys.get(entry as usize).map(|k| u64::from_le(*k)) == Some(key) {
+                return Some(entry as usize);
+            }
+            slot = (slot + 1) & (table.len() - 1);
+        }
     }
 
     fn bigram(&self, a: WordId, b: WordId) -> Option<usize> {
         let keys = self.keys(&self.layout.bi_keys);
-        let index = self.index(&self.layout.bi_index);
-        Self::find_in(keys, index, a as usize, format::pack(&[a, b]))
+        Self::find(
+            keys,
+            self.table(&self.layout.bi_table),
+            format::pack(&[a, b]),
+        )
     }
 
-    /// The trigram extending bigram number `bigram` with the given key.
-    fn trigram(&self, bigram: usize, key: u64) -> Option<usize> {
+    fn trigram(&self, u: WordId, v: WordId, w: WordId) -> Option<usize> {
         let keys = self.keys(&self.layout.tri_keys);
-        let index = self.index(&self.layout.tri_index);
-        Self::find_in(keys, index, bigram, key)
+        Self::find(
+            keys,
+            self.table(&self.layout.tri_table),
+            format::pack(&[u, v, w]),
+        )
     }
 }
 
@@ -201,11 +212,10 @@ impl LanguageModel for NgramModel {
         let mut backoff = 0.0;
         if known(v) && self.layout.order >= 2 {
             if known(u) && self.layout.order >= 3 {
-                // A trigram exists only where its first two words are a bigram.
+                if let Some(i) = self.trigram(u, v, word) {
+                    return Self::score(self.i16s(&self.layout.tri_prob)[i]);
+                }
                 if let Some(uv) = self.bigram(u, v) {
-                    if let Some(i) = self.trigram(uv, format::pack(&[u, v, word])) {
-                        return Self::score(self.i16s(&self.layout.tri_prob)[i]);
-                    }
                     backoff += Self::score(self.i16s(&self.layout.bi_backoff)[uv]);
                 }
             }
