@@ -101,7 +101,10 @@ const MAX_PHRASE_WORDS: usize = 8;
 impl Dictionary {
     /// The dictionary built into the binary.
     pub fn embedded() -> Dictionary {
-        Dictionary::from_bytes(Cow::Borrowed(DEFAULT_DICT), "embedded dictionary")
+        // build.rs compiled these bytes with this crate's own compiler, so
+        // the checks for damaged or crafted files (a walk over every key,
+        // a third of start-up time) are not needed.
+        Dictionary::parse(Cow::Borrowed(DEFAULT_DICT), "embedded dictionary")
             .expect("the embedded dictionary is valid: build.rs compiled it")
     }
 
@@ -110,8 +113,34 @@ impl Dictionary {
         Dictionary::from_bytes(Cow::Owned(compile::compile(entries)?), name)
     }
 
-    /// Loads a compiled dictionary; `name` is used in error messages.
+    /// Loads a compiled dictionary from any source, checking it fully:
+    /// damaged or crafted bytes are an error, never a panic later. `name`
+    /// is used in error messages.
     pub fn from_bytes(bytes: Cow<'static, [u8]>, name: &str) -> Result<Dictionary, DictError> {
+        let dict = Dictionary::parse(bytes, name)?;
+        let format = |message: &str| DictError::Format {
+            name: name.to_string(),
+            message: message.to_string(),
+        };
+        // The fst crate may panic on corrupt node bytes; its checksum turns
+        // a damaged or foreign file into an error instead.
+        dict.fst.verify().map_err(|e| format(&e.to_string()))?;
+        // Walking every key visits every FST node the matcher can reach. The
+        // fst crate trusts its node bytes and may panic on a crafted file
+        // whose checksum was forged to match; such a file is an error here,
+        // not a crash later.
+        let walked =
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| dict.validate_table()));
+        match walked {
+            Ok(checked) => checked.map_err(|m| format(&m))?,
+            Err(_) => return Err(format("corrupt FST")),
+        }
+        Ok(dict)
+    }
+
+    /// Reads the sections of a compiled dictionary, checking only its
+    /// framing (magic, lengths, the FST header).
+    fn parse(bytes: Cow<'static, [u8]>, name: &str) -> Result<Dictionary, DictError> {
         let format = |message: &str| DictError::Format {
             name: name.to_string(),
             message: message.to_string(),
@@ -151,26 +180,12 @@ impl Dictionary {
             ),
         };
         let fst = fst::raw::Fst::new(fst_bytes).map_err(|e| format(&e.to_string()))?;
-        // The fst crate may panic on corrupt node bytes; its checksum turns
-        // a damaged or foreign file into an error instead.
-        fst.verify().map_err(|e| format(&e.to_string()))?;
-        let dict = Dictionary {
+        Ok(Dictionary {
             fst,
             table,
             sources,
             name: name.to_string(),
-        };
-        // Walking every key visits every FST node the matcher can reach. The
-        // fst crate trusts its node bytes and may panic on a crafted file
-        // whose checksum was forged to match; such a file is an error here,
-        // not a crash later.
-        let walked =
-            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| dict.validate_table()));
-        match walked {
-            Ok(checked) => checked.map_err(|m| format(&m))?,
-            Err(_) => return Err(format("corrupt FST")),
-        }
-        Ok(dict)
+        })
     }
 
     /// Checks that every value points at a well-formed candidate list, so
@@ -508,6 +523,11 @@ mod tests {
         }
         let crash = include_bytes!("../../fuzz/seeds/dict_from_bytes/crash-corrupt-fst-node.bin");
         assert!(Dictionary::from_bytes(Cow::Owned(crash.to_vec()), "x").is_err());
+    }
+
+    #[test]
+    fn embedded_dictionary_passes_the_full_checks_it_skips_at_start_up() {
+        assert!(Dictionary::from_bytes(Cow::Borrowed(DEFAULT_DICT), "embedded").is_ok());
     }
 
     #[test]
