@@ -6,9 +6,14 @@
 //! may keep the word, or take a dictionary edge that replaces the words of a
 //! matched phrase by one of its candidate originals, paying the candidate's
 //! weight plus the edit penalty (less the entry's confidence share).
-//! Keeping costs nothing, so the spun text stands unless the language model
-//! prefers a repair by more than the penalty: that is the keep-bias that
-//! leaves clean text alone.
+//! Keeping a word costs nothing, unless the dictionary has a *keep row* for
+//! it (a row whose original is the spun word itself): its weight is
+//! log10 P(the spinner leaves the word as it is), and keeping the word pays
+//! it, scaled by how sure the caller is that the text is spun (`keep_scale`).
+//! Words the spinner nearly always replaces ("stated", "12 months") are then
+//! cheaper to repair in a spun text, and no more so in a clean one. The spun
+//! text stands unless the language model prefers a repair by more than the
+//! penalty: that is the keep-bias that leaves clean text alone.
 //!
 //! Only words near dictionary matches can change, so the lattice is built
 //! only over *windows*: runs of matched words, merged when they are close
@@ -38,6 +43,27 @@ const PRUNE_MARGIN: f32 = 3.0;
 /// The default number of hypotheses kept per lattice position.
 pub const DEFAULT_BEAM: usize = 8;
 
+/// What repairing and keeping cost in one decoding pass (log10 units).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Costs {
+    /// Paid by every repair, less the entry's confidence share: the
+    /// keep-bias.
+    pub edit_penalty: f32,
+    /// How much of the keep weights keeping a word pays: 1 in a text that
+    /// is surely spun, 0 in one that is surely clean.
+    pub keep_scale: f32,
+}
+
+impl Costs {
+    /// An edit penalty alone, no keep weights.
+    pub fn penalty(edit_penalty: f32) -> Costs {
+        Costs {
+            edit_penalty,
+            keep_scale: 0.0,
+        }
+    }
+}
+
 /// A word of the input: its byte span.
 #[derive(Debug, Clone, Copy)]
 struct Word {
@@ -66,6 +92,8 @@ struct Replacement<'d> {
 struct Window<'d> {
     /// Byte spans of the window's words.
     words: Vec<Word>,
+    /// log10 P(the spinner leaves the word as it is), per word (0: no keep row).
+    keep_weights: Vec<f32>,
     /// Language-model ids of the window's words as spun.
     kept: Vec<WordId>,
     /// The two words before the window (or the sentence start).
@@ -197,8 +225,8 @@ impl Sentence {
 impl<'m> Decoder<'m> {
     /// Repairs `input` at one edit penalty: [`Decoder::lattice`] then
     /// [`Decoder::decode`].
-    pub fn repair(&self, input: &[u8], edit_penalty: f32) -> Vec<Edit> {
-        self.decode(input, &self.lattice(input), edit_penalty)
+    pub fn repair(&self, input: &[u8], costs: Costs) -> Vec<Edit> {
+        self.decode(input, &self.lattice(input), costs)
     }
 
     /// Tokenizes `input`, finds every dictionary match and builds the
@@ -243,7 +271,7 @@ impl<'m> Decoder<'m> {
             return;
         }
         let keys = sentence.match_words();
-        let (replacements, ids) = self.replacements(&keys);
+        let (replacements, ids, keep_weights) = self.replacements(&keys);
         if replacements.is_empty() {
             return;
         }
@@ -269,10 +297,12 @@ impl<'m> Decoder<'m> {
             let (context, tail) = (context_at(r.start), tail_after(r.end));
             let (with, after) = self.score_words(context, &ids[r.ids.clone()]);
             let (without, kept_after) = self.score_words(context, &kept[r.start..r.end]);
+            // Keeping pays the keep weights in full: the most an edge can gain.
+            let keep: f32 = keep_weights[r.start..r.end].iter().sum();
             let gain = with + self.score_words(after, &tail).0
                 - without
                 - self.score_words(kept_after, &tail).0;
-            gain + r.weight > -PRUNE_MARGIN
+            gain + r.weight - keep > -PRUNE_MARGIN
         });
         let mut replacements = replacements.into_iter().peekable();
         while let Some(first) = replacements.next() {
@@ -299,6 +329,7 @@ impl<'m> Decoder<'m> {
             }
             lattice.windows.push(Window {
                 words: sentence.words[start..end].to_vec(),
+                keep_weights: keep_weights[start..end].to_vec(),
                 kept: kept[start..end].to_vec(),
                 context,
                 tail,
@@ -310,8 +341,12 @@ impl<'m> Decoder<'m> {
 
     /// Every dictionary edge of the sentence, sorted by start word, without
     /// edges that touch an allowed phrase or a word that a dictionary of
-    /// higher priority has an entry for; and the ids of their words.
-    fn replacements(&self, keys: &[MatchWord<'_>]) -> (Vec<Replacement<'m>>, Vec<WordId>) {
+    /// higher priority has an entry for; the ids of their words; and each
+    /// word's keep weight (from a single-word keep row, else 0).
+    fn replacements(
+        &self,
+        keys: &[MatchWord<'_>],
+    ) -> (Vec<Replacement<'m>>, Vec<WordId>, Vec<f32>) {
         // Words no later dictionary may touch.
         let mut claimed = vec![false; keys.len()];
         if let Some(allow) = self.allow {
@@ -320,6 +355,8 @@ impl<'m> Decoder<'m> {
         let mut found: Vec<PhraseMatch> = Vec::new();
         let mut out = Vec::new();
         let mut ids = Vec::new();
+        let mut keep_weights = vec![0.0; keys.len()];
+        let mut normalized = String::new();
         for dict in self.dictionaries {
             found.clear();
             for start in 0..keys.len() {
@@ -329,6 +366,14 @@ impl<'m> Decoder<'m> {
             for m in &found {
                 claimed[m.start..m.end].iter_mut().for_each(|c| *c = true);
                 for candidate in dict.candidates(m) {
+                    if m.end - m.start == 1 {
+                        normalized.clear();
+                        normalize_into(candidate.original, &mut normalized);
+                        if normalized == keys[m.start].key_stem(m.possessive) {
+                            keep_weights[m.start] = candidate.weight.min(0.0);
+                            continue;
+                        }
+                    }
                     let first = ids.len();
                     self.lm_words(candidate.original, m.possessive, &mut ids);
                     out.push(Replacement {
@@ -346,7 +391,7 @@ impl<'m> Decoder<'m> {
         }
         // Stable: within a start word, higher-priority dictionaries first.
         out.sort_by_key(|r| r.start);
-        (out, ids)
+        (out, ids, keep_weights)
     }
 
     /// Appends the ids of the words of `original` to `ids`.
@@ -363,13 +408,13 @@ impl<'m> Decoder<'m> {
         }
     }
 
-    /// Picks the best reading of every window at `edit_penalty` and returns
-    /// the edits, in input order.
-    pub fn decode(&self, input: &[u8], lattice: &Lattice<'_>, edit_penalty: f32) -> Vec<Edit> {
+    /// Picks the best reading of every window and returns the edits, in
+    /// input order.
+    pub fn decode(&self, input: &[u8], lattice: &Lattice<'_>, costs: Costs) -> Vec<Edit> {
         let mut edits = Vec::new();
         let mut scratch = Scratch::default();
         for window in &lattice.windows {
-            self.decode_window(input, window, edit_penalty, &mut scratch, &mut edits);
+            self.decode_window(input, window, costs, &mut scratch, &mut edits);
         }
         edits
     }
@@ -388,7 +433,7 @@ impl<'m> Decoder<'m> {
         &self,
         input: &[u8],
         window: &Window<'_>,
-        edit_penalty: f32,
+        costs: Costs,
         scratch: &mut Scratch,
         edits: &mut Vec<Edit>,
     ) {
@@ -417,8 +462,9 @@ impl<'m> Decoder<'m> {
                 let hypothesis = arena[from];
                 let (gain, context) =
                     self.score_words(hypothesis.context, &window.kept[position..position + 1]);
+                let keep = costs.keep_scale * window.keep_weights[position];
                 let next = Hypothesis {
-                    score: hypothesis.score + gain,
+                    score: hypothesis.score + gain + keep,
                     context,
                     edits: hypothesis.edits,
                     back: from,
@@ -431,7 +477,7 @@ impl<'m> Decoder<'m> {
                     let index = here.start + index;
                     let ids = &window.ids[r.ids.clone()];
                     let (gain, context) = self.score_words(hypothesis.context, ids);
-                    let cost = r.weight - edit_penalty * (1.0 - r.confidence);
+                    let cost = r.weight - costs.edit_penalty * (1.0 - r.confidence);
                     let next = Hypothesis {
                         score: hypothesis.score + gain + cost,
                         context,
@@ -461,7 +507,10 @@ impl<'m> Decoder<'m> {
             return;
         }
         let (keep_score, keep_context) = self.score_words(window.context, &window.kept);
-        let keep_total = keep_score + self.score_words(keep_context, &window.tail).0;
+        let keep_weights: f32 = window.keep_weights.iter().sum();
+        let keep_total = keep_score
+            + costs.keep_scale * keep_weights
+            + self.score_words(keep_context, &window.tail).0;
         let gain = total(&arena[best]) - keep_total;
 
         let mut chosen = Vec::new();
@@ -595,7 +644,7 @@ ngram 2=6
             lm: &lm,
             beam: 8,
         };
-        let edits = decoder.repair(input.as_bytes(), penalty);
+        let edits = decoder.repair(input.as_bytes(), Costs::penalty(penalty));
         String::from_utf8(crate::edit::apply(input.as_bytes(), &edits)).unwrap()
     }
 
@@ -620,6 +669,32 @@ ngram 2=6
         // "house" -> "home" is in the dictionary, but the LM prefers "house".
         let dict = [("house", "home", -0.1)];
         assert_eq!(repaired("the house", &dict, 0.0), "the house");
+    }
+
+    #[test]
+    fn keep_weights_make_repairs_cheaper_in_proportion_to_keep_scale() {
+        // "the home" -> "the house" gains 1.2 in the LM but costs 2.0 at this
+        // weight and penalty; a keep row of -1.0 for "home" tips it, but
+        // only when keeping pays it.
+        let (dicts, lm) = decoder_parts(&[("home", "house", -1.5), ("home", "home", -1.0)]);
+        let lm = CachedModel::new(&lm);
+        let decoder = Decoder {
+            dictionaries: &dicts,
+            allow: None,
+            lm: &lm,
+            beam: DEFAULT_BEAM,
+        };
+        let input = "the home".as_bytes();
+        let at = |keep_scale| {
+            let costs = Costs {
+                edit_penalty: 0.5,
+                keep_scale,
+            };
+            let edits = decoder.repair(input, costs);
+            String::from_utf8(crate::edit::apply(input, &edits)).unwrap()
+        };
+        assert_eq!(at(0.0), "the home");
+        assert_eq!(at(1.0), "the house");
     }
 
     #[test]
@@ -650,11 +725,11 @@ ngram 2=6
         let input = "They stated: the home. They stated the home they stated.".as_bytes();
         let lattice = decoder.lattice(input);
         assert_eq!(lattice.words, 10);
-        let edits = decoder.decode(input, &lattice, 1.0);
+        let edits = decoder.decode(input, &lattice, Costs::penalty(1.0));
         assert!(edits.len() >= 3, "{edits:?}");
         for pair in edits.windows(2) {
             assert!(pair[0].end <= pair[1].start);
         }
-        assert_eq!(edits, decoder.repair(input, 1.0));
+        assert_eq!(edits, decoder.repair(input, Costs::penalty(1.0)));
     }
 }
