@@ -30,7 +30,7 @@
 //! fewer edits, then to the earlier-found one).
 
 use crate::case::transfer_case;
-use crate::dict::{normalize_into, AllowList, Dictionary, MatchWord, PhraseMatch};
+use crate::dict::{normalize_word_into, AllowList, Dictionary, MatchWord, PhraseMatch};
 use crate::edit::Edit;
 use crate::lm::{CachedModel, WordId, UNKNOWN};
 use crate::token::{tokenize, Token, TokenKind};
@@ -202,7 +202,7 @@ impl Sentence {
     }
 
     fn push(&mut self, word: Word, text: &str) {
-        normalize_into(text, &mut self.keys);
+        normalize_word_into(text, &mut self.keys);
         self.key_ends.push(self.keys.len());
         self.words.push(word);
         self.joiners.push(None);
@@ -368,7 +368,7 @@ impl<'m> Decoder<'m> {
                 for candidate in dict.candidates(m) {
                     if m.end - m.start == 1 {
                         normalized.clear();
-                        normalize_into(candidate.original, &mut normalized);
+                        normalize_word_into(candidate.original, &mut normalized);
                         if normalized == keys[m.start].key_stem(m.possessive) {
                             keep_weights[m.start] = candidate.weight.min(0.0);
                             continue;
@@ -400,7 +400,7 @@ impl<'m> Decoder<'m> {
         let mut parts = original.split(' ').peekable();
         while let Some(part) = parts.next() {
             key.clear();
-            normalize_into(part, &mut key);
+            normalize_word_into(part, &mut key);
             if possessive && parts.peek().is_none() {
                 key.push_str("'s");
             }
