@@ -394,17 +394,16 @@ impl<'m> Decoder<'m> {
         (out, ids, keep_weights)
     }
 
-    /// Appends the ids of the words of `original` to `ids`.
+    /// Appends the ids of the words of `original` to `ids`; a possessive
+    /// match puts "'s" back on the last word.
     fn lm_words(&self, original: &str, possessive: bool, ids: &mut Vec<WordId>) {
-        let mut key = String::new();
-        let mut parts = original.split(' ').peekable();
-        while let Some(part) = parts.next() {
-            key.clear();
-            normalize_word_into(part, &mut key);
-            if possessive && parts.peek().is_none() {
-                key.push_str("'s");
-            }
-            ids.push(self.lm.word_id(&key));
+        self.lm.phrase_ids(original, ids);
+        if possessive {
+            let last = original.rsplit(' ').next().unwrap_or(original);
+            let mut key = String::new();
+            normalize_word_into(last, &mut key);
+            key.push_str("'s");
+            *ids.last_mut().expect("a phrase has a word") = self.lm.word_id(&key);
         }
     }
 

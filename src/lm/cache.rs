@@ -8,6 +8,11 @@
 //! n-gram query searches the model's key arrays, while a hash-map hit is a
 //! few nanoseconds, so the decoder asks through this cache.
 //!
+//! Dictionary candidates are asked about as whole phrases
+//! ([`CachedModel::phrase_ids`]): a common spun word has up to a few dozen
+//! candidate originals, each split into words, normalised and looked up at
+//! every occurrence, so their ids are memoised by phrase too.
+//!
 //! The memo lives in a thread-local slot between documents: a
 //! [`CachedModel`] takes it on creation and puts it back when dropped. It
 //! belongs to one language model (by [`LanguageModel::identity`]; it is
@@ -16,6 +21,7 @@
 //! [`MAX_ENTRIES`], which bounds its memory (about 40 MB at most).
 
 use super::{LanguageModel, WordId};
+use crate::dict::normalize_word_into;
 use rustc_hash::FxHashMap;
 use std::cell::RefCell;
 
@@ -28,6 +34,13 @@ struct Memo {
     owner: u64,
     ids: FxHashMap<String, WordId>,
     probs: FxHashMap<[WordId; 3], f32>,
+    phrases: FxHashMap<Box<str>, Box<[WordId]>>,
+}
+
+impl Memo {
+    fn len(&self) -> usize {
+        self.ids.len() + self.probs.len() + self.phrases.len()
+    }
 }
 
 thread_local! {
@@ -39,6 +52,7 @@ pub struct CachedModel<'m> {
     lm: &'m dyn LanguageModel,
     ids: RefCell<FxHashMap<String, WordId>>,
     probs: RefCell<FxHashMap<[WordId; 3], f32>>,
+    phrases: RefCell<FxHashMap<Box<str>, Box<[WordId]>>>,
 }
 
 impl Drop for CachedModel<'_> {
@@ -51,10 +65,13 @@ impl Drop for CachedModel<'_> {
             owner,
             ids: std::mem::take(self.ids.get_mut()),
             probs: std::mem::take(self.probs.get_mut()),
+            phrases: std::mem::take(self.phrases.get_mut()),
         };
-        if memo.ids.len() + memo.probs.len() > MAX_ENTRIES {
-            memo.ids.clear();
-            memo.probs.clear();
+        if memo.len() > MAX_ENTRIES {
+            memo = Memo {
+                owner,
+                ..Memo::default()
+            };
         }
         // During thread teardown the slot may be gone; the memo is then dropped.
         let _ = MEMO.try_with(|slot| *slot.borrow_mut() = memo);
@@ -67,15 +84,16 @@ impl<'m> CachedModel<'m> {
         let memo = MEMO
             .try_with(|slot| std::mem::take(&mut *slot.borrow_mut()))
             .unwrap_or_default();
-        let (ids, probs) = if memo.owner != 0 && memo.owner == lm.identity() {
-            (memo.ids, memo.probs)
+        let memo = if memo.owner != 0 && memo.owner == lm.identity() {
+            memo
         } else {
-            Default::default()
+            Memo::default()
         };
         CachedModel {
             lm,
-            ids: RefCell::new(ids),
-            probs: RefCell::new(probs),
+            ids: RefCell::new(memo.ids),
+            probs: RefCell::new(memo.probs),
+            phrases: RefCell::new(memo.phrases),
         }
     }
 
@@ -87,6 +105,25 @@ impl<'m> CachedModel<'m> {
         let id = self.lm.word_id(word);
         self.ids.borrow_mut().insert(word.to_string(), id);
         id
+    }
+
+    /// Appends to `ids` the ids of the words of `phrase`, a dictionary
+    /// candidate: it is split at each space and every part normalised like
+    /// a dictionary key (so two spaces in a row make an empty word).
+    pub fn phrase_ids(&self, phrase: &str, ids: &mut Vec<WordId>) {
+        if let Some(known) = self.phrases.borrow().get(phrase) {
+            ids.extend_from_slice(known);
+            return;
+        }
+        let first = ids.len();
+        let mut key = String::new();
+        for part in phrase.split(' ') {
+            key.clear();
+            normalize_word_into(part, &mut key);
+            ids.push(self.word_id(&key));
+        }
+        let known = ids[first..].into();
+        self.phrases.borrow_mut().insert(phrase.into(), known);
     }
 
     /// See [`LanguageModel::log10_prob`].
@@ -146,6 +183,14 @@ mod tests {
                 assert_eq!(cached.word_id(word), lm.word_id(word));
             }
             let (cat, dog) = (lm.word_id("cat"), lm.word_id("dog"));
+            for (phrase, words) in [
+                ("Cat DOG", vec![cat, dog]),
+                ("cat  bird", vec![cat, UNKNOWN, UNKNOWN]),
+            ] {
+                let mut ids = vec![7];
+                cached.phrase_ids(phrase, &mut ids);
+                assert_eq!(ids[1..], words);
+            }
             for context in [[UNKNOWN, cat], [cat, dog], [UNKNOWN, UNKNOWN]] {
                 for word in [cat, dog, UNKNOWN] {
                     assert_eq!(
