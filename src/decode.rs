@@ -34,6 +34,7 @@ use crate::dict::{normalize_word_into, AllowList, Dictionary, MatchWord, PhraseM
 use crate::edit::Edit;
 use crate::lm::{CachedModel, WordId, UNKNOWN};
 use crate::token::{tokenize, Token, TokenKind};
+use std::ops::Range;
 
 /// How far (log10) an edge may fall short of paying for itself, with no
 /// edit penalty and its neighbours as written, and still enter the lattice
@@ -72,7 +73,7 @@ struct Word {
 }
 
 /// A dictionary edge: replace words `start..end` (of its window) by `original`.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 struct Replacement<'d> {
     start: usize,
     end: usize,
@@ -83,36 +84,70 @@ struct Replacement<'d> {
     /// Share of the edit penalty waived (the entry's confidence).
     confidence: f32,
     /// Where the language model's ids for the words of `original` are in
-    /// the window's `ids`.
-    ids: std::ops::Range<usize>,
+    /// the lattice's `ids`.
+    ids: Range<usize>,
 }
 
 /// Words of one sentence that may change together, with their context.
+///
+/// What it holds per word and its edges are ranges of the [`Lattice`]'s
+/// arrays, so that building a window allocates nothing.
 #[derive(Debug)]
-struct Window<'d> {
-    /// Byte spans of the window's words.
-    words: Vec<Word>,
-    /// log10 P(the spinner leaves the word as it is), per word (0: no keep row).
-    keep_weights: Vec<f32>,
-    /// Language-model ids of the window's words as spun.
-    kept: Vec<WordId>,
+struct Window {
+    /// The window's words in the lattice's `spans`, `keep_weights` and `kept`.
+    words: Range<usize>,
     /// The two words before the window (or the sentence start).
     context: [WordId; 2],
-    /// The fixed words after the window whose scores depend on it (up to
-    /// two, then the sentence end if it is that close).
-    tail: Vec<WordId>,
-    /// Edges, sorted by start word.
-    replacements: Vec<Replacement<'d>>,
-    /// The replacements' words as language-model ids, one after the other.
-    ids: Vec<WordId>,
+    /// The fixed words after the window whose scores depend on it.
+    tail: Tail,
+    /// The window's edges in the lattice's `replacements`, sorted by start
+    /// word.
+    replacements: Range<usize>,
+}
+
+/// The fixed words after a window: up to two, then the sentence end if it
+/// is that close.
+#[derive(Debug, Clone, Copy)]
+struct Tail {
+    ids: [WordId; 3],
+    len: usize,
+}
+
+impl Tail {
+    fn as_slice(&self) -> &[WordId] {
+        &self.ids[..self.len]
+    }
 }
 
 /// The penalty-independent part of decoding a text.
 #[derive(Debug)]
 pub struct Lattice<'d> {
-    windows: Vec<Window<'d>>,
+    windows: Vec<Window>,
+    /// Byte spans of the windows' words, window after window.
+    spans: Vec<Word>,
+    /// log10 P(the spinner leaves the word as it is), per window word (0:
+    /// no keep row).
+    keep_weights: Vec<f32>,
+    /// Language-model ids of the window words as spun.
+    kept: Vec<WordId>,
+    /// The windows' edges, window after window.
+    replacements: Vec<Replacement<'d>>,
+    /// The edges' words as language-model ids, one after the other.
+    ids: Vec<WordId>,
     /// How many words the text has.
     pub words: usize,
+}
+
+/// A window and its share of the lattice's arrays.
+struct WindowView<'a, 'd> {
+    words: &'a [Word],
+    keep_weights: &'a [f32],
+    kept: &'a [WordId],
+    context: [WordId; 2],
+    tail: &'a [WordId],
+    replacements: &'a [Replacement<'d>],
+    /// All of the lattice's ids: the replacements' `ids` index it.
+    ids: &'a [WordId],
 }
 
 /// Buffers reused from window to window.
@@ -123,32 +158,34 @@ struct Scratch {
 }
 
 /// The hypotheses that reach one position, at most one per LM state.
+///
+/// A layer holds a few hypotheses (the beam keeps 8 of them going on), so
+/// finding the one with the same state is a scan, cheaper than hashing.
 #[derive(Default)]
 struct Layer {
     /// Arena indices.
     hypotheses: Vec<usize>,
-    /// LM state -> index into `hypotheses`.
-    by_context: rustc_hash::FxHashMap<[WordId; 2], usize>,
 }
 
 impl Layer {
     fn clear(&mut self) {
         self.hypotheses.clear();
-        self.by_context.clear();
     }
 
     /// Adds a hypothesis, keeping only the better one per LM state.
     fn push(&mut self, arena: &mut Vec<Hypothesis>, next: Hypothesis) {
-        match self.by_context.entry(next.context) {
-            std::collections::hash_map::Entry::Occupied(slot) => {
-                let at = &mut self.hypotheses[*slot.get()];
+        let same = self
+            .hypotheses
+            .iter_mut()
+            .find(|at| arena[**at].context == next.context);
+        match same {
+            Some(at) => {
                 if better(&next, &arena[*at]).is_gt() {
                     arena.push(next);
                     *at = arena.len() - 1;
                 }
             }
-            std::collections::hash_map::Entry::Vacant(slot) => {
-                slot.insert(self.hypotheses.len());
+            None => {
                 arena.push(next);
                 self.hypotheses.push(arena.len() - 1);
             }
@@ -183,31 +220,62 @@ pub struct Decoder<'m> {
     pub beam: usize,
 }
 
-/// The words of the sentence being read, normalised for matching.
+/// Every word of a text, normalised for matching, and where its sentences
+/// end.
 #[derive(Default)]
-struct Sentence {
-    words: Vec<Word>,
+struct Words {
+    spans: Vec<Word>,
+    /// How each word joins the next (see [`MatchWord::joiner`]); `None` for
+    /// the last word of a sentence.
     joiners: Vec<Option<u8>>,
     /// All normalised keys, one after the other.
     keys: String,
     key_ends: Vec<usize>,
+    /// Index one past the last word of each sentence.
+    sentence_ends: Vec<usize>,
 }
 
-impl Sentence {
-    fn clear(&mut self) {
-        self.words.clear();
-        self.joiners.clear();
-        self.keys.clear();
-        self.key_ends.clear();
+impl Words {
+    /// Reads the words and sentences of `input`.
+    fn read(input: &[u8]) -> Words {
+        let tokens = tokenize(input);
+        let mut words = Words::default();
+        let mut last_word: Option<usize> = None;
+        for (index, token) in tokens.iter().enumerate() {
+            if token.breaks_sentence(input) {
+                words.end_sentence();
+                last_word = None;
+                continue;
+            }
+            if token.kind != TokenKind::Word {
+                continue;
+            }
+            if let (Some(prev), Some(joiner)) = (last_word, words.joiners.last_mut()) {
+                *joiner = joins(input, &tokens[prev + 1..index]);
+            }
+            let text = std::str::from_utf8(token.bytes(input)).expect("words are valid UTF-8");
+            normalize_word_into(text, &mut words.keys);
+            words.key_ends.push(words.keys.len());
+            words.spans.push(Word {
+                start: token.start,
+                end: token.end,
+            });
+            words.joiners.push(None);
+            last_word = Some(index);
+        }
+        words.end_sentence();
+        words
     }
 
-    fn push(&mut self, word: Word, text: &str) {
-        normalize_word_into(text, &mut self.keys);
-        self.key_ends.push(self.keys.len());
-        self.words.push(word);
-        self.joiners.push(None);
+    /// Ends the sentence being read, unless it has no words.
+    fn end_sentence(&mut self) {
+        let start = self.sentence_ends.last().copied().unwrap_or(0);
+        if self.spans.len() > start {
+            self.sentence_ends.push(self.spans.len());
+        }
     }
 
+    /// The words as the dictionary matcher sees them.
     fn match_words(&self) -> Vec<MatchWord<'_>> {
         let mut start = 0;
         self.key_ends
@@ -222,6 +290,23 @@ impl Sentence {
     }
 }
 
+/// Buffers for finding the edges of a sentence, reused from sentence to
+/// sentence.
+#[derive(Default)]
+struct SentenceScratch<'d> {
+    /// Per word: a dictionary of higher priority (or the allow list) has it.
+    claimed: Vec<bool>,
+    found: Vec<PhraseMatch>,
+    /// The sentence's edges, sorted by start word; their `ids` index `ids`.
+    edges: Vec<Replacement<'d>>,
+    ids: Vec<WordId>,
+    /// Per word, its keep weight (0 without a keep row).
+    keep_weights: Vec<f32>,
+    /// Per word, its language-model id (only filled near edges).
+    kept: Vec<WordId>,
+    normalized: String,
+}
+
 impl<'m> Decoder<'m> {
     /// Repairs `input` at one edit penalty: [`Decoder::lattice`] then
     /// [`Decoder::decode`].
@@ -232,51 +317,66 @@ impl<'m> Decoder<'m> {
     /// Tokenizes `input`, finds every dictionary match and builds the
     /// windows to decode.
     pub fn lattice(&self, input: &[u8]) -> Lattice<'m> {
-        let tokens = tokenize(input);
+        let words = Words::read(input);
+        let keys = words.match_words();
         let mut lattice = Lattice {
             windows: Vec::new(),
-            words: 0,
+            spans: Vec::new(),
+            keep_weights: Vec::new(),
+            kept: Vec::new(),
+            replacements: Vec::new(),
+            ids: Vec::new(),
+            words: keys.len(),
         };
-        let mut sentence = Sentence::default();
-        let mut last_word: Option<usize> = None;
-        for (index, token) in tokens.iter().enumerate() {
-            if token.breaks_sentence(input) {
-                self.add_sentence(&sentence, &mut lattice);
-                sentence.clear();
-                last_word = None;
-                continue;
-            }
-            if token.kind != TokenKind::Word {
-                continue;
-            }
-            if let (Some(prev), Some(joiner)) = (last_word, sentence.joiners.last_mut()) {
-                *joiner = joins(input, &tokens[prev + 1..index]);
-            }
-            let text = std::str::from_utf8(token.bytes(input)).expect("words are valid UTF-8");
-            let word = Word {
-                start: token.start,
-                end: token.end,
-            };
-            sentence.push(word, text);
-            last_word = Some(index);
-            lattice.words += 1;
+        let mut scratch = SentenceScratch::default();
+        let mut start = 0;
+        for &end in &words.sentence_ends {
+            let sentence = start..end;
+            self.add_sentence(
+                &keys[sentence.clone()],
+                &words.spans[sentence],
+                &mut scratch,
+                &mut lattice,
+            );
+            start = end;
         }
-        self.add_sentence(&sentence, &mut lattice);
         lattice
     }
 
-    /// Adds the windows of one sentence to the lattice.
-    fn add_sentence(&self, sentence: &Sentence, lattice: &mut Lattice<'m>) {
-        if sentence.words.is_empty() {
-            return;
-        }
-        let keys = sentence.match_words();
-        let (replacements, ids, keep_weights) = self.replacements(&keys);
-        if replacements.is_empty() {
+    /// Adds the windows of one sentence, its words `keys` at `spans`, to
+    /// the lattice.
+    fn add_sentence(
+        &self,
+        keys: &[MatchWord<'_>],
+        spans: &[Word],
+        scratch: &mut SentenceScratch<'m>,
+        lattice: &mut Lattice<'m>,
+    ) {
+        self.replacements(keys, scratch);
+        let SentenceScratch {
+            edges,
+            ids,
+            keep_weights,
+            kept,
+            ..
+        } = scratch;
+        if edges.is_empty() {
             return;
         }
         let lm = self.lm;
-        let kept: Vec<WordId> = keys.iter().map(|k| lm.word_id(k.key)).collect();
+        // The language model sees only the words of edges and the two on
+        // either side of each: look up just those.
+        kept.clear();
+        kept.resize(keys.len(), UNKNOWN);
+        let mut looked_up = 0;
+        for r in edges.iter() {
+            let near = r.start.saturating_sub(2).max(looked_up)..(r.end + 2).min(keys.len());
+            looked_up = looked_up.max(near.end);
+            for i in near {
+                kept[i] = lm.word_id(keys[i].key);
+            }
+        }
+        let kept = &*kept;
         let context_at = |start: usize| match start {
             0 => [UNKNOWN, lm.sentence_start()],
             1 => [lm.sentence_start(), kept[0]],
@@ -284,99 +384,122 @@ impl<'m> Decoder<'m> {
         };
         let tail_after = |end: usize| {
             let tail_end = (end + 2).min(kept.len());
-            let mut tail = kept[end..tail_end].to_vec();
+            let mut tail = Tail {
+                ids: [UNKNOWN; 3],
+                len: tail_end - end,
+            };
+            tail.ids[..tail.len].copy_from_slice(&kept[end..tail_end]);
             if tail_end == kept.len() {
-                tail.push(lm.sentence_end());
+                tail.ids[tail.len] = lm.sentence_end();
+                tail.len += 1;
             }
             tail
         };
         // An edge that loses by a clear margin even with no edit penalty,
         // in the text's own context, is not worth a place in the lattice.
-        let mut replacements = replacements;
-        replacements.retain(|r| {
+        // The edges of one match share their words, so the score of
+        // keeping them is worked out once per span.
+        let mut kept_span: Option<(Range<usize>, f32, f32)> = None;
+        edges.retain(|r| {
             let (context, tail) = (context_at(r.start), tail_after(r.end));
             let (with, after) = self.score_words(context, &ids[r.ids.clone()]);
-            let (without, kept_after) = self.score_words(context, &kept[r.start..r.end]);
+            let (without, without_tail) = match &kept_span {
+                Some((span, without, without_tail)) if *span == (r.start..r.end) => {
+                    (*without, *without_tail)
+                }
+                _ => {
+                    let (without, kept_after) = self.score_words(context, &kept[r.start..r.end]);
+                    let without_tail = self.score_words(kept_after, tail.as_slice()).0;
+                    kept_span = Some((r.start..r.end, without, without_tail));
+                    (without, without_tail)
+                }
+            };
             // Keeping pays the keep weights in full: the most an edge can gain.
             let keep: f32 = keep_weights[r.start..r.end].iter().sum();
-            let gain = with + self.score_words(after, &tail).0
-                - without
-                - self.score_words(kept_after, &tail).0;
+            let gain = with + self.score_words(after, tail.as_slice()).0 - without - without_tail;
             gain + r.weight - keep > -PRUNE_MARGIN
         });
-        let mut replacements = replacements.into_iter().peekable();
-        while let Some(first) = replacements.next() {
+        let mut edges = edges.iter().peekable();
+        while let Some(first) = edges.next() {
             // Gather the edges that share a trigram with this window.
             let start = first.start;
             let mut end = first.end;
-            let mut members = vec![first];
-            while let Some(next) = replacements.next_if(|r| r.start < end + 2) {
-                end = end.max(next.end);
-                members.push(next);
-            }
-            for r in &mut members {
+            let members = lattice.replacements.len();
+            let mut member = |r: &Replacement<'m>| {
+                let mut r = r.clone();
+                let at = lattice.ids.len();
+                lattice.ids.extend_from_slice(&ids[r.ids.clone()]);
+                r.ids = at..lattice.ids.len();
                 r.start -= start;
                 r.end -= start;
+                lattice.replacements.push(r);
+            };
+            member(first);
+            while let Some(next) = edges.next_if(|r| r.start < end + 2) {
+                end = end.max(next.end);
+                member(next);
             }
-            let context = context_at(start);
-            let tail = tail_after(end);
-            // The window's own copy of its replacements' ids.
-            let mut window_ids = Vec::new();
-            for r in &mut members {
-                let range = window_ids.len()..window_ids.len() + r.ids.len();
-                window_ids.extend_from_slice(&ids[r.ids.clone()]);
-                r.ids = range;
-            }
+            let words = lattice.spans.len()..lattice.spans.len() + (end - start);
+            lattice.spans.extend_from_slice(&spans[start..end]);
+            lattice
+                .keep_weights
+                .extend_from_slice(&keep_weights[start..end]);
+            lattice.kept.extend_from_slice(&kept[start..end]);
             lattice.windows.push(Window {
-                words: sentence.words[start..end].to_vec(),
-                keep_weights: keep_weights[start..end].to_vec(),
-                kept: kept[start..end].to_vec(),
-                context,
-                tail,
-                replacements: members,
-                ids: window_ids,
+                words,
+                context: context_at(start),
+                tail: tail_after(end),
+                replacements: members..lattice.replacements.len(),
             });
         }
     }
 
-    /// Every dictionary edge of the sentence, sorted by start word, without
-    /// edges that touch an allowed phrase or a word that a dictionary of
-    /// higher priority has an entry for; the ids of their words; and each
-    /// word's keep weight (from a single-word keep row, else 0).
-    fn replacements(
-        &self,
-        keys: &[MatchWord<'_>],
-    ) -> (Vec<Replacement<'m>>, Vec<WordId>, Vec<f32>) {
+    /// Finds every dictionary edge of the sentence `keys` and leaves them
+    /// in `scratch.edges`, sorted by start word, without edges that touch
+    /// an allowed phrase or a word that a dictionary of higher priority has
+    /// an entry for; the ids of their words in `scratch.ids`; and each
+    /// word's keep weight (from a single-word keep row, else 0) in
+    /// `scratch.keep_weights`.
+    fn replacements(&self, keys: &[MatchWord<'_>], scratch: &mut SentenceScratch<'m>) {
+        let SentenceScratch {
+            claimed,
+            found,
+            edges,
+            ids,
+            keep_weights,
+            normalized,
+            ..
+        } = scratch;
+        edges.clear();
+        ids.clear();
+        keep_weights.clear();
+        keep_weights.resize(keys.len(), 0.0);
         // Words no later dictionary may touch.
-        let mut claimed = vec![false; keys.len()];
+        claimed.clear();
+        claimed.resize(keys.len(), false);
         if let Some(allow) = self.allow {
-            allow.protect(keys, &mut claimed);
+            allow.protect(keys, claimed);
         }
-        let mut found: Vec<PhraseMatch> = Vec::new();
-        let mut out = Vec::new();
-        let mut ids = Vec::new();
-        let mut keep_weights = vec![0.0; keys.len()];
-        let mut normalized = String::new();
         for dict in self.dictionaries {
             found.clear();
             for start in 0..keys.len() {
-                dict.matches_at(keys, start, &mut found);
+                dict.matches_at(keys, start, found);
             }
             found.retain(|m| !claimed[m.start..m.end].contains(&true));
-            for m in &found {
+            for m in found.iter() {
                 claimed[m.start..m.end].iter_mut().for_each(|c| *c = true);
                 for candidate in dict.candidates(m) {
                     if m.end - m.start == 1 {
                         normalized.clear();
-                        normalize_word_into(candidate.original, &mut normalized);
-                        if normalized == keys[m.start].key_stem(m.possessive) {
+                        normalize_word_into(candidate.original, normalized);
+                        if *normalized == keys[m.start].key_stem(m.possessive) {
                             keep_weights[m.start] = candidate.weight.min(0.0);
                             continue;
                         }
                     }
                     let first = ids.len();
-                    self.lm_words(candidate.original, m.possessive, &mut ids);
-                    out.push(Replacement {
+                    self.lm_words(candidate.original, m.possessive, ids);
+                    edges.push(Replacement {
                         start: m.start,
                         end: m.end,
                         possessive: m.possessive,
@@ -390,8 +513,10 @@ impl<'m> Decoder<'m> {
             }
         }
         // Stable: within a start word, higher-priority dictionaries first.
-        out.sort_by_key(|r| r.start);
-        (out, ids, keep_weights)
+        // With one dictionary the edges come sorted already.
+        if !edges.is_sorted_by_key(|r| r.start) {
+            edges.sort_by_key(|r| r.start);
+        }
     }
 
     /// Appends the ids of the words of `original` to `ids`; a possessive
@@ -413,7 +538,16 @@ impl<'m> Decoder<'m> {
         let mut edits = Vec::new();
         let mut scratch = Scratch::default();
         for window in &lattice.windows {
-            self.decode_window(input, window, costs, &mut scratch, &mut edits);
+            let window = WindowView {
+                words: &lattice.spans[window.words.clone()],
+                keep_weights: &lattice.keep_weights[window.words.clone()],
+                kept: &lattice.kept[window.words.clone()],
+                context: window.context,
+                tail: window.tail.as_slice(),
+                replacements: &lattice.replacements[window.replacements.clone()],
+                ids: &lattice.ids,
+            };
+            self.decode_window(input, &window, costs, &mut scratch, &mut edits);
         }
         edits
     }
@@ -431,7 +565,7 @@ impl<'m> Decoder<'m> {
     fn decode_window(
         &self,
         input: &[u8],
-        window: &Window<'_>,
+        window: &WindowView<'_, '_>,
         costs: Costs,
         scratch: &mut Scratch,
         edits: &mut Vec<Edit>,
@@ -490,7 +624,7 @@ impl<'m> Decoder<'m> {
             layers[position].hypotheses = layer;
         }
         // Finish every reading with the fixed words after the window.
-        let total = |h: &Hypothesis| h.score + self.score_words(h.context, &window.tail).0;
+        let total = |h: &Hypothesis| h.score + self.score_words(h.context, window.tail).0;
         let Some(best) = layers[len].hypotheses.iter().copied().reduce(|a, b| {
             let (ha, hb) = (&arena[a], &arena[b]);
             let (sa, sb) = (total(ha), total(hb));
@@ -505,11 +639,11 @@ impl<'m> Decoder<'m> {
         if arena[best].edits == 0 {
             return;
         }
-        let (keep_score, keep_context) = self.score_words(window.context, &window.kept);
+        let (keep_score, keep_context) = self.score_words(window.context, window.kept);
         let keep_weights: f32 = window.keep_weights.iter().sum();
         let keep_total = keep_score
             + costs.keep_scale * keep_weights
-            + self.score_words(keep_context, &window.tail).0;
+            + self.score_words(keep_context, window.tail).0;
         let gain = total(&arena[best]) - keep_total;
 
         let mut chosen = Vec::new();
@@ -523,7 +657,7 @@ impl<'m> Decoder<'m> {
         for &index in chosen.iter().rev() {
             edits.push(make_edit(
                 input,
-                &window.words,
+                window.words,
                 &window.replacements[index],
                 gain,
             ));
