@@ -155,6 +155,8 @@ struct WindowView<'a, 'd> {
 struct Scratch {
     arena: Vec<Hypothesis>,
     layers: Vec<Layer>,
+    /// The replacements of the best reading, last first.
+    chosen: Vec<usize>,
 }
 
 /// The hypotheses that reach one position, at most one per LM state.
@@ -535,6 +537,34 @@ impl<'m> Decoder<'m> {
     /// Picks the best reading of every window and returns the edits, in
     /// input order.
     pub fn decode(&self, input: &[u8], lattice: &Lattice<'_>, costs: Costs) -> Vec<Edit> {
+        self.decode_with(lattice, costs, |words, r, gain| {
+            make_edit(input, words, r, gain)
+        })
+    }
+
+    /// Like [`Decoder::decode`], for the document prior, which weighs only
+    /// how many edits there are and their scores: the edits have their
+    /// spans and scores but empty `spun`, `restored` and `source`, which
+    /// saves working out the restored text's case.
+    pub(crate) fn decode_scores(&self, lattice: &Lattice<'_>, costs: Costs) -> Vec<Edit> {
+        self.decode_with(lattice, costs, |words, r, gain| Edit {
+            start: words[r.start].start,
+            end: words[r.end - 1].end,
+            spun: String::new(),
+            restored: String::new(),
+            score: gain,
+            source: String::new(),
+        })
+    }
+
+    /// Decodes every window and makes an edit of each replacement chosen
+    /// with `make(window words, replacement, window gain)`.
+    fn decode_with(
+        &self,
+        lattice: &Lattice<'_>,
+        costs: Costs,
+        mut make: impl FnMut(&[Word], &Replacement<'_>, f32) -> Edit,
+    ) -> Vec<Edit> {
         let mut edits = Vec::new();
         let mut scratch = Scratch::default();
         for window in &lattice.windows {
@@ -547,7 +577,12 @@ impl<'m> Decoder<'m> {
                 replacements: &lattice.replacements[window.replacements.clone()],
                 ids: &lattice.ids,
             };
-            self.decode_window(input, &window, costs, &mut scratch, &mut edits);
+            let chosen = self.decode_window(&window, costs, &mut scratch);
+            if let Some(gain) = chosen {
+                for &index in scratch.chosen.iter().rev() {
+                    edits.push(make(window.words, &window.replacements[index], gain));
+                }
+            }
         }
         edits
     }
@@ -561,17 +596,21 @@ impl<'m> Decoder<'m> {
         (score, context)
     }
 
-    /// Picks the best reading of one window and appends its edits.
+    /// Picks the best reading of one window. Returns how much better it is
+    /// than keeping the window as it is, with the replacements it takes in
+    /// `scratch.chosen` (last first); `None` when it keeps the window.
     fn decode_window(
         &self,
-        input: &[u8],
         window: &WindowView<'_, '_>,
         costs: Costs,
         scratch: &mut Scratch,
-        edits: &mut Vec<Edit>,
-    ) {
+    ) -> Option<f32> {
         let len = window.kept.len();
-        let Scratch { arena, layers } = scratch;
+        let Scratch {
+            arena,
+            layers,
+            chosen,
+        } = scratch;
         arena.clear();
         arena.push(Hypothesis {
             score: 0.0,
@@ -625,7 +664,7 @@ impl<'m> Decoder<'m> {
         }
         // Finish every reading with the fixed words after the window.
         let total = |h: &Hypothesis| h.score + self.score_words(h.context, window.tail).0;
-        let Some(best) = layers[len].hypotheses.iter().copied().reduce(|a, b| {
+        let best = layers[len].hypotheses.iter().copied().reduce(|a, b| {
             let (ha, hb) = (&arena[a], &arena[b]);
             let (sa, sb) = (total(ha), total(hb));
             if sb > sa || (sb == sa && hb.edits < ha.edits) {
@@ -633,11 +672,9 @@ impl<'m> Decoder<'m> {
             } else {
                 a
             }
-        }) else {
-            return;
-        };
+        })?;
         if arena[best].edits == 0 {
-            return;
+            return None;
         }
         let (keep_score, keep_context) = self.score_words(window.context, window.kept);
         let keep_weights: f32 = window.keep_weights.iter().sum();
@@ -646,7 +683,7 @@ impl<'m> Decoder<'m> {
             + self.score_words(keep_context, window.tail).0;
         let gain = total(&arena[best]) - keep_total;
 
-        let mut chosen = Vec::new();
+        chosen.clear();
         let mut at = best;
         while at != NO_BACK {
             if let Some(index) = arena[at].via {
@@ -654,14 +691,7 @@ impl<'m> Decoder<'m> {
             }
             at = arena[at].back;
         }
-        for &index in chosen.iter().rev() {
-            edits.push(make_edit(
-                input,
-                window.words,
-                &window.replacements[index],
-                gain,
-            ));
-        }
+        Some(gain)
     }
 }
 

@@ -178,7 +178,13 @@ impl Model {
                 edit_penalty,
                 keep_scale: 1.0,
             },
-            None => self.costs_for(&self.assess_lattice(&decoder, input, &lattice)),
+            None => {
+                // Only the probe's number of edits and their scores count
+                // here, so its edits are made without their text.
+                let probe_penalty = self.scaled(self.settings.probe_penalty);
+                let probe = decoder.decode_scores(&lattice, decode::Costs::penalty(probe_penalty));
+                self.costs_for(&self.settings.prior.assess(probe, lattice.words))
+            }
         };
         decoder.decode(input, &lattice, costs)
     }
