@@ -30,10 +30,11 @@
 //! fewer edits, then to the earlier-found one).
 
 use crate::case::transfer_case;
-use crate::dict::{normalize_word_into, AllowList, Dictionary, MatchWord, PhraseMatch};
+use crate::dict::{normalize_word_into, AllowList, Dictionary, MatchWord, PhraseMatch, WordWalk};
 use crate::edit::Edit;
 use crate::lm::{CachedModel, WordId, UNKNOWN};
 use crate::token::{tokenize, Token, TokenKind};
+use rustc_hash::FxHashMap;
 use std::ops::Range;
 
 /// How far (log10) an edge may fall short of paying for itself, with no
@@ -292,6 +293,44 @@ impl Words {
     }
 }
 
+/// The distinct words of a text, so that what depends only on a word is
+/// worked out once per text: its walk through each dictionary and its
+/// language-model id. News repeats its words a lot ("the", "said", names),
+/// and both cost more than finding the word in a hash map.
+struct Vocabulary {
+    /// Per dictionary, per distinct word, its [`Dictionary::first_word`].
+    walks: Vec<Vec<WordWalk>>,
+    /// Per distinct word, its language-model id once looked up.
+    ids: Vec<Option<WordId>>,
+}
+
+impl Vocabulary {
+    /// The vocabulary of the words `keys`, and the index of each word's
+    /// distinct word in it.
+    fn new(keys: &[MatchWord<'_>], dictionaries: &[Dictionary]) -> (Vocabulary, Vec<usize>) {
+        let mut index: FxHashMap<&str, usize> = FxHashMap::default();
+        let mut distinct = Vec::new();
+        let of_word: Vec<usize> = keys
+            .iter()
+            .map(|word| {
+                *index.entry(word.key).or_insert_with(|| {
+                    distinct.push(word.key);
+                    distinct.len() - 1
+                })
+            })
+            .collect();
+        let walks = dictionaries
+            .iter()
+            .map(|dict| distinct.iter().map(|key| dict.first_word(key)).collect())
+            .collect();
+        let vocabulary = Vocabulary {
+            walks,
+            ids: vec![None; distinct.len()],
+        };
+        (vocabulary, of_word)
+    }
+}
+
 /// Buffers for finding the edges of a sentence, reused from sentence to
 /// sentence.
 #[derive(Default)]
@@ -321,6 +360,7 @@ impl<'m> Decoder<'m> {
     pub fn lattice(&self, input: &[u8]) -> Lattice<'m> {
         let words = Words::read(input);
         let keys = words.match_words();
+        let (mut vocabulary, distinct) = Vocabulary::new(&keys, self.dictionaries);
         let mut lattice = Lattice {
             windows: Vec::new(),
             spans: Vec::new(),
@@ -336,7 +376,9 @@ impl<'m> Decoder<'m> {
             let sentence = start..end;
             self.add_sentence(
                 &keys[sentence.clone()],
-                &words.spans[sentence],
+                &words.spans[sentence.clone()],
+                &distinct[sentence],
+                &mut vocabulary,
                 &mut scratch,
                 &mut lattice,
             );
@@ -346,15 +388,17 @@ impl<'m> Decoder<'m> {
     }
 
     /// Adds the windows of one sentence, its words `keys` at `spans`, to
-    /// the lattice.
+    /// the lattice. `distinct` are the words' indices in `vocabulary`.
     fn add_sentence(
         &self,
         keys: &[MatchWord<'_>],
         spans: &[Word],
+        distinct: &[usize],
+        vocabulary: &mut Vocabulary,
         scratch: &mut SentenceScratch<'m>,
         lattice: &mut Lattice<'m>,
     ) {
-        self.replacements(keys, scratch);
+        self.replacements(keys, distinct, vocabulary, scratch);
         let SentenceScratch {
             edges,
             ids,
@@ -375,7 +419,8 @@ impl<'m> Decoder<'m> {
             let near = r.start.saturating_sub(2).max(looked_up)..(r.end + 2).min(keys.len());
             looked_up = looked_up.max(near.end);
             for i in near {
-                kept[i] = lm.word_id(keys[i].key);
+                let id = &mut vocabulary.ids[distinct[i]];
+                kept[i] = *id.get_or_insert_with(|| lm.word_id(keys[i].key));
             }
         }
         let kept = &*kept;
@@ -462,7 +507,13 @@ impl<'m> Decoder<'m> {
     /// an entry for; the ids of their words in `scratch.ids`; and each
     /// word's keep weight (from a single-word keep row, else 0) in
     /// `scratch.keep_weights`.
-    fn replacements(&self, keys: &[MatchWord<'_>], scratch: &mut SentenceScratch<'m>) {
+    fn replacements(
+        &self,
+        keys: &[MatchWord<'_>],
+        distinct: &[usize],
+        vocabulary: &Vocabulary,
+        scratch: &mut SentenceScratch<'m>,
+    ) {
         let SentenceScratch {
             claimed,
             found,
@@ -482,10 +533,10 @@ impl<'m> Decoder<'m> {
         if let Some(allow) = self.allow {
             allow.protect(keys, claimed);
         }
-        for dict in self.dictionaries {
+        for (dict, walks) in self.dictionaries.iter().zip(&vocabulary.walks) {
             found.clear();
             for start in 0..keys.len() {
-                dict.matches_at(keys, start, found);
+                dict.matches_after(keys, start, &walks[distinct[start]], found);
             }
             found.retain(|m| !claimed[m.start..m.end].contains(&true));
             for m in found.iter() {

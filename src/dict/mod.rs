@@ -287,8 +287,81 @@ impl Dictionary {
     /// Appends to `out` every phrase of the dictionary that starts at
     /// `words[start]`, shortest first.
     pub fn matches_at(&self, words: &[MatchWord<'_>], start: usize, out: &mut Vec<PhraseMatch>) {
-        phrases_at(&self.fst, words, start, out);
+        let first = self.first_word(words[start].key);
+        self.matches_after(words, start, &first, out);
     }
+
+    /// Walks the key of one word from the start of the dictionary: the
+    /// first step of [`Dictionary::matches_at`], which depends on nothing
+    /// but the word. A caller that matches at every word of a long text can
+    /// walk each distinct word once and pass the result to
+    /// [`Dictionary::matches_after`].
+    pub fn first_word(&self, key: &str) -> WordWalk {
+        walk_word(&self.fst, self.fst.root(), fst::raw::Output::zero(), key)
+    }
+
+    /// The same as [`Dictionary::matches_at`], given `first`, the
+    /// [`Dictionary::first_word`] of `words[start].key`.
+    pub fn matches_after(
+        &self,
+        words: &[MatchWord<'_>],
+        start: usize,
+        first: &WordWalk,
+        out: &mut Vec<PhraseMatch>,
+    ) {
+        phrases_after(&self.fst, words, start, *first, out);
+    }
+}
+
+/// What walking one word's key through an FST found: the keys that end
+/// with the word, and where the walk stands after it.
+#[derive(Debug, Clone, Copy)]
+pub struct WordWalk {
+    /// The output of the key that ends at the word's stem (the word less
+    /// its `'s`), if there is one.
+    possessive: Option<u64>,
+    /// The output of the key that ends with the word, if there is one.
+    whole: Option<u64>,
+    /// The node reached after the word and the output so far, unless no
+    /// key goes on with this word.
+    after: Option<(fst::raw::CompiledAddr, fst::raw::Output)>,
+}
+
+/// Walks `key` through `fst` from `node`, with `output` the output so far.
+fn walk_word<'f, D: AsRef<[u8]>>(
+    fst: &'f fst::raw::Fst<D>,
+    mut node: fst::raw::Node<'f>,
+    mut output: fst::raw::Output,
+    key: &str,
+) -> WordWalk {
+    let key = key.as_bytes();
+    let stem_len = key
+        .strip_suffix(b"'s")
+        .filter(|stem| !stem.is_empty())
+        .map(|stem| stem.len());
+    let mut walk = WordWalk {
+        possessive: None,
+        whole: None,
+        after: None,
+    };
+    for (i, &byte) in key.iter().enumerate() {
+        if Some(i) == stem_len && node.is_final() {
+            walk.possessive = Some(output.cat(node.final_output()).value());
+        }
+        match node.find_input(byte) {
+            Some(t) => {
+                let transition = node.transition(t);
+                output = output.cat(transition.out);
+                node = fst.node(transition.addr);
+            }
+            None => return walk,
+        }
+    }
+    if node.is_final() {
+        walk.whole = Some(output.cat(node.final_output()).value());
+    }
+    walk.after = Some((node.addr(), output));
+    walk
 }
 
 /// Appends to `out` every key of `fst` that starts at `words[start]`,
@@ -299,45 +372,45 @@ fn phrases_at<D: AsRef<[u8]>>(
     start: usize,
     out: &mut Vec<PhraseMatch>,
 ) {
-    let mut node = fst.root();
-    let mut output = fst::raw::Output::zero();
-    for (index, word) in words.iter().enumerate().skip(start).take(MAX_PHRASE_WORDS) {
-        let key = word.key.as_bytes();
-        let stem_len = key
-            .strip_suffix(b"'s")
-            .filter(|stem| !stem.is_empty())
-            .map(|stem| stem.len());
-        for (i, &byte) in key.iter().enumerate() {
-            if Some(i) == stem_len && node.is_final() {
+    let first = walk_word(fst, fst.root(), fst::raw::Output::zero(), words[start].key);
+    phrases_after(fst, words, start, first, out);
+}
+
+/// [`phrases_at`], given the walk of the first word.
+fn phrases_after<D: AsRef<[u8]>>(
+    fst: &fst::raw::Fst<D>,
+    words: &[MatchWord<'_>],
+    start: usize,
+    first: WordWalk,
+    out: &mut Vec<PhraseMatch>,
+) {
+    let mut walk = first;
+    let last = words.len().min(start + MAX_PHRASE_WORDS);
+    for index in start..last {
+        if index > start {
+            let Some((addr, output)) = walk.after else {
+                return;
+            };
+            walk = walk_word(fst, fst.node(addr), output, words[index].key);
+        }
+        for (offset, possessive) in [(walk.possessive, true), (walk.whole, false)] {
+            if let Some(offset) = offset {
                 out.push(PhraseMatch {
                     start,
                     end: index + 1,
-                    possessive: true,
-                    offset: output.cat(node.final_output()).value(),
+                    possessive,
+                    offset,
                 });
             }
-            match node.find_input(byte) {
-                Some(t) => {
-                    let transition = node.transition(t);
-                    output = output.cat(transition.out);
-                    node = fst.node(transition.addr);
-                }
-                None => return,
-            }
         }
-        if node.is_final() {
-            out.push(PhraseMatch {
-                start,
-                end: index + 1,
-                possessive: false,
-                offset: output.cat(node.final_output()).value(),
-            });
-        }
-        match word.joiner.and_then(|j| node.find_input(j)) {
+        let Some((addr, output)) = walk.after else {
+            return;
+        };
+        let node = fst.node(addr);
+        match words[index].joiner.and_then(|j| node.find_input(j)) {
             Some(t) => {
                 let transition = node.transition(t);
-                output = output.cat(transition.out);
-                node = fst.node(transition.addr);
+                walk.after = Some((transition.addr, output.cat(transition.out)));
             }
             None => return,
         }
