@@ -385,13 +385,12 @@ fn phrases_after<D: AsRef<[u8]>>(
     out: &mut Vec<PhraseMatch>,
 ) {
     let mut walk = first;
-    let last = words.len().min(start + MAX_PHRASE_WORDS);
-    for index in start..last {
+    for (index, word) in words.iter().enumerate().skip(start).take(MAX_PHRASE_WORDS) {
         if index > start {
             let Some((addr, output)) = walk.after else {
                 return;
             };
-            walk = walk_word(fst, fst.node(addr), output, words[index].key);
+            walk = walk_word(fst, fst.node(addr), output, word.key);
         }
         for (offset, possessive) in [(walk.possessive, true), (walk.whole, false)] {
             if let Some(offset) = offset {
@@ -407,7 +406,7 @@ fn phrases_after<D: AsRef<[u8]>>(
             return;
         };
         let node = fst.node(addr);
-        match words[index].joiner.and_then(|j| node.find_input(j)) {
+        match word.joiner.and_then(|j| node.find_input(j)) {
             Some(t) => {
                 let transition = node.transition(t);
                 walk.after = Some((transition.addr, output.cat(transition.out)));
