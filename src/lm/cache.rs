@@ -13,6 +13,11 @@
 //! candidate originals, each split into words, normalised and looked up at
 //! every occurrence, so their ids are memoised by phrase too.
 //!
+//! In front of the trigram memo sits a small direct-mapped table of recent
+//! answers ([`RECENT_SLOTS`] of them): most queries repeat one made a few
+//! words earlier, and a slot compare is several times cheaper than a hash
+//! map lookup.
+//!
 //! The memo lives in a thread-local slot between documents: a
 //! [`CachedModel`] takes it on creation and puts it back when dropped. It
 //! belongs to one language model (by [`LanguageModel::identity`]; it is
@@ -23,18 +28,53 @@
 use super::{LanguageModel, WordId};
 use crate::dict::normalize_word_into;
 use rustc_hash::FxHashMap;
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 
 /// Most memoised answers kept between documents.
 pub const MAX_ENTRIES: usize = 1 << 20;
 
-#[derive(Default)]
+/// Slots of the table of recent trigram answers (16 bytes each).
+pub const RECENT_SLOTS: usize = 1 << 14;
+
+/// A trigram and its answer, in the table of recent answers.
+#[derive(Clone, Copy)]
+struct Recent {
+    key: [WordId; 3],
+    /// NaN marks an empty slot (an answer that is NaN is never kept here).
+    prob: f32,
+}
+
+/// The slot of `key` in the table of recent answers.
+fn recent_slot(key: [WordId; 3]) -> usize {
+    let hash = (key[0] as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15)
+        ^ (key[1] as u64).wrapping_mul(0xC2B2_AE3D_27D4_EB4F)
+        ^ (key[2] as u64).wrapping_mul(0x1656_67B1_9E37_79F9);
+    (hash >> (64 - RECENT_SLOTS.trailing_zeros())) as usize
+}
+
 struct Memo {
     /// Identity of the model the answers are from (0: none).
     owner: u64,
     ids: FxHashMap<String, WordId>,
     probs: FxHashMap<[WordId; 3], f32>,
     phrases: FxHashMap<Box<str>, Box<[WordId]>>,
+    recent: Box<[Cell<Recent>]>,
+}
+
+impl Default for Memo {
+    fn default() -> Memo {
+        let empty = Recent {
+            key: [0; 3],
+            prob: f32::NAN,
+        };
+        Memo {
+            owner: 0,
+            ids: FxHashMap::default(),
+            probs: FxHashMap::default(),
+            phrases: FxHashMap::default(),
+            recent: vec![Cell::new(empty); RECENT_SLOTS].into(),
+        }
+    }
 }
 
 impl Memo {
@@ -53,6 +93,7 @@ pub struct CachedModel<'m> {
     ids: RefCell<FxHashMap<String, WordId>>,
     probs: RefCell<FxHashMap<[WordId; 3], f32>>,
     phrases: RefCell<FxHashMap<Box<str>, Box<[WordId]>>>,
+    recent: Box<[Cell<Recent>]>,
 }
 
 impl Drop for CachedModel<'_> {
@@ -66,10 +107,13 @@ impl Drop for CachedModel<'_> {
             ids: std::mem::take(self.ids.get_mut()),
             probs: std::mem::take(self.probs.get_mut()),
             phrases: std::mem::take(self.phrases.get_mut()),
+            recent: std::mem::take(&mut self.recent),
         };
         if memo.len() > MAX_ENTRIES {
+            // The recent answers are as right as ever: keep them.
             memo = Memo {
                 owner,
+                recent: memo.recent,
                 ..Memo::default()
             };
         }
@@ -94,6 +138,7 @@ impl<'m> CachedModel<'m> {
             ids: RefCell::new(memo.ids),
             probs: RefCell::new(memo.probs),
             phrases: RefCell::new(memo.phrases),
+            recent: memo.recent,
         }
     }
 
@@ -129,11 +174,18 @@ impl<'m> CachedModel<'m> {
     /// See [`LanguageModel::log10_prob`].
     pub fn log10_prob(&self, context: [WordId; 2], word: WordId) -> f32 {
         let key = [context[0], context[1], word];
-        if let Some(&p) = self.probs.borrow().get(&key) {
-            return p;
+        let slot = &self.recent[recent_slot(key)];
+        let seen = slot.get();
+        if seen.key == key && !seen.prob.is_nan() {
+            return seen.prob;
         }
-        let p = self.lm.log10_prob(context, word);
-        self.probs.borrow_mut().insert(key, p);
+        let known = self.probs.borrow().get(&key).copied();
+        let p = known.unwrap_or_else(|| {
+            let p = self.lm.log10_prob(context, word);
+            self.probs.borrow_mut().insert(key, p);
+            p
+        });
+        slot.set(Recent { key, prob: p });
         p
     }
 
