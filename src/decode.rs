@@ -30,7 +30,9 @@
 //! fewer edits, then to the earlier-found one).
 
 use crate::case::transfer_case;
-use crate::dict::{normalize_word_into, AllowList, Dictionary, MatchWord, PhraseMatch, WordWalk};
+use crate::dict::{
+    normalize_word_into, AllowList, Candidate, Dictionary, MatchWord, PhraseMatch, WordWalk,
+};
 use crate::edit::Edit;
 use crate::lm::{CachedModel, WordId, UNKNOWN};
 use crate::token::{tokenize, Token, TokenKind};
@@ -331,6 +333,62 @@ impl Vocabulary {
     }
 }
 
+/// The candidates of the dictionary entries a text matches, read once per
+/// text: a common spun word's entry has many candidates, and reading one
+/// means parsing its record, checking its UTF-8, normalising it (for the
+/// keep-row test) and finding the LM ids of its words.
+#[derive(Default)]
+struct EntryCache<'d> {
+    /// (dictionary index, [`PhraseMatch::entry`]) -> range of `candidates`.
+    index: FxHashMap<(usize, u64), Range<usize>>,
+    candidates: Vec<CachedCandidate<'d>>,
+    /// The candidates' normalised originals, one after the other.
+    normalized: String,
+    /// The ids of the candidates' words, one candidate after the other.
+    ids: Vec<WordId>,
+}
+
+/// A candidate and what the decoder needs to know about it.
+struct CachedCandidate<'d> {
+    candidate: Candidate<'d>,
+    /// Its normalised original in [`EntryCache::normalized`].
+    normalized: Range<usize>,
+    /// Its words' LM ids in [`EntryCache::ids`].
+    ids: Range<usize>,
+}
+
+impl<'d> EntryCache<'d> {
+    /// The range of `candidates` holding the candidates of match `m` of
+    /// `dict`, the dictionary at index `which`.
+    fn read(
+        &mut self,
+        which: usize,
+        dict: &'d Dictionary,
+        m: &PhraseMatch,
+        lm: &CachedModel<'_>,
+    ) -> Range<usize> {
+        let key = (which, m.entry());
+        if let Some(range) = self.index.get(&key) {
+            return range.clone();
+        }
+        let first = self.candidates.len();
+        for candidate in dict.candidates(m) {
+            let start = self.normalized.len();
+            normalize_word_into(candidate.original, &mut self.normalized);
+            let at = self.ids.len();
+            lm.phrase_ids(candidate.original, &mut self.ids);
+            self.candidates.push(CachedCandidate {
+                candidate,
+                normalized: start..self.normalized.len(),
+                ids: at..self.ids.len(),
+            });
+        }
+        let range = first..self.candidates.len();
+        self.index.insert(key, range.clone());
+        range
+    }
+}
+
 /// Buffers for finding the edges of a sentence, reused from sentence to
 /// sentence.
 #[derive(Default)]
@@ -345,7 +403,7 @@ struct SentenceScratch<'d> {
     keep_weights: Vec<f32>,
     /// Per word, its language-model id (only filled near edges).
     kept: Vec<WordId>,
-    normalized: String,
+    entries: EntryCache<'d>,
 }
 
 impl<'m> Decoder<'m> {
@@ -520,7 +578,7 @@ impl<'m> Decoder<'m> {
             edges,
             ids,
             keep_weights,
-            normalized,
+            entries,
             ..
         } = scratch;
         edges.clear();
@@ -533,7 +591,8 @@ impl<'m> Decoder<'m> {
         if let Some(allow) = self.allow {
             allow.protect(keys, claimed);
         }
-        for (dict, walks) in self.dictionaries.iter().zip(&vocabulary.walks) {
+        let dictionaries = self.dictionaries.iter().zip(&vocabulary.walks);
+        for (which, (dict, walks)) in dictionaries.enumerate() {
             found.clear();
             for start in 0..keys.len() {
                 dict.matches_after(keys, start, &walks[distinct[start]], found);
@@ -541,17 +600,22 @@ impl<'m> Decoder<'m> {
             found.retain(|m| !claimed[m.start..m.end].contains(&true));
             for m in found.iter() {
                 claimed[m.start..m.end].iter_mut().for_each(|c| *c = true);
-                for candidate in dict.candidates(m) {
-                    if m.end - m.start == 1 {
-                        normalized.clear();
-                        normalize_word_into(candidate.original, normalized);
-                        if *normalized == keys[m.start].key_stem(m.possessive) {
-                            keep_weights[m.start] = candidate.weight.min(0.0);
-                            continue;
-                        }
+                let candidates = entries.read(which, dict, m, self.lm);
+                for cached in &entries.candidates[candidates] {
+                    let candidate = &cached.candidate;
+                    if m.end - m.start == 1
+                        && entries.normalized[cached.normalized.clone()]
+                            == *keys[m.start].key_stem(m.possessive)
+                    {
+                        keep_weights[m.start] = candidate.weight.min(0.0);
+                        continue;
                     }
                     let first = ids.len();
-                    self.lm_words(candidate.original, m.possessive, ids);
+                    ids.extend_from_slice(&entries.ids[cached.ids.clone()]);
+                    if m.possessive {
+                        *ids.last_mut().expect("a phrase has a word") =
+                            self.possessive_id(candidate.original);
+                    }
                     edges.push(Replacement {
                         start: m.start,
                         end: m.end,
@@ -572,17 +636,14 @@ impl<'m> Decoder<'m> {
         }
     }
 
-    /// Appends the ids of the words of `original` to `ids`; a possessive
-    /// match puts "'s" back on the last word.
-    fn lm_words(&self, original: &str, possessive: bool, ids: &mut Vec<WordId>) {
-        self.lm.phrase_ids(original, ids);
-        if possessive {
-            let last = original.rsplit(' ').next().unwrap_or(original);
-            let mut key = String::new();
-            normalize_word_into(last, &mut key);
-            key.push_str("'s");
-            *ids.last_mut().expect("a phrase has a word") = self.lm.word_id(&key);
-        }
+    /// The LM id of the last word of `original` with "'s" put back, for a
+    /// possessive match.
+    fn possessive_id(&self, original: &str) -> WordId {
+        let last = original.rsplit(' ').next().unwrap_or(original);
+        let mut key = String::new();
+        normalize_word_into(last, &mut key);
+        key.push_str("'s");
+        self.lm.word_id(&key)
     }
 
     /// Picks the best reading of every window and returns the edits, in

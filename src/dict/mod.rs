@@ -76,6 +76,14 @@ pub struct PhraseMatch {
     offset: u64,
 }
 
+impl PhraseMatch {
+    /// Which entry of its dictionary the match found: matches of one
+    /// dictionary with the same entry have the same candidates.
+    pub fn entry(&self) -> u64 {
+        self.offset
+    }
+}
+
 /// One candidate original for a spun phrase.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Candidate<'a> {
