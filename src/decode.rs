@@ -35,7 +35,7 @@ use crate::dict::{
 };
 use crate::edit::Edit;
 use crate::lm::{CachedModel, WordId, UNKNOWN};
-use crate::token::{tokenize, Token, TokenKind};
+use crate::token::{Token, TokenKind, Tokens};
 use rustc_hash::FxHashMap;
 use std::ops::Range;
 
@@ -243,20 +243,34 @@ struct Words {
 impl Words {
     /// Reads the words and sentences of `input`.
     fn read(input: &[u8]) -> Words {
-        let tokens = tokenize(input);
-        let mut words = Words::default();
-        let mut last_word: Option<usize> = None;
-        for (index, token) in tokens.iter().enumerate() {
+        // Words of English text average under six bytes with their space;
+        // room for more costs only address space, not memory.
+        let most_words = input.len() / 4 + 1;
+        let mut words = Words {
+            spans: Vec::with_capacity(most_words),
+            joiners: Vec::with_capacity(most_words),
+            keys: String::with_capacity(input.len()),
+            key_ends: Vec::with_capacity(most_words),
+            sentence_ends: Vec::new(),
+        };
+        // The tokens since the last word of the sentence: how many, and the
+        // last of them.
+        let mut gap: Option<(usize, Token)> = None;
+        for token in Tokens::new(input) {
             if token.breaks_sentence(input) {
                 words.end_sentence();
-                last_word = None;
+                gap = None;
                 continue;
             }
             if token.kind != TokenKind::Word {
+                if let Some((count, last)) = &mut gap {
+                    *count += 1;
+                    *last = token;
+                }
                 continue;
             }
-            if let (Some(prev), Some(joiner)) = (last_word, words.joiners.last_mut()) {
-                *joiner = joins(input, &tokens[prev + 1..index]);
+            if let (Some((1, between)), Some(joiner)) = (gap, words.joiners.last_mut()) {
+                *joiner = joins(input, between);
             }
             let text = std::str::from_utf8(token.bytes(input)).expect("words are valid UTF-8");
             normalize_word_into(text, &mut words.keys);
@@ -266,7 +280,7 @@ impl Words {
                 end: token.end,
             });
             words.joiners.push(None);
-            last_word = Some(index);
+            gap = Some((0, token));
         }
         words.end_sentence();
         words
@@ -844,12 +858,12 @@ fn make_edit(input: &[u8], words: &[Word], r: &Replacement<'_>, score: f32) -> E
     }
 }
 
-/// How a word joins the next one across the `gap` tokens between them, if
-/// a dictionary phrase may run across it.
-fn joins(input: &[u8], gap: &[Token]) -> Option<u8> {
-    match gap {
-        [t] if t.kind == TokenKind::Space => Some(b' '),
-        [t] if t.kind == TokenKind::Punct && t.bytes(input) == b"-" => Some(b'-'),
+/// How a word joins the next one when the one token `between` them is all
+/// that separates them, if a dictionary phrase may run across it.
+fn joins(input: &[u8], between: Token) -> Option<u8> {
+    match between.kind {
+        TokenKind::Space => Some(b' '),
+        TokenKind::Punct if between.bytes(input) == b"-" => Some(b'-'),
         _ => None,
     }
 }

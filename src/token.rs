@@ -69,10 +69,36 @@ fn is_apostrophe(c: char) -> bool {
 /// Splits `input` into tokens whose spans cover it exactly.
 pub fn tokenize(input: &[u8]) -> Vec<Token> {
     let mut tokens = Vec::with_capacity(input.len() / 3 + 1);
+    tokens.extend(Tokens::new(input));
+    tokens
+}
+
+/// The tokens of an input one by one, as [`tokenize`] returns them, for a
+/// reader that needs only a few at a time: holding all of them takes some
+/// eight bytes of memory per byte of text.
+pub struct Tokens<'a> {
+    input: &'a [u8],
     // bstr decodes lossily: an invalid sequence comes back as U+FFFD with the
     // span of the bytes it replaces, so spans stay exact.
-    let mut chars = input.char_indices().peekable();
-    while let Some((start, mut end, c)) = chars.next() {
+    chars: std::iter::Peekable<bstr::CharIndices<'a>>,
+}
+
+impl<'a> Tokens<'a> {
+    /// The tokens of `input`.
+    pub fn new(input: &'a [u8]) -> Tokens<'a> {
+        Tokens {
+            input,
+            chars: input.char_indices().peekable(),
+        }
+    }
+}
+
+impl Iterator for Tokens<'_> {
+    type Item = Token;
+
+    fn next(&mut self) -> Option<Token> {
+        let (input, chars) = (self.input, &mut self.chars);
+        let (start, mut end, c) = chars.next()?;
         let kind = if c == '\u{FFFD}' && &input[start..end] != "\u{FFFD}".as_bytes() {
             while let Some(&(_, e, c2)) = chars.peek() {
                 let s = end;
@@ -126,9 +152,8 @@ pub fn tokenize(input: &[u8]) -> Vec<Token> {
         } else {
             TokenKind::Punct
         };
-        tokens.push(Token { kind, start, end });
+        Some(Token { kind, start, end })
     }
-    tokens
 }
 
 #[cfg(test)]
