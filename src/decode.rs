@@ -433,14 +433,18 @@ impl<'m> Decoder<'m> {
         let words = Words::read(input);
         let keys = words.match_words();
         let (mut vocabulary, distinct) = Vocabulary::new(&keys, self.dictionaries);
+        // Sized for spun news, where most words are in windows with a few
+        // edges each, so that the arrays do not grow by copying; room not
+        // used costs only address space.
+        let n = keys.len();
         let mut lattice = Lattice {
-            windows: Vec::new(),
-            spans: Vec::new(),
-            keep_weights: Vec::new(),
-            kept: Vec::new(),
-            replacements: Vec::new(),
-            ids: Vec::new(),
-            words: keys.len(),
+            windows: Vec::with_capacity(n / 2),
+            spans: Vec::with_capacity(n),
+            keep_weights: Vec::with_capacity(n),
+            kept: Vec::with_capacity(n),
+            replacements: Vec::with_capacity(4 * n),
+            ids: Vec::with_capacity(6 * n),
+            words: n,
         };
         let mut scratch = SentenceScratch::default();
         let mut start = 0;
