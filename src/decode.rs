@@ -760,6 +760,8 @@ impl<'m> Decoder<'m> {
             let mut layer = std::mem::take(&mut layers[position].hypotheses);
             layer.sort_by(|&a, &b| better(&arena[b], &arena[a]));
             layer.truncate(beam);
+            let here = window.replacements.partition_point(|r| r.start < position)
+                ..window.replacements.partition_point(|r| r.start <= position);
             for &from in &layer {
                 let hypothesis = arena[from];
                 let (gain, context) =
@@ -773,8 +775,6 @@ impl<'m> Decoder<'m> {
                     via: None,
                 };
                 layers[position + 1].push(arena, next);
-                let here = window.replacements.partition_point(|r| r.start < position)
-                    ..window.replacements.partition_point(|r| r.start <= position);
                 for (index, r) in window.replacements[here.clone()].iter().enumerate() {
                     let index = here.start + index;
                     let ids = &window.ids[r.ids.clone()];
@@ -794,15 +794,17 @@ impl<'m> Decoder<'m> {
         }
         // Finish every reading with the fixed words after the window.
         let total = |h: &Hypothesis| h.score + self.score_words(h.context, window.tail).0;
-        let best = layers[len].hypotheses.iter().copied().reduce(|a, b| {
-            let (ha, hb) = (&arena[a], &arena[b]);
-            let (sa, sb) = (total(ha), total(hb));
-            if sb > sa || (sb == sa && hb.edits < ha.edits) {
-                b
-            } else {
-                a
-            }
-        })?;
+        let (best, best_total) = layers[len]
+            .hypotheses
+            .iter()
+            .map(|&at| (at, total(&arena[at])))
+            .reduce(|(a, sa), (b, sb)| {
+                if sb > sa || (sb == sa && arena[b].edits < arena[a].edits) {
+                    (b, sb)
+                } else {
+                    (a, sa)
+                }
+            })?;
         if arena[best].edits == 0 {
             return None;
         }
@@ -811,7 +813,7 @@ impl<'m> Decoder<'m> {
         let keep_total = keep_score
             + costs.keep_scale * keep_weights
             + self.score_words(keep_context, window.tail).0;
-        let gain = total(&arena[best]) - keep_total;
+        let gain = best_total - keep_total;
 
         chosen.clear();
         let mut at = best;
