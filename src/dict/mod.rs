@@ -305,7 +305,7 @@ impl Dictionary {
     /// walk each distinct word once and pass the result to
     /// [`Dictionary::matches_after`].
     pub fn first_word(&self, key: &str) -> WordWalk {
-        walk_word(&self.fst, self.fst.root(), fst::raw::Output::zero(), key)
+        walk_word(&self.fst, FstState::root(&self.fst), key)
     }
 
     /// The same as [`Dictionary::matches_at`], given `first`, the
@@ -321,6 +321,34 @@ impl Dictionary {
     }
 }
 
+/// Where a walk through an FST stands: a node and the output so far.
+#[derive(Debug, Clone, Copy)]
+struct FstState {
+    addr: fst::raw::CompiledAddr,
+    output: u64,
+}
+
+impl FstState {
+    fn root<D: AsRef<[u8]>>(fst: &fst::raw::Fst<D>) -> FstState {
+        FstState {
+            addr: fst.root().addr(),
+            output: 0,
+        }
+    }
+
+    /// Where the walk stands after one more byte, if keys go on so.
+    fn step<D: AsRef<[u8]>>(self, fst: &fst::raw::Fst<D>, byte: u8) -> Option<FstState> {
+        let node = fst.node(self.addr);
+        let transition = node.transition(node.find_input(byte)?);
+        Some(FstState {
+            addr: transition.addr,
+            output: fst::raw::Output::new(self.output)
+                .cat(transition.out)
+                .value(),
+        })
+    }
+}
+
 /// What walking one word's key through an FST found: the keys that end
 /// with the word, and where the walk stands after it.
 #[derive(Debug, Clone, Copy)]
@@ -330,18 +358,29 @@ pub struct WordWalk {
     possessive: Option<u64>,
     /// The output of the key that ends with the word, if there is one.
     whole: Option<u64>,
-    /// The node reached after the word and the output so far, unless no
-    /// key goes on with this word.
-    after: Option<(fst::raw::CompiledAddr, fst::raw::Output)>,
+    /// Where the walk stands after the word, unless no key goes on with it.
+    after: Option<FstState>,
+    /// Where it stands after the word and a space, and after the word and
+    /// a hyphen, the joiners between words of a text, if keys go on so.
+    space: Option<FstState>,
+    hyphen: Option<FstState>,
 }
 
-/// Walks `key` through `fst` from `node`, with `output` the output so far.
-fn walk_word<'f, D: AsRef<[u8]>>(
-    fst: &'f fst::raw::Fst<D>,
-    mut node: fst::raw::Node<'f>,
-    mut output: fst::raw::Output,
-    key: &str,
-) -> WordWalk {
+impl WordWalk {
+    /// Where the walk stands after the word and `joiner`, if keys go on so.
+    fn joined<D: AsRef<[u8]>>(&self, fst: &fst::raw::Fst<D>, joiner: u8) -> Option<FstState> {
+        match joiner {
+            b' ' => self.space,
+            b'-' => self.hyphen,
+            _ => self.after.and_then(|after| after.step(fst, joiner)),
+        }
+    }
+}
+
+/// Walks `key` through `fst` from `from`.
+fn walk_word<D: AsRef<[u8]>>(fst: &fst::raw::Fst<D>, from: FstState, key: &str) -> WordWalk {
+    let mut node = fst.node(from.addr);
+    let mut output = fst::raw::Output::new(from.output);
     let key = key.as_bytes();
     let stem_len = key
         .strip_suffix(b"'s")
@@ -351,6 +390,8 @@ fn walk_word<'f, D: AsRef<[u8]>>(
         possessive: None,
         whole: None,
         after: None,
+        space: None,
+        hyphen: None,
     };
     for (i, &byte) in key.iter().enumerate() {
         if Some(i) == stem_len && node.is_final() {
@@ -368,7 +409,13 @@ fn walk_word<'f, D: AsRef<[u8]>>(
     if node.is_final() {
         walk.whole = Some(output.cat(node.final_output()).value());
     }
-    walk.after = Some((node.addr(), output));
+    let after = FstState {
+        addr: node.addr(),
+        output: output.value(),
+    };
+    walk.after = Some(after);
+    walk.space = after.step(fst, b' ');
+    walk.hyphen = after.step(fst, b'-');
     walk
 }
 
@@ -380,7 +427,7 @@ fn phrases_at<D: AsRef<[u8]>>(
     start: usize,
     out: &mut Vec<PhraseMatch>,
 ) {
-    let first = walk_word(fst, fst.root(), fst::raw::Output::zero(), words[start].key);
+    let first = walk_word(fst, FstState::root(fst), words[start].key);
     phrases_after(fst, words, start, first, out);
 }
 
@@ -392,14 +439,9 @@ fn phrases_after<D: AsRef<[u8]>>(
     first: WordWalk,
     out: &mut Vec<PhraseMatch>,
 ) {
+    let end = words.len().min(start + MAX_PHRASE_WORDS);
     let mut walk = first;
-    for (index, word) in words.iter().enumerate().skip(start).take(MAX_PHRASE_WORDS) {
-        if index > start {
-            let Some((addr, output)) = walk.after else {
-                return;
-            };
-            walk = walk_word(fst, fst.node(addr), output, word.key);
-        }
+    for (index, word) in words.iter().enumerate().take(end).skip(start) {
         for (offset, possessive) in [(walk.possessive, true), (walk.whole, false)] {
             if let Some(offset) = offset {
                 out.push(PhraseMatch {
@@ -410,17 +452,13 @@ fn phrases_after<D: AsRef<[u8]>>(
                 });
             }
         }
-        let Some((addr, output)) = walk.after else {
+        if index + 1 == end {
+            return;
+        }
+        let Some(joined) = word.joiner.and_then(|j| walk.joined(fst, j)) else {
             return;
         };
-        let node = fst.node(addr);
-        match word.joiner.and_then(|j| node.find_input(j)) {
-            Some(t) => {
-                let transition = node.transition(t);
-                walk.after = Some((transition.addr, output.cat(transition.out)));
-            }
-            None => return,
-        }
+        walk = walk_word(fst, joined, words[index + 1].key);
     }
 }
 
