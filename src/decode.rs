@@ -75,20 +75,31 @@ struct Word {
     end: usize,
 }
 
-/// A dictionary edge: replace words `start..end` (of its window) by `original`.
+/// A dictionary edge: replace words `start..end` (of its window) by a
+/// candidate original.
+///
+/// Kept small (the lattice of a chunk holds some hundred thousand): the
+/// candidate's text and source stay in the [`EntryCache`].
 #[derive(Debug, Clone)]
-struct Replacement<'d> {
+struct Replacement {
     start: usize,
     end: usize,
     possessive: bool,
-    original: &'d str,
+    /// The candidate's index in the [`EntryCache`]'s `candidates`.
+    candidate: u32,
     weight: f32,
-    source: &'d str,
     /// Share of the edit penalty waived (the entry's confidence).
     confidence: f32,
-    /// Where the language model's ids for the words of `original` are in
-    /// the lattice's `ids`.
-    ids: Range<usize>,
+    /// Where the language model's ids for the words of the candidate are
+    /// in the [`EntryCache`]'s `ids`.
+    ids: Range<u32>,
+}
+
+impl Replacement {
+    /// The ids of the candidate's words, out of the cache's `ids`.
+    fn ids<'a>(&self, ids: &'a [WordId]) -> &'a [WordId] {
+        &ids[self.ids.start as usize..self.ids.end as usize]
+    }
 }
 
 /// Words of one sentence that may change together, with their context.
@@ -134,9 +145,9 @@ pub struct Lattice<'d> {
     /// Language-model ids of the window words as spun.
     kept: Vec<WordId>,
     /// The windows' edges, window after window.
-    replacements: Vec<Replacement<'d>>,
-    /// The edges' words as language-model ids, one after the other.
-    ids: Vec<WordId>,
+    replacements: Vec<Replacement>,
+    /// The candidates the edges take and their words' LM ids.
+    entries: EntryCache<'d>,
     /// How many words the text has.
     pub words: usize,
 }
@@ -148,8 +159,10 @@ struct WindowView<'a, 'd> {
     kept: &'a [WordId],
     context: [WordId; 2],
     tail: &'a [WordId],
-    replacements: &'a [Replacement<'d>],
-    /// All of the lattice's ids: the replacements' `ids` index it.
+    replacements: &'a [Replacement],
+    /// The lattice's candidates: the replacements' `candidate` indexes it.
+    candidates: &'a [CachedCandidate<'d>],
+    /// The lattice's ids: the replacements' `ids` index it.
     ids: &'a [WordId],
 }
 
@@ -351,18 +364,20 @@ impl Vocabulary {
 /// text: a common spun word's entry has many candidates, and reading one
 /// means parsing its record, checking its UTF-8, normalising it (for the
 /// keep-row test) and finding the LM ids of its words.
-#[derive(Default)]
+#[derive(Debug, Default)]
 struct EntryCache<'d> {
     /// (dictionary index, [`PhraseMatch::entry`]) -> range of `candidates`.
     index: FxHashMap<(usize, u64), Range<usize>>,
     candidates: Vec<CachedCandidate<'d>>,
     /// The candidates' normalised originals, one after the other.
     normalized: String,
-    /// The ids of the candidates' words, one candidate after the other.
+    /// The ids of the candidates' words, one candidate after the other,
+    /// and those of possessive edges.
     ids: Vec<WordId>,
 }
 
 /// A candidate and what the decoder needs to know about it.
+#[derive(Debug)]
 struct CachedCandidate<'d> {
     candidate: Candidate<'d>,
     /// Its normalised original in [`EntryCache::normalized`].
@@ -406,18 +421,16 @@ impl<'d> EntryCache<'d> {
 /// Buffers for finding the edges of a sentence, reused from sentence to
 /// sentence.
 #[derive(Default)]
-struct SentenceScratch<'d> {
+struct SentenceScratch {
     /// Per word: a dictionary of higher priority (or the allow list) has it.
     claimed: Vec<bool>,
     found: Vec<PhraseMatch>,
-    /// The sentence's edges, sorted by start word; their `ids` index `ids`.
-    edges: Vec<Replacement<'d>>,
-    ids: Vec<WordId>,
+    /// The sentence's edges, sorted by start word.
+    edges: Vec<Replacement>,
     /// Per word, its keep weight (0 without a keep row).
     keep_weights: Vec<f32>,
     /// Per word, its language-model id (only filled near edges).
     kept: Vec<WordId>,
-    entries: EntryCache<'d>,
 }
 
 impl<'m> Decoder<'m> {
@@ -443,7 +456,7 @@ impl<'m> Decoder<'m> {
             keep_weights: Vec::with_capacity(n),
             kept: Vec::with_capacity(n),
             replacements: Vec::with_capacity(4 * n),
-            ids: Vec::with_capacity(6 * n),
+            entries: EntryCache::default(),
             words: n,
         };
         let mut scratch = SentenceScratch::default();
@@ -471,17 +484,17 @@ impl<'m> Decoder<'m> {
         spans: &[Word],
         distinct: &[usize],
         vocabulary: &mut Vocabulary,
-        scratch: &mut SentenceScratch<'m>,
+        scratch: &mut SentenceScratch,
         lattice: &mut Lattice<'m>,
     ) {
-        self.replacements(keys, distinct, vocabulary, scratch);
+        self.replacements(keys, distinct, vocabulary, scratch, &mut lattice.entries);
         let SentenceScratch {
             edges,
-            ids,
             keep_weights,
             kept,
             ..
         } = scratch;
+        let ids = &lattice.entries.ids;
         if edges.is_empty() {
             return;
         }
@@ -525,7 +538,7 @@ impl<'m> Decoder<'m> {
         let mut kept_span: Option<(Range<usize>, f32, f32)> = None;
         edges.retain(|r| {
             let (context, tail) = (context_at(r.start), tail_after(r.end));
-            let (with, after) = self.score_words(context, &ids[r.ids.clone()]);
+            let (with, after) = self.score_words(context, r.ids(ids));
             let (without, without_tail) = match &kept_span {
                 Some((span, without, without_tail)) if *span == (r.start..r.end) => {
                     (*without, *without_tail)
@@ -548,11 +561,8 @@ impl<'m> Decoder<'m> {
             let start = first.start;
             let mut end = first.end;
             let members = lattice.replacements.len();
-            let mut member = |r: &Replacement<'m>| {
+            let mut member = |r: &Replacement| {
                 let mut r = r.clone();
-                let at = lattice.ids.len();
-                lattice.ids.extend_from_slice(&ids[r.ids.clone()]);
-                r.ids = at..lattice.ids.len();
                 r.start -= start;
                 r.end -= start;
                 lattice.replacements.push(r);
@@ -588,19 +598,17 @@ impl<'m> Decoder<'m> {
         keys: &[MatchWord<'_>],
         distinct: &[usize],
         vocabulary: &Vocabulary,
-        scratch: &mut SentenceScratch<'m>,
+        scratch: &mut SentenceScratch,
+        entries: &mut EntryCache<'m>,
     ) {
         let SentenceScratch {
             claimed,
             found,
             edges,
-            ids,
             keep_weights,
-            entries,
             ..
         } = scratch;
         edges.clear();
-        ids.clear();
         keep_weights.clear();
         keep_weights.resize(keys.len(), 0.0);
         // Words no later dictionary may touch.
@@ -619,7 +627,8 @@ impl<'m> Decoder<'m> {
             for m in found.iter() {
                 claimed[m.start..m.end].iter_mut().for_each(|c| *c = true);
                 let candidates = entries.read(which, dict, m, self.lm);
-                for cached in &entries.candidates[candidates] {
+                for index in candidates {
+                    let cached = &entries.candidates[index];
                     let candidate = &cached.candidate;
                     if m.end - m.start == 1
                         && entries.normalized[cached.normalized.clone()]
@@ -628,21 +637,24 @@ impl<'m> Decoder<'m> {
                         keep_weights[m.start] = candidate.weight.min(0.0);
                         continue;
                     }
-                    let first = ids.len();
-                    ids.extend_from_slice(&entries.ids[cached.ids.clone()]);
+                    let mut ids = cached.ids.clone();
                     if m.possessive {
-                        *ids.last_mut().expect("a phrase has a word") =
-                            self.possessive_id(candidate.original);
+                        // The edge's own copy of the ids, with "'s" put back.
+                        let possessive = self.possessive_id(candidate.original);
+                        let at = entries.ids.len();
+                        entries.ids.extend_from_within(ids);
+                        *entries.ids.last_mut().expect("a phrase has a word") = possessive;
+                        ids = at..entries.ids.len();
                     }
+                    let (weight, confidence) = (candidate.weight, candidate.confidence);
                     edges.push(Replacement {
                         start: m.start,
                         end: m.end,
                         possessive: m.possessive,
-                        original: candidate.original,
-                        weight: candidate.weight,
-                        source: candidate.source,
-                        confidence: candidate.confidence,
-                        ids: first..ids.len(),
+                        candidate: u32::try_from(index).expect("fewer than 2^32 candidates"),
+                        weight,
+                        confidence,
+                        ids: to_u32(ids.start)..to_u32(ids.end),
                     });
                 }
             }
@@ -667,8 +679,8 @@ impl<'m> Decoder<'m> {
     /// Picks the best reading of every window and returns the edits, in
     /// input order.
     pub fn decode(&self, input: &[u8], lattice: &Lattice<'_>, costs: Costs) -> Vec<Edit> {
-        self.decode_with(lattice, costs, |words, r, gain| {
-            make_edit(input, words, r, gain)
+        self.decode_with(lattice, costs, |words, r, candidate, gain| {
+            make_edit(input, words, r, candidate, gain)
         })
     }
 
@@ -677,7 +689,7 @@ impl<'m> Decoder<'m> {
     /// spans and scores but empty `spun`, `restored` and `source`, which
     /// saves working out the restored text's case.
     pub(crate) fn decode_scores(&self, lattice: &Lattice<'_>, costs: Costs) -> Vec<Edit> {
-        self.decode_with(lattice, costs, |words, r, gain| Edit {
+        self.decode_with(lattice, costs, |words, r, _, gain| Edit {
             start: words[r.start].start,
             end: words[r.end - 1].end,
             spun: String::new(),
@@ -693,7 +705,7 @@ impl<'m> Decoder<'m> {
         &self,
         lattice: &Lattice<'_>,
         costs: Costs,
-        mut make: impl FnMut(&[Word], &Replacement<'_>, f32) -> Edit,
+        mut make: impl FnMut(&[Word], &Replacement, &Candidate<'_>, f32) -> Edit,
     ) -> Vec<Edit> {
         let mut edits = Vec::new();
         let mut scratch = Scratch::default();
@@ -705,12 +717,15 @@ impl<'m> Decoder<'m> {
                 context: window.context,
                 tail: window.tail.as_slice(),
                 replacements: &lattice.replacements[window.replacements.clone()],
-                ids: &lattice.ids,
+                candidates: &lattice.entries.candidates,
+                ids: &lattice.entries.ids,
             };
             let chosen = self.decode_window(&window, costs, &mut scratch);
             if let Some(gain) = chosen {
                 for &index in scratch.chosen.iter().rev() {
-                    edits.push(make(window.words, &window.replacements[index], gain));
+                    let r = &window.replacements[index];
+                    let candidate = &window.candidates[r.candidate as usize].candidate;
+                    edits.push(make(window.words, r, candidate, gain));
                 }
             }
         }
@@ -777,8 +792,7 @@ impl<'m> Decoder<'m> {
                 layers[position + 1].push(arena, next);
                 for (index, r) in window.replacements[here.clone()].iter().enumerate() {
                     let index = here.start + index;
-                    let ids = &window.ids[r.ids.clone()];
-                    let (gain, context) = self.score_words(hypothesis.context, ids);
+                    let (gain, context) = self.score_words(hypothesis.context, r.ids(window.ids));
                     let cost = r.weight - costs.edit_penalty * (1.0 - r.confidence);
                     let next = Hypothesis {
                         score: hypothesis.score + gain + cost,
@@ -828,7 +842,13 @@ impl<'m> Decoder<'m> {
 }
 
 /// The edit that applies replacement `r` to `words` of `input`.
-fn make_edit(input: &[u8], words: &[Word], r: &Replacement<'_>, score: f32) -> Edit {
+fn make_edit(
+    input: &[u8],
+    words: &[Word],
+    r: &Replacement,
+    candidate: &Candidate<'_>,
+    score: f32,
+) -> Edit {
     let span_start = words[r.start].start;
     let span_end = words[r.end - 1].end;
     let spun = String::from_utf8_lossy(&input[span_start..span_end]).into_owned();
@@ -848,7 +868,7 @@ fn make_edit(input: &[u8], words: &[Word], r: &Replacement<'_>, score: f32) -> E
         suffix = &last[cut..];
         *last = &last[..cut];
     }
-    let mut restored = transfer_case(&spun_words, r.original);
+    let mut restored = transfer_case(&spun_words, candidate.original);
     if spun.contains('’') {
         // The dictionary writes straight apostrophes; the text's style wins.
         restored = restored.replace('\'', "’");
@@ -860,8 +880,13 @@ fn make_edit(input: &[u8], words: &[Word], r: &Replacement<'_>, score: f32) -> E
         spun,
         restored,
         score,
-        source: r.source.to_string(),
+        source: candidate.source.to_string(),
     }
+}
+
+/// `n` as a u32, for the compact indices of [`Replacement`].
+fn to_u32(n: usize) -> u32 {
+    u32::try_from(n).expect("a lattice holds fewer than 2^32 ids")
 }
 
 /// How a word joins the next one when the one token `between` them is all
