@@ -84,7 +84,8 @@ impl Memo {
 }
 
 thread_local! {
-    static MEMO: RefCell<Memo> = RefCell::default();
+    /// Empty while a [`CachedModel`] of this thread holds the memo.
+    static MEMO: RefCell<Option<Memo>> = const { RefCell::new(None) };
 }
 
 /// A language model with memoised answers (not shared between threads).
@@ -113,26 +114,29 @@ impl Drop for CachedModel<'_> {
             // The recent answers are as right as ever: keep them.
             memo = Memo {
                 owner,
+                ids: FxHashMap::default(),
+                probs: FxHashMap::default(),
+                phrases: FxHashMap::default(),
                 recent: memo.recent,
-                ..Memo::default()
             };
         }
         // During thread teardown the slot may be gone; the memo is then dropped.
-        let _ = MEMO.try_with(|slot| *slot.borrow_mut() = memo);
+        let _ = MEMO.try_with(|slot| *slot.borrow_mut() = Some(memo));
     }
 }
 
 impl<'m> CachedModel<'m> {
     /// A cache over `lm`, starting from this thread's memo of it.
     pub fn new(lm: &'m dyn LanguageModel) -> CachedModel<'m> {
+        // Taking the memo leaves the slot empty: a fresh one is made only
+        // when there is none for this model (its table of recent answers
+        // alone is 256 KB to allocate and clear).
         let memo = MEMO
-            .try_with(|slot| std::mem::take(&mut *slot.borrow_mut()))
+            .try_with(|slot| slot.borrow_mut().take())
+            .ok()
+            .flatten()
+            .filter(|memo| memo.owner != 0 && memo.owner == lm.identity())
             .unwrap_or_default();
-        let memo = if memo.owner != 0 && memo.owner == lm.identity() {
-            memo
-        } else {
-            Memo::default()
-        };
         CachedModel {
             lm,
             ids: RefCell::new(memo.ids),
