@@ -13,8 +13,6 @@
 //! [`TokenKind::Newline`]), a single punctuation character, or a run of bytes
 //! that are not valid UTF-8 ([`TokenKind::Invalid`]).
 
-use bstr::ByteSlice;
-
 /// What a token is; the decoder only looks inside [`TokenKind::Word`]s.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TokenKind {
@@ -78,71 +76,72 @@ pub fn tokenize(input: &[u8]) -> Vec<Token> {
 /// eight bytes of memory per byte of text.
 pub struct Tokens<'a> {
     input: &'a [u8],
-    // bstr decodes lossily: an invalid sequence comes back as U+FFFD with the
-    // span of the bytes it replaces, so spans stay exact.
-    chars: std::iter::Peekable<bstr::CharIndices<'a>>,
+    /// Where the next token starts.
+    pos: usize,
 }
 
 impl<'a> Tokens<'a> {
     /// The tokens of `input`.
     pub fn new(input: &'a [u8]) -> Tokens<'a> {
-        Tokens {
-            input,
-            chars: input.char_indices().peekable(),
-        }
+        Tokens { input, pos: 0 }
     }
+}
+
+/// The character at `pos` of `input` and where the next one starts, if
+/// `pos` is inside. Bytes that are not UTF-8 come back as U+FFFD, with the
+/// span bstr gives them (as `ByteSlice::char_indices` does), so spans stay
+/// exact. ASCII, most of any text, is decoded here directly.
+fn char_at(input: &[u8], pos: usize) -> Option<(char, usize)> {
+    let &byte = input.get(pos)?;
+    if byte.is_ascii() {
+        return Some((byte as char, pos + 1));
+    }
+    let (c, size) = bstr::decode_utf8(&input[pos..]);
+    Some((c.unwrap_or('\u{FFFD}'), pos + size))
+}
+
+/// Whether the bytes `start..end` of `input` are not UTF-8 (decoded as
+/// U+FFFD without being one).
+fn is_invalid(input: &[u8], start: usize, end: usize, c: char) -> bool {
+    c == '\u{FFFD}' && &input[start..end] != "\u{FFFD}".as_bytes()
 }
 
 impl Iterator for Tokens<'_> {
     type Item = Token;
 
     fn next(&mut self) -> Option<Token> {
-        let (input, chars) = (self.input, &mut self.chars);
-        let (start, mut end, c) = chars.next()?;
-        let kind = if c == '\u{FFFD}' && &input[start..end] != "\u{FFFD}".as_bytes() {
-            while let Some(&(_, e, c2)) = chars.peek() {
-                let s = end;
-                if c2 == '\u{FFFD}' && &input[s..e] != "\u{FFFD}".as_bytes() {
-                    end = e;
-                    chars.next();
-                } else {
+        let input = self.input;
+        let start = self.pos;
+        let (c, mut end) = char_at(input, start)?;
+        let kind = if is_invalid(input, start, end, c) {
+            while let Some((c2, e)) = char_at(input, end) {
+                if !is_invalid(input, end, e, c2) {
                     break;
                 }
+                end = e;
             }
             TokenKind::Invalid
         } else if is_word_char(c) {
-            loop {
-                match chars.peek() {
-                    Some(&(_, e, c2)) if is_word_char(c2) => {
-                        end = e;
-                        chars.next();
-                    }
-                    Some(&(_, e, c2)) if is_apostrophe(c2) => {
-                        // An apostrophe stays inside the word only when a word
-                        // character follows it.
-                        let rest = &input[e..];
-                        match rest.chars().next() {
-                            Some(c3) if is_word_char(c3) => {
-                                end = e;
-                                chars.next();
-                            }
-                            _ => break,
-                        }
-                    }
-                    _ => break,
+            while let Some((c2, e)) = char_at(input, end) {
+                // An apostrophe stays inside the word only when a word
+                // character follows it.
+                let inside = is_word_char(c2)
+                    || (is_apostrophe(c2)
+                        && char_at(input, e).is_some_and(|(c3, _)| is_word_char(c3)));
+                if !inside {
+                    break;
                 }
+                end = e;
             }
             TokenKind::Word
         } else if c.is_whitespace() {
             let mut newline = c == '\n' || c == '\r';
-            while let Some(&(_, e, c2)) = chars.peek() {
-                if c2.is_whitespace() {
-                    newline |= c2 == '\n' || c2 == '\r';
-                    end = e;
-                    chars.next();
-                } else {
+            while let Some((c2, e)) = char_at(input, end) {
+                if !c2.is_whitespace() {
                     break;
                 }
+                newline |= c2 == '\n' || c2 == '\r';
+                end = e;
             }
             if newline {
                 TokenKind::Newline
@@ -152,6 +151,7 @@ impl Iterator for Tokens<'_> {
         } else {
             TokenKind::Punct
         };
+        self.pos = end;
         Some(Token { kind, start, end })
     }
 }
@@ -159,6 +159,7 @@ impl Iterator for Tokens<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use bstr::ByteSlice;
     use proptest::prelude::*;
 
     fn texts(input: &[u8]) -> Vec<(TokenKind, String)> {
@@ -213,7 +214,81 @@ mod tests {
         );
     }
 
+    /// The tokenizer as it was written first, over bstr's `char_indices`:
+    /// the reference the faster one must agree with.
+    fn reference_tokens(input: &[u8]) -> Vec<Token> {
+        let mut tokens = Vec::new();
+        let mut chars = input.char_indices().peekable();
+        while let Some((start, mut end, c)) = chars.next() {
+            let kind = if c == '\u{FFFD}' && &input[start..end] != "\u{FFFD}".as_bytes() {
+                while let Some(&(_, e, c2)) = chars.peek() {
+                    if c2 == '\u{FFFD}' && &input[end..e] != "\u{FFFD}".as_bytes() {
+                        end = e;
+                        chars.next();
+                    } else {
+                        break;
+                    }
+                }
+                TokenKind::Invalid
+            } else if is_word_char(c) {
+                loop {
+                    match chars.peek() {
+                        Some(&(_, e, c2)) if is_word_char(c2) => {
+                            end = e;
+                            chars.next();
+                        }
+                        Some(&(_, e, c2)) if is_apostrophe(c2) => match input[e..].chars().next() {
+                            Some(c3) if is_word_char(c3) => {
+                                end = e;
+                                chars.next();
+                            }
+                            _ => break,
+                        },
+                        _ => break,
+                    }
+                }
+                TokenKind::Word
+            } else if c.is_whitespace() {
+                let mut newline = c == '\n' || c == '\r';
+                while let Some(&(_, e, c2)) = chars.peek() {
+                    if c2.is_whitespace() {
+                        newline |= c2 == '\n' || c2 == '\r';
+                        end = e;
+                        chars.next();
+                    } else {
+                        break;
+                    }
+                }
+                if newline {
+                    TokenKind::Newline
+                } else {
+                    TokenKind::Space
+                }
+            } else {
+                TokenKind::Punct
+            };
+            tokens.push(Token { kind, start, end });
+        }
+        tokens
+    }
+
     proptest! {
+        #[test]
+        fn agrees_with_the_reference_tokenizer(
+            input in proptest::collection::vec(
+                prop_oneof![
+                    Just(b"a".to_vec()), Just(b"Z9_".to_vec()), Just(b" ".to_vec()),
+                    Just(b"\t\r\n".to_vec()), Just(b"'".to_vec()), Just("’".as_bytes().to_vec()),
+                    Just(b"-.,".to_vec()), Just("é中".as_bytes().to_vec()),
+                    Just("\u{FFFD}".as_bytes().to_vec()), Just("\u{A0}\u{2028}".as_bytes().to_vec()),
+                    any::<u8>().prop_map(|b| vec![b]),
+                ],
+                0..40,
+            ).prop_map(|parts| parts.concat())
+        ) {
+            prop_assert_eq!(tokenize(&input), reference_tokens(&input));
+        }
+
         #[test]
         fn spans_cover_input_exactly(input in proptest::collection::vec(any::<u8>(), 0..300)) {
             let toks = tokenize(&input);
