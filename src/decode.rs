@@ -533,27 +533,41 @@ impl<'m> Decoder<'m> {
         };
         // An edge that loses by a clear margin even with no edit penalty,
         // in the text's own context, is not worth a place in the lattice.
-        // The edges of one match share their words, so the score of
-        // keeping them is worked out once per span.
-        let mut kept_span: Option<(Range<usize>, f32, f32)> = None;
+        // The edges of one match share their words, so what does not
+        // depend on the candidate is worked out once per span.
+        struct Span {
+            words: Range<usize>,
+            context: [WordId; 2],
+            tail: Tail,
+            /// The score of the words as they are, and of the tail after them.
+            without: f32,
+            without_tail: f32,
+            /// Keeping pays the keep weights in full: the most an edge can gain.
+            keep: f32,
+        }
+        let mut span: Option<Span> = None;
         edges.retain(|r| {
-            let (context, tail) = (context_at(r.start), tail_after(r.end));
-            let (with, after) = self.score_words(context, r.ids(ids));
-            let (without, without_tail) = match &kept_span {
-                Some((span, without, without_tail)) if *span == (r.start..r.end) => {
-                    (*without, *without_tail)
-                }
+            let words = r.start..r.end;
+            let span = match &mut span {
+                Some(span) if span.words == words => span,
                 _ => {
-                    let (without, kept_after) = self.score_words(context, &kept[r.start..r.end]);
-                    let without_tail = self.score_words(kept_after, tail.as_slice()).0;
-                    kept_span = Some((r.start..r.end, without, without_tail));
-                    (without, without_tail)
+                    let (context, tail) = (context_at(r.start), tail_after(r.end));
+                    let (without, kept_after) = self.score_words(context, &kept[words.clone()]);
+                    span.insert(Span {
+                        context,
+                        tail,
+                        without,
+                        without_tail: self.score_words(kept_after, tail.as_slice()).0,
+                        keep: keep_weights[words.clone()].iter().sum(),
+                        words,
+                    })
                 }
             };
-            // Keeping pays the keep weights in full: the most an edge can gain.
-            let keep: f32 = keep_weights[r.start..r.end].iter().sum();
-            let gain = with + self.score_words(after, tail.as_slice()).0 - without - without_tail;
-            gain + r.weight - keep > -PRUNE_MARGIN
+            let (with, after) = self.score_words(span.context, r.ids(ids));
+            let gain = with + self.score_words(after, span.tail.as_slice()).0
+                - span.without
+                - span.without_tail;
+            gain + r.weight - span.keep > -PRUNE_MARGIN
         });
         let mut edges = edges.iter().peekable();
         while let Some(first) = edges.next() {
