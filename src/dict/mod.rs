@@ -305,7 +305,11 @@ impl Dictionary {
     /// walk each distinct word once and pass the result to
     /// [`Dictionary::matches_after`].
     pub fn first_word(&self, key: &str) -> WordWalk {
-        walk_word(&self.fst, FstState::root(&self.fst), key)
+        let mut walk = walk_word(&self.fst, FstState::root(&self.fst), key);
+        if let Some(after) = walk.after {
+            walk.joined = Some([b' ', b'-'].map(|joiner| after.step(&self.fst, joiner)));
+        }
+        walk
     }
 
     /// The same as [`Dictionary::matches_at`], given `first`, the
@@ -361,17 +365,18 @@ pub struct WordWalk {
     /// Where the walk stands after the word, unless no key goes on with it.
     after: Option<FstState>,
     /// Where it stands after the word and a space, and after the word and
-    /// a hyphen, the joiners between words of a text, if keys go on so.
-    space: Option<FstState>,
-    hyphen: Option<FstState>,
+    /// a hyphen, the joiners between words of a text, if keys go on so:
+    /// worked out ahead for a [`Dictionary::first_word`], whose walk is
+    /// reused, and `None` for the later words of a phrase.
+    joined: Option<[Option<FstState>; 2]>,
 }
 
 impl WordWalk {
     /// Where the walk stands after the word and `joiner`, if keys go on so.
     fn joined<D: AsRef<[u8]>>(&self, fst: &fst::raw::Fst<D>, joiner: u8) -> Option<FstState> {
-        match joiner {
-            b' ' => self.space,
-            b'-' => self.hyphen,
+        match (self.joined, joiner) {
+            (Some([space, _]), b' ') => space,
+            (Some([_, hyphen]), b'-') => hyphen,
             _ => self.after.and_then(|after| after.step(fst, joiner)),
         }
     }
@@ -390,8 +395,7 @@ fn walk_word<D: AsRef<[u8]>>(fst: &fst::raw::Fst<D>, from: FstState, key: &str) 
         possessive: None,
         whole: None,
         after: None,
-        space: None,
-        hyphen: None,
+        joined: None,
     };
     for (i, &byte) in key.iter().enumerate() {
         if Some(i) == stem_len && node.is_final() {
@@ -409,13 +413,10 @@ fn walk_word<D: AsRef<[u8]>>(fst: &fst::raw::Fst<D>, from: FstState, key: &str) 
     if node.is_final() {
         walk.whole = Some(output.cat(node.final_output()).value());
     }
-    let after = FstState {
+    walk.after = Some(FstState {
         addr: node.addr(),
         output: output.value(),
-    };
-    walk.after = Some(after);
-    walk.space = after.step(fst, b' ');
-    walk.hyphen = after.step(fst, b'-');
+    });
     walk
 }
 
