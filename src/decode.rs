@@ -446,16 +446,16 @@ impl<'m> Decoder<'m> {
         let words = Words::read(input);
         let keys = words.match_words();
         let (mut vocabulary, distinct) = Vocabulary::new(&keys, self.dictionaries);
-        // Sized for spun news, where most words are in windows with a few
-        // edges each, so that the arrays do not grow by copying; room not
-        // used costs only address space.
+        // Sized for spun news, where most words are in windows, so that the
+        // arrays seldom grow by copying; larger sizes (the edges are several
+        // per window) cost more memory than they save time.
         let n = keys.len();
         let mut lattice = Lattice {
-            windows: Vec::with_capacity(n / 2),
+            windows: Vec::with_capacity(n / 4),
             spans: Vec::with_capacity(n),
             keep_weights: Vec::with_capacity(n),
             kept: Vec::with_capacity(n),
-            replacements: Vec::with_capacity(4 * n),
+            replacements: Vec::with_capacity(n),
             entries: EntryCache::default(),
             words: n,
         };
