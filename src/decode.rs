@@ -25,6 +25,14 @@
 //! as many penalties as needed ([`Decoder::decode`]): the probe pass of the
 //! document prior and the repair pass share it.
 //!
+//! Speed (issue 5): news repeats its words, so what depends on a word alone
+//! (its walk through each dictionary, its LM id: `Vocabulary`) or on a
+//! dictionary entry alone (its candidates and their ids: `EntryCache`) is
+//! worked out once per text; the lattice is a few flat arrays, filled
+//! without allocating per sentence or window; and the language model is
+//! asked through [`CachedModel`], whose table of recent answers serves most
+//! of the decoder's repeated queries.
+//!
 //! Invariants: edits are disjoint, sorted, and cover whole words; the output
 //! depends only on the input and the model (ties go to the reading with
 //! fewer edits, then to the earlier-found one).
@@ -604,9 +612,10 @@ impl<'m> Decoder<'m> {
     /// Finds every dictionary edge of the sentence `keys` and leaves them
     /// in `scratch.edges`, sorted by start word, without edges that touch
     /// an allowed phrase or a word that a dictionary of higher priority has
-    /// an entry for; the ids of their words in `scratch.ids`; and each
-    /// word's keep weight (from a single-word keep row, else 0) in
-    /// `scratch.keep_weights`.
+    /// an entry for; their candidates (and the ids of their words) in
+    /// `entries`; and each word's keep weight (from a single-word keep row,
+    /// else 0) in `scratch.keep_weights`. `distinct` are the words' indices
+    /// in `vocabulary`.
     fn replacements(
         &self,
         keys: &[MatchWord<'_>],
