@@ -777,16 +777,20 @@ fn fifty_megabyte_file() {
             .current_dir(tree.path(""))
             .spawn()
             .unwrap();
-        std::thread::sleep(std::time::Duration::from_millis(400));
+        std::thread::sleep(std::time::Duration::from_millis(150));
         let _ = std::process::Command::new("kill")
             .args(["-INT", &child.id().to_string()])
             .status();
         let status = child.wait().unwrap();
         let now = std::fs::read(&path).unwrap();
+        // The signal usually comes mid-run, but may come after the file was
+        // renamed into place (the run takes a few hundred ms): either way
+        // the file is whole, never partly written.
         match status.code() {
-            Some(130) | None => {
-                assert!(now == input.as_bytes(), "interrupted, yet the file changed")
-            }
+            Some(130) | None => assert!(
+                now == input.as_bytes() || now == expected.as_bytes(),
+                "interrupted, and the file is neither the old nor the new one"
+            ),
             Some(0) => assert!(now == expected.as_bytes()),
             other => panic!("exit status {other:?}"),
         }
