@@ -6,14 +6,9 @@
 //! may keep the word, or take a dictionary edge that replaces the words of a
 //! matched phrase by one of its candidate originals, paying the candidate's
 //! weight plus the edit penalty (less the entry's confidence share).
-//! Keeping a word costs nothing, unless the dictionary has a *keep row* for
-//! it (a row whose original is the spun word itself): its weight is
-//! log10 P(the spinner leaves the word as it is), and keeping the word pays
-//! it, scaled by how sure the caller is that the text is spun (`keep_scale`).
-//! Words the spinner nearly always replaces ("stated", "12 months") are then
-//! cheaper to repair in a spun text, and no more so in a clean one. The spun
-//! text stands unless the language model prefers a repair by more than the
-//! penalty: that is the keep-bias that leaves clean text alone.
+//! Keeping costs nothing, so the spun text stands unless the language model
+//! prefers a repair by more than the penalty: that is the keep-bias that
+//! leaves clean text alone.
 //!
 //! Only words near dictionary matches can change, so the lattice is built
 //! only over *windows*: runs of matched words, merged when they are close
@@ -55,27 +50,6 @@ const PRUNE_MARGIN: f32 = 3.0;
 /// The default number of hypotheses kept per lattice position.
 pub const DEFAULT_BEAM: usize = 8;
 
-/// What repairing and keeping cost in one decoding pass (log10 units).
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Costs {
-    /// Paid by every repair, less the entry's confidence share: the
-    /// keep-bias.
-    pub edit_penalty: f32,
-    /// How much of the keep weights keeping a word pays: 1 in a text that
-    /// is surely spun, 0 in one that is surely clean.
-    pub keep_scale: f32,
-}
-
-impl Costs {
-    /// An edit penalty alone, no keep weights.
-    pub fn penalty(edit_penalty: f32) -> Costs {
-        Costs {
-            edit_penalty,
-            keep_scale: 0.0,
-        }
-    }
-}
-
 /// A word of the input: its byte span.
 #[derive(Debug, Clone, Copy)]
 struct Word {
@@ -116,7 +90,7 @@ impl Replacement {
 /// arrays, so that building a window allocates nothing.
 #[derive(Debug)]
 struct Window {
-    /// The window's words in the lattice's `spans`, `keep_weights` and `kept`.
+    /// The window's words in the lattice's `spans` and `kept`.
     words: Range<usize>,
     /// The two words before the window (or the sentence start).
     context: [WordId; 2],
@@ -147,9 +121,6 @@ pub struct Lattice<'d> {
     windows: Vec<Window>,
     /// Byte spans of the windows' words, window after window.
     spans: Vec<Word>,
-    /// log10 P(the spinner leaves the word as it is), per window word (0:
-    /// no keep row).
-    keep_weights: Vec<f32>,
     /// Language-model ids of the window words as spun.
     kept: Vec<WordId>,
     /// The windows' edges, window after window.
@@ -163,7 +134,6 @@ pub struct Lattice<'d> {
 /// A window and its share of the lattice's arrays.
 struct WindowView<'a, 'd> {
     words: &'a [Word],
-    keep_weights: &'a [f32],
     kept: &'a [WordId],
     context: [WordId; 2],
     tail: &'a [WordId],
@@ -370,15 +340,13 @@ impl Vocabulary {
 
 /// The candidates of the dictionary entries a text matches, read once per
 /// text: a common spun word's entry has many candidates, and reading one
-/// means parsing its record, checking its UTF-8, normalising it (for the
-/// keep-row test) and finding the LM ids of its words.
+/// means parsing its record, checking its UTF-8 and finding the LM ids of
+/// its words.
 #[derive(Debug, Default)]
 struct EntryCache<'d> {
     /// (dictionary index, [`PhraseMatch::entry`]) -> range of `candidates`.
     index: FxHashMap<(usize, u64), Range<usize>>,
     candidates: Vec<CachedCandidate<'d>>,
-    /// The candidates' normalised originals, one after the other.
-    normalized: String,
     /// The ids of the candidates' words, one candidate after the other,
     /// and those of possessive edges.
     ids: Vec<WordId>,
@@ -388,8 +356,6 @@ struct EntryCache<'d> {
 #[derive(Debug)]
 struct CachedCandidate<'d> {
     candidate: Candidate<'d>,
-    /// Its normalised original in [`EntryCache::normalized`].
-    normalized: Range<usize>,
     /// Its words' LM ids in [`EntryCache::ids`].
     ids: Range<usize>,
 }
@@ -410,13 +376,10 @@ impl<'d> EntryCache<'d> {
         }
         let first = self.candidates.len();
         for candidate in dict.candidates(m) {
-            let start = self.normalized.len();
-            normalize_word_into(candidate.original, &mut self.normalized);
             let at = self.ids.len();
             lm.phrase_ids(candidate.original, &mut self.ids);
             self.candidates.push(CachedCandidate {
                 candidate,
-                normalized: start..self.normalized.len(),
                 ids: at..self.ids.len(),
             });
         }
@@ -435,8 +398,6 @@ struct SentenceScratch {
     found: Vec<PhraseMatch>,
     /// The sentence's edges, sorted by start word.
     edges: Vec<Replacement>,
-    /// Per word, its keep weight (0 without a keep row).
-    keep_weights: Vec<f32>,
     /// Per word, its language-model id (only filled near edges).
     kept: Vec<WordId>,
 }
@@ -444,8 +405,8 @@ struct SentenceScratch {
 impl<'m> Decoder<'m> {
     /// Repairs `input` at one edit penalty: [`Decoder::lattice`] then
     /// [`Decoder::decode`].
-    pub fn repair(&self, input: &[u8], costs: Costs) -> Vec<Edit> {
-        self.decode(input, &self.lattice(input), costs)
+    pub fn repair(&self, input: &[u8], edit_penalty: f32) -> Vec<Edit> {
+        self.decode(input, &self.lattice(input), edit_penalty)
     }
 
     /// Tokenizes `input`, finds every dictionary match and builds the
@@ -461,7 +422,6 @@ impl<'m> Decoder<'m> {
         let mut lattice = Lattice {
             windows: Vec::with_capacity(n / 4),
             spans: Vec::with_capacity(n),
-            keep_weights: Vec::with_capacity(n),
             kept: Vec::with_capacity(n),
             replacements: Vec::with_capacity(n),
             entries: EntryCache::default(),
@@ -496,12 +456,7 @@ impl<'m> Decoder<'m> {
         lattice: &mut Lattice<'m>,
     ) {
         self.replacements(keys, distinct, vocabulary, scratch, &mut lattice.entries);
-        let SentenceScratch {
-            edges,
-            keep_weights,
-            kept,
-            ..
-        } = scratch;
+        let SentenceScratch { edges, kept, .. } = scratch;
         let ids = &lattice.entries.ids;
         if edges.is_empty() {
             return;
@@ -550,8 +505,6 @@ impl<'m> Decoder<'m> {
             /// The score of the words as they are, and of the tail after them.
             without: f32,
             without_tail: f32,
-            /// Keeping pays the keep weights in full: the most an edge can gain.
-            keep: f32,
         }
         let mut span: Option<Span> = None;
         edges.retain(|r| {
@@ -566,7 +519,6 @@ impl<'m> Decoder<'m> {
                         tail,
                         without,
                         without_tail: self.score_words(kept_after, tail.as_slice()).0,
-                        keep: keep_weights[words.clone()].iter().sum(),
                         words,
                     })
                 }
@@ -575,7 +527,7 @@ impl<'m> Decoder<'m> {
             let gain = with + self.score_words(after, span.tail.as_slice()).0
                 - span.without
                 - span.without_tail;
-            gain + r.weight - span.keep > -PRUNE_MARGIN
+            gain + r.weight > -PRUNE_MARGIN
         });
         let mut edges = edges.iter().peekable();
         while let Some(first) = edges.next() {
@@ -596,9 +548,6 @@ impl<'m> Decoder<'m> {
             }
             let words = lattice.spans.len()..lattice.spans.len() + (end - start);
             lattice.spans.extend_from_slice(&spans[start..end]);
-            lattice
-                .keep_weights
-                .extend_from_slice(&keep_weights[start..end]);
             lattice.kept.extend_from_slice(&kept[start..end]);
             lattice.windows.push(Window {
                 words,
@@ -613,9 +562,7 @@ impl<'m> Decoder<'m> {
     /// in `scratch.edges`, sorted by start word, without edges that touch
     /// an allowed phrase or a word that a dictionary of higher priority has
     /// an entry for; their candidates (and the ids of their words) in
-    /// `entries`; and each word's keep weight (from a single-word keep row,
-    /// else 0) in `scratch.keep_weights`. `distinct` are the words' indices
-    /// in `vocabulary`.
+    /// `entries`. `distinct` are the words' indices in `vocabulary`.
     fn replacements(
         &self,
         keys: &[MatchWord<'_>],
@@ -628,12 +575,9 @@ impl<'m> Decoder<'m> {
             claimed,
             found,
             edges,
-            keep_weights,
             ..
         } = scratch;
         edges.clear();
-        keep_weights.clear();
-        keep_weights.resize(keys.len(), 0.0);
         // Words no later dictionary may touch.
         claimed.clear();
         claimed.resize(keys.len(), false);
@@ -653,13 +597,6 @@ impl<'m> Decoder<'m> {
                 for index in candidates {
                     let cached = &entries.candidates[index];
                     let candidate = &cached.candidate;
-                    if m.end - m.start == 1
-                        && entries.normalized[cached.normalized.clone()]
-                            == *keys[m.start].key_stem(m.possessive)
-                    {
-                        keep_weights[m.start] = candidate.weight.min(0.0);
-                        continue;
-                    }
                     let mut ids = cached.ids.clone();
                     if m.possessive {
                         // The edge's own copy of the ids, with "'s" put back.
@@ -701,8 +638,8 @@ impl<'m> Decoder<'m> {
 
     /// Picks the best reading of every window and returns the edits, in
     /// input order.
-    pub fn decode(&self, input: &[u8], lattice: &Lattice<'_>, costs: Costs) -> Vec<Edit> {
-        self.decode_with(lattice, costs, |words, r, candidate, gain| {
+    pub fn decode(&self, input: &[u8], lattice: &Lattice<'_>, edit_penalty: f32) -> Vec<Edit> {
+        self.decode_with(lattice, edit_penalty, |words, r, candidate, gain| {
             make_edit(input, words, r, candidate, gain)
         })
     }
@@ -711,8 +648,8 @@ impl<'m> Decoder<'m> {
     /// how many edits there are and their scores: the edits have their
     /// spans and scores but empty `spun`, `restored` and `source`, which
     /// saves working out the restored text's case.
-    pub(crate) fn decode_scores(&self, lattice: &Lattice<'_>, costs: Costs) -> Vec<Edit> {
-        self.decode_with(lattice, costs, |words, r, _, gain| Edit {
+    pub(crate) fn decode_scores(&self, lattice: &Lattice<'_>, edit_penalty: f32) -> Vec<Edit> {
+        self.decode_with(lattice, edit_penalty, |words, r, _, gain| Edit {
             start: words[r.start].start,
             end: words[r.end - 1].end,
             spun: String::new(),
@@ -727,7 +664,7 @@ impl<'m> Decoder<'m> {
     fn decode_with(
         &self,
         lattice: &Lattice<'_>,
-        costs: Costs,
+        edit_penalty: f32,
         mut make: impl FnMut(&[Word], &Replacement, &Candidate<'_>, f32) -> Edit,
     ) -> Vec<Edit> {
         let mut edits = Vec::new();
@@ -735,7 +672,6 @@ impl<'m> Decoder<'m> {
         for window in &lattice.windows {
             let window = WindowView {
                 words: &lattice.spans[window.words.clone()],
-                keep_weights: &lattice.keep_weights[window.words.clone()],
                 kept: &lattice.kept[window.words.clone()],
                 context: window.context,
                 tail: window.tail.as_slice(),
@@ -743,7 +679,7 @@ impl<'m> Decoder<'m> {
                 candidates: &lattice.entries.candidates,
                 ids: &lattice.entries.ids,
             };
-            let chosen = self.decode_window(&window, costs, &mut scratch);
+            let chosen = self.decode_window(&window, edit_penalty, &mut scratch);
             if let Some(gain) = chosen {
                 for &index in scratch.chosen.iter().rev() {
                     let r = &window.replacements[index];
@@ -770,7 +706,7 @@ impl<'m> Decoder<'m> {
     fn decode_window(
         &self,
         window: &WindowView<'_, '_>,
-        costs: Costs,
+        edit_penalty: f32,
         scratch: &mut Scratch,
     ) -> Option<f32> {
         let len = window.kept.len();
@@ -804,9 +740,8 @@ impl<'m> Decoder<'m> {
                 let hypothesis = arena[from];
                 let (gain, context) =
                     self.score_words(hypothesis.context, &window.kept[position..position + 1]);
-                let keep = costs.keep_scale * window.keep_weights[position];
                 let next = Hypothesis {
-                    score: hypothesis.score + gain + keep,
+                    score: hypothesis.score + gain,
                     context,
                     edits: hypothesis.edits,
                     back: from,
@@ -816,7 +751,7 @@ impl<'m> Decoder<'m> {
                 for (index, r) in window.replacements[here.clone()].iter().enumerate() {
                     let index = here.start + index;
                     let (gain, context) = self.score_words(hypothesis.context, r.ids(window.ids));
-                    let cost = r.weight - costs.edit_penalty * (1.0 - r.confidence);
+                    let cost = r.weight - edit_penalty * (1.0 - r.confidence);
                     let next = Hypothesis {
                         score: hypothesis.score + gain + cost,
                         context,
@@ -846,10 +781,7 @@ impl<'m> Decoder<'m> {
             return None;
         }
         let (keep_score, keep_context) = self.score_words(window.context, window.kept);
-        let keep_weights: f32 = window.keep_weights.iter().sum();
-        let keep_total = keep_score
-            + costs.keep_scale * keep_weights
-            + self.score_words(keep_context, window.tail).0;
+        let keep_total = keep_score + self.score_words(keep_context, window.tail).0;
         let gain = best_total - keep_total;
 
         chosen.clear();
@@ -987,7 +919,7 @@ ngram 2=6
             lm: &lm,
             beam: 8,
         };
-        let edits = decoder.repair(input.as_bytes(), Costs::penalty(penalty));
+        let edits = decoder.repair(input.as_bytes(), penalty);
         String::from_utf8(crate::edit::apply(input.as_bytes(), &edits)).unwrap()
     }
 
@@ -1012,32 +944,6 @@ ngram 2=6
         // "house" -> "home" is in the dictionary, but the LM prefers "house".
         let dict = [("house", "home", -0.1)];
         assert_eq!(repaired("the house", &dict, 0.0), "the house");
-    }
-
-    #[test]
-    fn keep_weights_make_repairs_cheaper_in_proportion_to_keep_scale() {
-        // "the home" -> "the house" gains 1.2 in the LM but costs 2.0 at this
-        // weight and penalty; a keep row of -1.0 for "home" tips it, but
-        // only when keeping pays it.
-        let (dicts, lm) = decoder_parts(&[("home", "house", -1.5), ("home", "home", -1.0)]);
-        let lm = CachedModel::new(&lm);
-        let decoder = Decoder {
-            dictionaries: &dicts,
-            allow: None,
-            lm: &lm,
-            beam: DEFAULT_BEAM,
-        };
-        let input = "the home".as_bytes();
-        let at = |keep_scale| {
-            let costs = Costs {
-                edit_penalty: 0.5,
-                keep_scale,
-            };
-            let edits = decoder.repair(input, costs);
-            String::from_utf8(crate::edit::apply(input, &edits)).unwrap()
-        };
-        assert_eq!(at(0.0), "the home");
-        assert_eq!(at(1.0), "the house");
     }
 
     #[test]
@@ -1068,11 +974,11 @@ ngram 2=6
         let input = "They stated: the home. They stated the home they stated.".as_bytes();
         let lattice = decoder.lattice(input);
         assert_eq!(lattice.words, 10);
-        let edits = decoder.decode(input, &lattice, Costs::penalty(1.0));
+        let edits = decoder.decode(input, &lattice, 1.0);
         assert!(edits.len() >= 3, "{edits:?}");
         for pair in edits.windows(2) {
             assert!(pair[0].end <= pair[1].start);
         }
-        assert_eq!(edits, decoder.repair(input, Costs::penalty(1.0)));
+        assert_eq!(edits, decoder.repair(input, 1.0));
     }
 }

@@ -38,9 +38,7 @@ pub use prior::{Assessment, Prior};
 /// weight. The penalty is chosen per document: a probe pass at
 /// `probe_penalty` gives the [`Prior`]'s probability p that the document is
 /// spun, and the repair pass uses `p * spun_penalty + (1 - p) *
-/// clean_penalty`, divided by `strength`; keeping a word pays p times its
-/// keep weight (see [`decode`]). A fixed penalty treats every document as
-/// spun (p = 1) for the keep weights.
+/// clean_penalty`, divided by `strength`.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Settings {
     /// Penalty of the probe pass that gathers evidence.
@@ -149,23 +147,14 @@ impl Model {
         lattice: &decode::Lattice<'_>,
     ) -> Assessment {
         let probe_penalty = self.scaled(self.settings.probe_penalty);
-        let probe = decoder.decode(input, lattice, decode::Costs::penalty(probe_penalty));
+        let probe = decoder.decode(input, lattice, probe_penalty);
         self.settings.prior.assess(probe, lattice.words)
     }
 
     /// The edit penalty for a document with this assessment.
     pub fn penalty_for(&self, assessment: &Assessment) -> f32 {
-        self.costs_for(assessment).edit_penalty
-    }
-
-    /// What repairing and keeping cost in a document with this assessment.
-    pub fn costs_for(&self, assessment: &Assessment) -> decode::Costs {
         let p = assessment.spun_probability as f32;
-        decode::Costs {
-            edit_penalty: self
-                .scaled(p * self.settings.spun_penalty + (1.0 - p) * self.settings.clean_penalty),
-            keep_scale: p,
-        }
+        self.scaled(p * self.settings.spun_penalty + (1.0 - p) * self.settings.clean_penalty)
     }
 
     /// The edits that repair `input`: sorted, disjoint, on word boundaries.
@@ -173,20 +162,17 @@ impl Model {
         let lm = lm::CachedModel::new(self.lm.as_ref());
         let decoder = self.decoder(&lm);
         let lattice = decoder.lattice(input);
-        let costs = match self.settings.fixed_penalty {
-            Some(edit_penalty) => decode::Costs {
-                edit_penalty,
-                keep_scale: 1.0,
-            },
+        let penalty = match self.settings.fixed_penalty {
+            Some(penalty) => penalty,
             None => {
                 // Only the probe's number of edits and their scores count
                 // here, so its edits are made without their text.
                 let probe_penalty = self.scaled(self.settings.probe_penalty);
-                let probe = decoder.decode_scores(&lattice, decode::Costs::penalty(probe_penalty));
-                self.costs_for(&self.settings.prior.assess(probe, lattice.words))
+                let probe = decoder.decode_scores(&lattice, probe_penalty);
+                self.penalty_for(&self.settings.prior.assess(probe, lattice.words))
             }
         };
-        decoder.decode(input, &lattice, costs)
+        decoder.decode(input, &lattice, penalty)
     }
 }
 

@@ -156,11 +156,8 @@ type Slot<'a> = (f32, &'a str, u16, u8);
 
 /// Compiles entries into the byte format described in the module docs.
 ///
-/// A row whose original equals its single spun word (after normalisation)
-/// is a *keep row*: its weight is log10 P(the spinner leaves the word as it
-/// is), which the decoder charges for keeping the word in a spun text. Such
-/// rows of longer phrases mean nothing and are dropped. A repeated (spun,
-/// original) pair keeps its highest weight.
+/// Rows whose original equals the spun phrase (after normalisation) are
+/// dropped; a repeated (spun, original) pair keeps its highest weight.
 pub fn compile(entries: &[Entry]) -> Result<Vec<u8>, DictError> {
     let mut sources: Vec<&str> = Vec::new();
     let mut source_index: HashMap<&str, u16> = HashMap::new();
@@ -174,7 +171,7 @@ pub fn compile(entries: &[Entry]) -> Result<Vec<u8>, DictError> {
             .collect::<Vec<_>>()
             .join(" ");
         let norm_original = normalize_key(&original);
-        if norm_original == key && key.contains([' ', '-']) {
+        if norm_original == key {
             continue;
         }
         let source = match source_index.get(entry.source.as_str()) {
