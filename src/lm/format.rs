@@ -6,7 +6,7 @@
 //! read in place from an embedded or memory-mapped buffer:
 //!
 //! ```text
-//! 0   "UNSPNLM2"
+//! 0   "UNSPNLM3"
 //! 8   u32 order (1..=3), u32 zero
 //! 16  u64 unigram count, u64 bigram count, u64 trigram count
 //! 40  u64 vocabulary FST length
@@ -24,15 +24,25 @@
 //!
 //! The hash tables turn a lookup among millions of sorted keys (a binary
 //! search: some twenty cache misses) into one or two probes. Each has a
-//! power-of-two number of slots, at least 4/3 of its keys; a slot holds the
-//! position of a key in the sorted array, or `u32::MAX` when empty; a key
-//! starts at slot [`slot_of`] and probes linearly. Version 1 ("UNSPNLM1")
-//! is the same without the tables; it is how the embedded model is stored
-//! in the repository (`data/lm/en-us.unlm`), and [`add_index`] (run by
-//! build.rs) derives version 2 from it.
+//! power-of-two number of slots, at least 4/3 of its keys; a key starts at
+//! slot [`slot_of`] and probes linearly. A slot is `u32::MAX` when empty;
+//! otherwise its low [`position_bits`] bits hold the position of a key in
+//! the sorted array and the bits above them a fingerprint of that key
+//! ([`tag`]). Reading a key is a random access to another array (a cache
+//! miss), and most queries are for n-grams the model does not have (the
+//! back-off path): the fingerprint rejects nearly all non-matching slots
+//! without that read.
+//!
+//! Version 1 ("UNSPNLM1") is the same without the tables; it is how the
+//! embedded model is stored in the repository (`data/lm/en-us.unlm`), and
+//! [`add_index`] (run by build.rs) derives the current version from it.
+//! Version 2 ("UNSPNLM2") had tables of bare positions, without
+//! fingerprints; [`add_index`] rebuilds its tables too.
 
 /// Magic bytes at the start of a compiled model.
-pub const LM_MAGIC: &[u8; 8] = b"UNSPNLM2";
+pub const LM_MAGIC: &[u8; 8] = b"UNSPNLM3";
+/// Magic bytes of the version whose hash tables hold no fingerprints.
+pub const LM_MAGIC_V2: &[u8; 8] = b"UNSPNLM2";
 /// Magic bytes of the version without hash tables.
 pub const LM_MAGIC_V1: &[u8; 8] = b"UNSPNLM1";
 /// Bits per word id in an n-gram key; the vocabulary holds at most 2^21 - 1 words.
@@ -107,18 +117,18 @@ impl Layout {
         }
     }
 
-    /// Reads and checks the header of a compiled model (version 2).
+    /// Reads and checks the header of a compiled model (current version).
     pub fn parse(bytes: &[u8]) -> Result<Layout, String> {
-        if bytes.get(..8) == Some(LM_MAGIC_V1) {
-            return Err(
-                "an unindexed model from an older unspin: run `unspin lm compile` again".into(),
-            );
+        if bytes.get(..8) == Some(LM_MAGIC_V1) || bytes.get(..8) == Some(LM_MAGIC_V2) {
+            return Err("a model from an older unspin: run `unspin lm compile` again".into());
         }
-        Layout::parse_version(bytes, true)
+        Layout::parse_version(bytes, LM_MAGIC)
     }
 
-    fn parse_version(bytes: &[u8], indexed: bool) -> Result<Layout, String> {
-        let magic = if indexed { LM_MAGIC } else { LM_MAGIC_V1 };
+    /// Reads and checks the header of a model of the version of `magic`
+    /// (versions 2 and 3 share their layout).
+    fn parse_version(bytes: &[u8], magic: &[u8; 8]) -> Result<Layout, String> {
+        let indexed = magic != LM_MAGIC_V1;
         if bytes.len() < HEADER_LEN || &bytes[..8] != magic {
             return Err("not a compiled unspin language model (bad magic bytes)".into());
         }
@@ -243,28 +253,51 @@ pub fn slot_of(key: u64, slots: usize) -> usize {
     (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 32) as usize & (slots - 1)
 }
 
+/// Bits of a slot that hold a key's position in a table of `keys` keys:
+/// enough to write `keys` itself, so that a position (at most `keys - 1`)
+/// never has all of them set and no occupied slot reads as [`EMPTY_SLOT`].
+/// The bits above them hold the fingerprint.
+pub fn position_bits(keys: usize) -> u32 {
+    (usize::BITS - keys.leading_zeros()).min(32)
+}
+
+/// The fingerprint of `key` in a slot whose low `position_bits` bits hold
+/// the position: the top bits of a hash independent of [`slot_of`]'s (a
+/// second multiplier), so that keys probing the same slots differ in it.
+pub fn tag(key: u64, position_bits: u32) -> u32 {
+    let hash = (key.wrapping_mul(0xC2B2_AE3D_27D4_EB4F) >> 32) as u32;
+    hash.checked_shr(position_bits)
+        .map_or(0, |fingerprint| fingerprint << position_bits)
+}
+
 /// The hash table of a key array (see the module docs).
 fn build_table(keys: &[u64]) -> Vec<u32> {
     let slots = table_slots(keys.len());
+    let bits = position_bits(keys.len());
     let mut table = vec![EMPTY_SLOT; slots];
     for (position, &key) in keys.iter().enumerate() {
         let mut slot = slot_of(key, slots);
         while table[slot] != EMPTY_SLOT {
             slot = (slot + 1) & (slots - 1);
         }
-        table[slot] = position as u32;
+        table[slot] = tag(key, bits) | position as u32;
     }
     table
 }
 
-/// Derives version 2 (with hash tables) from version 1 bytes; version 2 bytes
-/// come back as they are.
+/// Derives the current version (with hash tables) from version 1 or 2
+/// bytes; bytes of the current version come back as they are.
 pub fn add_index(bytes: &[u8]) -> Result<Vec<u8>, String> {
     if bytes.get(..8) == Some(LM_MAGIC) {
         Layout::parse(bytes)?;
         return Ok(bytes.to_vec());
     }
-    let old = Layout::parse_version(bytes, false)?;
+    let magic = if bytes.get(..8) == Some(LM_MAGIC_V2) {
+        LM_MAGIC_V2
+    } else {
+        LM_MAGIC_V1
+    };
+    let old = Layout::parse_version(bytes, magic)?;
     let new = Layout::new(old.order, old.counts, old.vocab.len(), old.unk, true);
     let mut out = vec![0u8; new.vocab.start + padded(new.vocab.len())];
     out[..HEADER_LEN].copy_from_slice(&bytes[..HEADER_LEN]);

@@ -57,6 +57,8 @@ pub struct NgramModel {
     start: WordId,
     end: WordId,
     identity: u64,
+    /// [`format::position_bits`] of the bigram and trigram tables.
+    position_bits: [u32; 2],
 }
 
 impl std::fmt::Debug for NgramModel {
@@ -113,6 +115,10 @@ impl NgramModel {
         }
         let start = vocab.get("<s>").map_or(UNKNOWN, |id| id as WordId);
         let end = vocab.get("</s>").map_or(UNKNOWN, |id| id as WordId);
+        let position_bits = [
+            format::position_bits(layout.counts[1]),
+            format::position_bits(layout.counts[2]),
+        ];
         Ok(NgramModel {
             bytes,
             layout,
@@ -120,6 +126,7 @@ impl NgramModel {
             start,
             end,
             identity: super::new_identity(),
+            position_bits,
         })
     }
 
@@ -137,52 +144,96 @@ impl NgramModel {
         bytemuck::cast_slice(&self.bytes.as_slice()[range.clone()])
     }
 
-    fn keys(&self, range: &std::ops::Range<usize>) -> &[u64] {
-        bytemuck::cast_slice(&self.bytes.as_slice()[range.clone()])
-    }
-
-    fn table(&self, range: &std::ops::Range<usize>) -> &[u32] {
-        bytemuck::cast_slice(&self.bytes.as_slice()[range.clone()])
-    }
-
     fn score(value: i16) -> f32 {
         i16::from_le(value) as f32 / format::SCALE
     }
 
-    /// Where `key` is in `keys`, probing the hash table `table`.
-    fn find(keys: &[u64], table: &[u32], key: u64) -> Option<usize> {
-        if table.is_empty() {
-            return None;
+    fn index(
+        &self,
+        keys: &std::ops::Range<usize>,
+        table: &std::ops::Range<usize>,
+        position_bits: u32,
+    ) -> Index<'_> {
+        let bytes = self.bytes.as_slice();
+        Index {
+            keys: bytemuck::cast_slice(&bytes[keys.clone()]),
+            table: bytemuck::cast_slice(&bytes[table.clone()]),
+            positions: u32::MAX.checked_shr(32 - position_bits).unwrap_or(0),
+            position_bits,
         }
-        let mut slot = format::slot_of(key, table.len());
+    }
+
+    fn bigrams(&self) -> Index<'_> {
+        let bits = self.position_bits[0];
+        self.index(&self.layout.bi_keys, &self.layout.bi_table, bits)
+    }
+
+    fn trigrams(&self) -> Index<'_> {
+        let bits = self.position_bits[1];
+        self.index(&self.layout.tri_keys, &self.layout.tri_table, bits)
+    }
+}
+
+/// A sorted key array and its hash table (see [`format`]'s docs).
+struct Index<'a> {
+    keys: &'a [u64],
+    table: &'a [u32],
+    /// The bits of a slot that hold a position.
+    positions: u32,
+    position_bits: u32,
+}
+
+/// A lookup in an [`Index`] whose first slot has been read.
+#[derive(Clone, Copy)]
+struct Probe {
+    key: u64,
+    slot: usize,
+    entry: u32,
+}
+
+impl Index<'_> {
+    /// Starts looking up `key`: reads its first slot, the lookup's one
+    /// cache miss when `key` is absent. Starting several lookups before
+    /// finishing any lets their misses overlap.
+    #[inline]
+    fn start(&self, key: u64) -> Probe {
+        if self.table.is_empty() {
+            return Probe {
+                key,
+                slot: 0,
+                entry: format::EMPTY_SLOT,
+            };
+        }
+        let slot = format::slot_of(key, self.table.len());
+        Probe {
+            key,
+            slot,
+            entry: u32::from_le(self.table[slot]),
+        }
+    }
+
+    /// Where the key of `probe` is in the key array. Only a slot with the
+    /// key's fingerprint costs a read of the key array.
+    fn finish(&self, probe: Probe) -> Option<usize> {
+        let Probe {
+            key,
+            mut slot,
+            mut entry,
+        } = probe;
+        let tag = format::tag(key, self.position_bits);
         loop {
-            let entry = u32::from_le(table[slot]);
             if entry == format::EMPTY_SLOT {
                 return None;
             }
-            if keys.get(entry as usize).map(|k| u64::from_le(*k)) == Some(key) {
-                return Some(entry as usize);
+            if entry & !self.positions == tag {
+                let position = (entry & self.positions) as usize;
+                if self.keys.get(position).map(|k| u64::from_le(*k)) == Some(key) {
+                    return Some(position);
+                }
             }
-            slot = (slot + 1) & (table.len() - 1);
+            slot = (slot + 1) & (self.table.len() - 1);
+            entry = u32::from_le(self.table[slot]);
         }
-    }
-
-    fn bigram(&self, a: WordId, b: WordId) -> Option<usize> {
-        let keys = self.keys(&self.layout.bi_keys);
-        Self::find(
-            keys,
-            self.table(&self.layout.bi_table),
-            format::pack(&[a, b]),
-        )
-    }
-
-    fn trigram(&self, u: WordId, v: WordId, w: WordId) -> Option<usize> {
-        let keys = self.keys(&self.layout.tri_keys);
-        Self::find(
-            keys,
-            self.table(&self.layout.tri_table),
-            format::pack(&[u, v, w]),
-        )
     }
 }
 
@@ -211,15 +262,23 @@ impl LanguageModel for NgramModel {
         let known = |id: WordId| id != UNKNOWN && (id as usize) < self.layout.counts[0];
         let mut backoff = 0.0;
         if known(v) && self.layout.order >= 2 {
+            let bigrams = self.bigrams();
+            let vw = bigrams.start(format::pack(&[v, word]));
             if known(u) && self.layout.order >= 3 {
-                if let Some(i) = self.trigram(u, v, word) {
+                // Most trigram queries miss and back off to both bigrams:
+                // the three lookups start together so that their cache
+                // misses overlap instead of coming one after another.
+                let trigrams = self.trigrams();
+                let uvw = trigrams.start(format::pack(&[u, v, word]));
+                let uv = bigrams.start(format::pack(&[u, v]));
+                if let Some(i) = trigrams.finish(uvw) {
                     return Self::score(self.i16s(&self.layout.tri_prob)[i]);
                 }
-                if let Some(uv) = self.bigram(u, v) {
+                if let Some(uv) = bigrams.finish(uv) {
                     backoff += Self::score(self.i16s(&self.layout.bi_backoff)[uv]);
                 }
             }
-            if let Some(i) = self.bigram(v, word) {
+            if let Some(i) = bigrams.finish(vw) {
                 return backoff + Self::score(self.i16s(&self.layout.bi_prob)[i]);
             }
             backoff += Self::score(self.i16s(&self.layout.uni_backoff)[v as usize]);
@@ -247,10 +306,71 @@ mod tests {
     }
 
     #[test]
-    fn unindexed_models_are_refused_with_advice() {
-        let mut bytes = vec![0u8; 64];
-        bytes[..8].copy_from_slice(format::LM_MAGIC_V1);
-        let err = NgramModel::from_bytes(&bytes, "old.unlm").unwrap_err();
-        assert!(err.to_string().contains("lm compile"), "{err}");
+    fn models_of_older_versions_are_refused_with_advice() {
+        for magic in [format::LM_MAGIC_V1, format::LM_MAGIC_V2] {
+            let mut bytes = vec![0u8; 64];
+            bytes[..8].copy_from_slice(magic);
+            let err = NgramModel::from_bytes(&bytes, "old.unlm").unwrap_err();
+            assert!(err.to_string().contains("lm compile"), "{err}");
+        }
+    }
+
+    /// A model of `words` words with a pseudo-random half of their bigrams
+    /// and a tenth of a fixed word's trigrams.
+    fn dense_model(words: u32) -> (format::ModelParts, Vec<u8>) {
+        let mut parts = format::ModelParts {
+            words: (0..words).map(|i| format!("w{i:05}")).collect(),
+            uni_prob: vec![-3000; words as usize],
+            uni_backoff: vec![0; words as usize],
+            order: 3,
+            unk: -10.0,
+            ..Default::default()
+        };
+        let keep = |a: u32, b: u32, share: u32| {
+            (a.wrapping_mul(7919) ^ b.wrapping_mul(104_729)).is_multiple_of(share)
+        };
+        for a in 0..words {
+            for b in 0..words {
+                if keep(a, b, 2) {
+                    parts.bigrams.push((format::pack(&[a, b]), -1000, -100));
+                }
+                if keep(a, b, 10) {
+                    parts.trigrams.push((format::pack(&[3, a, b]), -500));
+                }
+            }
+        }
+        let bytes = format::write(&parts).unwrap();
+        (parts, bytes)
+    }
+
+    #[test]
+    fn tables_find_every_key_and_only_those() {
+        let (parts, bytes) = dense_model(300);
+        let lm = NgramModel::from_bytes(&bytes, "dense").unwrap();
+        let find = |index: Index<'_>, key: u64| index.finish(index.start(key));
+        for (position, &(key, ..)) in parts.bigrams.iter().enumerate() {
+            assert_eq!(find(lm.bigrams(), key), Some(position));
+            assert_eq!(find(lm.bigrams(), key ^ 1 << 60), None);
+        }
+        for (position, &(key, _)) in parts.trigrams.iter().enumerate() {
+            assert_eq!(find(lm.trigrams(), key), Some(position));
+        }
+        let missing = (0..300)
+            .flat_map(|a| (0..300).map(move |b| format::pack(&[a, b])))
+            .filter(|key| find(lm.bigrams(), *key).is_none())
+            .count();
+        assert_eq!(missing, 300 * 300 - parts.bigrams.len());
+    }
+
+    #[test]
+    fn older_tables_are_rebuilt_by_add_index() {
+        let (_, bytes) = dense_model(100);
+        let layout = format::Layout::parse(&bytes).unwrap();
+        let mut old = bytes.clone();
+        old[..8].copy_from_slice(format::LM_MAGIC_V2);
+        old[layout.bi_table.clone()].fill(0);
+        old[layout.tri_table.clone()].fill(0);
+        assert!(format::add_index(&old).unwrap() == bytes);
+        assert!(format::add_index(&bytes).unwrap() == bytes);
     }
 }
