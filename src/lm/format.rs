@@ -6,15 +6,14 @@
 //! read in place from an embedded or memory-mapped buffer:
 //!
 //! ```text
-//! 0   "UNSPNLM3"
+//! 0   "UNSPNLM4"
 //! 8   u32 order (1..=3), u32 zero
 //! 16  u64 unigram count, u64 bigram count, u64 trigram count
 //! 40  u64 vocabulary FST length
 //! 48  f32 log10 probability of an unknown word, u32 zero
 //! 56  i16 unigram log10 probs      (x 1/1000), then i16 unigram backoffs
-//!     u64 bigram keys (sorted),    i16 bigram probs, i16 bigram backoffs
-//!     u64 trigram keys (sorted),   i16 trigram probs
-//!     u32 bigram hash table, u32 trigram hash table (see below)
+//!     u64 bigram table keys,       i16 bigram probs, i16 bigram backoffs
+//!     u64 trigram table keys,      i16 trigram probs
 //!     vocabulary: fst::Map word -> id
 //! ```
 //!
@@ -22,27 +21,28 @@
 //! of its words, oldest first, [`ID_BITS`] bits each. Scores are log10
 //! values quantised to thousandths and clamped to the i16 range.
 //!
-//! The hash tables turn a lookup among millions of sorted keys (a binary
-//! search: some twenty cache misses) into one or two probes. Each has a
-//! power-of-two number of slots, at least 4/3 of its keys; a key starts at
-//! slot [`slot_of`] and probes linearly. A slot is `u32::MAX` when empty;
-//! otherwise its low [`position_bits`] bits hold the position of a key in
-//! the sorted array and the bits above them a fingerprint of that key
-//! ([`tag`]). Reading a key is a random access to another array (a cache
-//! miss), and most queries are for n-grams the model does not have (the
-//! back-off path): the fingerprint rejects nearly all non-matching slots
-//! without that read.
+//! The bigrams and the trigrams are each an open-addressing hash table of
+//! [`table_slots`] slots (twice its n-grams), each holding an n-gram's key
+//! (or [`EMPTY_KEY`]) and, in the arrays after it, its scores at the same
+//! index. A key starts at slot [`slot_of`] and probes linearly. A query
+//! thus reads the slot where its key should be, and the scores at the same
+//! index, whose addresses are known before the key is read: one round of
+//! cache misses rather than the two or three of a table of positions into
+//! sorted arrays (the slot, the key at that position, then its score).
+//! Most queries are for n-grams the model does not have (the back-off
+//! path) and are answered by the one slot read.
 //!
-//! Version 1 ("UNSPNLM1") is the same without the tables; it is how the
-//! embedded model is stored in the repository (`data/lm/en-us.unlm`), and
-//! [`add_index`] (run by build.rs) derives the current version from it.
-//! Version 2 ("UNSPNLM2") had tables of bare positions, without
-//! fingerprints; [`add_index`] rebuilds its tables too.
+//! Version 1 ("UNSPNLM1") holds the n-grams in sorted arrays instead of
+//! tables; it is how the embedded model is stored in the repository
+//! (`data/lm/en-us.unlm`), and [`add_index`] (run by build.rs) derives the
+//! current version from it. Versions 2 and 3 kept the sorted arrays and
+//! added tables of positions into them; [`add_index`] converts them too.
 
 /// Magic bytes at the start of a compiled model.
-pub const LM_MAGIC: &[u8; 8] = b"UNSPNLM3";
-/// Magic bytes of the version whose hash tables hold no fingerprints.
-pub const LM_MAGIC_V2: &[u8; 8] = b"UNSPNLM2";
+pub const LM_MAGIC: &[u8; 8] = b"UNSPNLM4";
+/// Magic bytes of the versions with sorted arrays and tables of positions
+/// into them (without and with fingerprints).
+pub const LM_MAGICS_POSITIONS: [&[u8; 8]; 2] = [b"UNSPNLM2", b"UNSPNLM3"];
 /// Magic bytes of the version without hash tables.
 pub const LM_MAGIC_V1: &[u8; 8] = b"UNSPNLM1";
 /// Bits per word id in an n-gram key; the vocabulary holds at most 2^21 - 1 words.
@@ -75,16 +75,42 @@ pub struct Layout {
     pub unk: f32,
     pub uni_prob: std::ops::Range<usize>,
     pub uni_backoff: std::ops::Range<usize>,
+    /// The n-gram keys: sorted in versions 1 to 3, a hash table's slots in
+    /// the current one. The scores of an n-gram follow its key's index.
     pub bi_keys: std::ops::Range<usize>,
     pub bi_prob: std::ops::Range<usize>,
     pub bi_backoff: std::ops::Range<usize>,
     pub tri_keys: std::ops::Range<usize>,
     pub tri_prob: std::ops::Range<usize>,
-    /// Empty in version 1.
+    /// The tables of positions of versions 2 and 3 (empty otherwise).
     pub bi_table: std::ops::Range<usize>,
-    /// Empty in version 1.
     pub tri_table: std::ops::Range<usize>,
     pub vocab: std::ops::Range<usize>,
+}
+
+/// How a version stores its n-grams.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Storage {
+    /// Version 1: sorted arrays.
+    Sorted,
+    /// Versions 2 and 3: sorted arrays and tables of positions into them.
+    SortedWithPositions,
+    /// The current version: hash tables of keys, with scores alongside.
+    Tables,
+}
+
+impl Storage {
+    fn of(magic: &[u8]) -> Option<Storage> {
+        if magic == LM_MAGIC {
+            Some(Storage::Tables)
+        } else if magic == LM_MAGIC_V1 {
+            Some(Storage::Sorted)
+        } else if LM_MAGICS_POSITIONS.iter().any(|m| m[..] == *magic) {
+            Some(Storage::SortedWithPositions)
+        } else {
+            None
+        }
+    }
 }
 
 fn padded(len: usize) -> usize {
@@ -92,7 +118,13 @@ fn padded(len: usize) -> usize {
 }
 
 impl Layout {
-    fn new(order: usize, counts: [usize; 3], vocab_len: usize, unk: f32, indexed: bool) -> Layout {
+    fn new(
+        order: usize,
+        counts: [usize; 3],
+        vocab_len: usize,
+        unk: f32,
+        storage: Storage,
+    ) -> Layout {
         let mut pos = HEADER_LEN;
         let mut section = |len: usize| {
             let range = pos..pos + len;
@@ -100,6 +132,15 @@ impl Layout {
             range
         };
         let [n1, n2, n3] = counts;
+        let rows = |n: usize| match storage {
+            Storage::Tables => table_slots(n),
+            _ => n,
+        };
+        let positions = |n: usize| match storage {
+            Storage::SortedWithPositions => table_slots(n) * 4,
+            _ => 0,
+        };
+        let (n2, n3) = (rows(n2), rows(n3));
         Layout {
             order,
             counts,
@@ -111,27 +152,28 @@ impl Layout {
             bi_backoff: section(n2 * 2),
             tri_keys: section(n3 * 8),
             tri_prob: section(n3 * 2),
-            bi_table: section(if indexed { table_slots(n2) * 4 } else { 0 }),
-            tri_table: section(if indexed { table_slots(n3) * 4 } else { 0 }),
+            bi_table: section(positions(counts[1])),
+            tri_table: section(positions(counts[2])),
             vocab: section(vocab_len),
         }
     }
 
     /// Reads and checks the header of a compiled model (current version).
     pub fn parse(bytes: &[u8]) -> Result<Layout, String> {
-        if bytes.get(..8) == Some(LM_MAGIC_V1) || bytes.get(..8) == Some(LM_MAGIC_V2) {
-            return Err("a model from an older unspin: run `unspin lm compile` again".into());
+        match bytes.get(..8).and_then(Storage::of) {
+            Some(Storage::Tables) => Layout::parse_any(bytes),
+            Some(_) => Err("a model from an older unspin: run `unspin lm compile` again".into()),
+            None => Err("not a compiled unspin language model (bad magic bytes)".into()),
         }
-        Layout::parse_version(bytes, LM_MAGIC)
     }
 
-    /// Reads and checks the header of a model of the version of `magic`
-    /// (versions 2 and 3 share their layout).
-    fn parse_version(bytes: &[u8], magic: &[u8; 8]) -> Result<Layout, String> {
-        let indexed = magic != LM_MAGIC_V1;
-        if bytes.len() < HEADER_LEN || &bytes[..8] != magic {
-            return Err("not a compiled unspin language model (bad magic bytes)".into());
-        }
+    /// Reads and checks the header of a model of any version.
+    fn parse_any(bytes: &[u8]) -> Result<Layout, String> {
+        let storage = bytes
+            .get(..8)
+            .filter(|_| bytes.len() >= HEADER_LEN)
+            .and_then(Storage::of)
+            .ok_or("not a compiled unspin language model (bad magic bytes)")?;
         let u32_at = |p: usize| u32::from_le_bytes(bytes[p..p + 4].try_into().unwrap());
         let u64_at = |p: usize| u64::from_le_bytes(bytes[p..p + 8].try_into().unwrap()) as usize;
         let order = u32_at(8) as usize;
@@ -143,7 +185,7 @@ impl Layout {
             return Err("implausible n-gram counts".into());
         }
         let unk = f32::from_le_bytes(bytes[48..52].try_into().unwrap());
-        let layout = Layout::new(order, counts, u64_at(40), unk, indexed);
+        let layout = Layout::new(order, counts, u64_at(40), unk, storage);
         if layout.vocab.end > bytes.len() {
             return Err("truncated".into());
         }
@@ -169,15 +211,22 @@ pub struct ModelParts {
 /// Serialises a model. `parts.words` must be sorted and unique, and the
 /// n-gram lists sorted by key.
 pub fn write(parts: &ModelParts) -> Result<Vec<u8>, fst::Error> {
+    let sorted = write_sorted(parts)?;
+    let layout = Layout::parse_any(&sorted).expect("a model just written is valid");
+    Ok(with_tables(&sorted, &layout))
+}
+
+/// Serialises a model in version 1 (see [`write`]).
+fn write_sorted(parts: &ModelParts) -> Result<Vec<u8>, fst::Error> {
     let mut vocab = fst::MapBuilder::memory();
     for (id, word) in parts.words.iter().enumerate() {
         vocab.insert(word, id as u64)?;
     }
     let vocab = vocab.into_inner()?;
     let counts = [parts.words.len(), parts.bigrams.len(), parts.trigrams.len()];
-    let layout = Layout::new(parts.order, counts, vocab.len(), parts.unk, true);
+    let layout = Layout::new(parts.order, counts, vocab.len(), parts.unk, Storage::Sorted);
     let mut out = vec![0u8; layout.vocab.start + padded(vocab.len())];
-    out[..8].copy_from_slice(LM_MAGIC);
+    out[..8].copy_from_slice(LM_MAGIC_V1);
     out[8..12].copy_from_slice(&(parts.order as u32).to_le_bytes());
     for (i, n) in counts.iter().enumerate() {
         out[16 + 8 * i..24 + 8 * i].copy_from_slice(&(*n as u64).to_le_bytes());
@@ -224,110 +273,158 @@ pub fn write(parts: &ModelParts) -> Result<Vec<u8>, fst::Error> {
         layout.tri_prob.start,
         parts.trigrams.iter().map(|v| v.1.to_le_bytes()),
     );
-    let bigram_keys: Vec<u64> = parts.bigrams.iter().map(|b| b.0).collect();
-    let trigram_keys: Vec<u64> = parts.trigrams.iter().map(|t| t.0).collect();
-    put(
-        &mut out,
-        layout.bi_table.start,
-        build_table(&bigram_keys).iter().map(|v| v.to_le_bytes()),
-    );
-    put(
-        &mut out,
-        layout.tri_table.start,
-        build_table(&trigram_keys).iter().map(|v| v.to_le_bytes()),
-    );
     out[layout.vocab.clone()].copy_from_slice(&vocab);
     Ok(out)
 }
 
-/// An empty hash-table slot.
-pub const EMPTY_SLOT: u32 = u32::MAX;
+/// The key of an empty slot (no n-gram's: a key has at most 63 bits).
+pub const EMPTY_KEY: u64 = u64::MAX;
 
-/// Slots of the hash table for `keys` keys: a power of two, at least 4/3 as many.
+/// Slots of the hash table for `keys` keys: twice as many, so that a table
+/// is half full (a lookup of an absent key then probes some two and a half
+/// slots, eight to a cache line), plus one so that there is always an
+/// empty slot.
 pub fn table_slots(keys: usize) -> usize {
-    (keys + keys / 3 + 1).next_power_of_two()
+    2 * keys + 1
 }
 
-/// The first slot to probe for `key` in a table of `slots` slots.
+/// The first slot to probe for `key` in a table of `slots` slots: a hash of
+/// the key scaled to the table (by multiplication, as the table size is
+/// not a power of two).
 pub fn slot_of(key: u64, slots: usize) -> usize {
-    (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 32) as usize & (slots - 1)
+    let hash = key.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    ((hash as u128 * slots as u128) >> 64) as usize
 }
 
-/// Bits of a slot that hold a key's position in a table of `keys` keys:
-/// enough to write `keys` itself, so that a position (at most `keys - 1`)
-/// never has all of them set and no occupied slot reads as [`EMPTY_SLOT`].
-/// The bits above them hold the fingerprint.
-pub fn position_bits(keys: usize) -> u32 {
-    (usize::BITS - keys.leading_zeros()).min(32)
-}
-
-/// The fingerprint of `key` in a slot whose low `position_bits` bits hold
-/// the position: the top bits of a hash independent of [`slot_of`]'s (a
-/// second multiplier), so that keys probing the same slots differ in it.
-pub fn tag(key: u64, position_bits: u32) -> u32 {
-    let hash = (key.wrapping_mul(0xC2B2_AE3D_27D4_EB4F) >> 32) as u32;
-    hash.checked_shr(position_bits)
-        .map_or(0, |fingerprint| fingerprint << position_bits)
-}
-
-/// The hash table of a key array (see the module docs).
-fn build_table(keys: &[u64]) -> Vec<u32> {
-    let slots = table_slots(keys.len());
-    let bits = position_bits(keys.len());
-    let mut table = vec![EMPTY_SLOT; slots];
-    for (position, &key) in keys.iter().enumerate() {
-        let mut slot = slot_of(key, slots);
-        while table[slot] != EMPTY_SLOT {
-            slot = (slot + 1) & (slots - 1);
-        }
-        table[slot] = tag(key, bits) | position as u32;
+/// The slot probed after `slot` in a table of `slots` slots.
+pub fn next_slot(slot: usize, slots: usize) -> usize {
+    if slot + 1 == slots {
+        0
+    } else {
+        slot + 1
     }
-    table
 }
 
-/// Derives the current version (with hash tables) from version 1 or 2
-/// bytes; bytes of the current version come back as they are.
+/// The hash table of sorted `keys` (see the module docs): the key of each
+/// slot, and the slot of each key.
+fn build_table(keys: &[u64]) -> (Vec<u64>, Vec<usize>) {
+    let slots = table_slots(keys.len());
+    let mut table = vec![EMPTY_KEY; slots];
+    let mut slot_of_key = Vec::with_capacity(keys.len());
+    for &key in keys {
+        let mut slot = slot_of(key, slots);
+        while table[slot] != EMPTY_KEY {
+            slot = next_slot(slot, slots);
+        }
+        table[slot] = key;
+        slot_of_key.push(slot);
+    }
+    (table, slot_of_key)
+}
+
+/// Derives the current version (hash tables) from the bytes of any
+/// version; bytes of the current version come back as they are.
 pub fn add_index(bytes: &[u8]) -> Result<Vec<u8>, String> {
-    if bytes.get(..8) == Some(LM_MAGIC) {
-        Layout::parse(bytes)?;
+    let old = Layout::parse_any(bytes)?;
+    if bytes[..8] == *LM_MAGIC {
         return Ok(bytes.to_vec());
     }
-    let magic = if bytes.get(..8) == Some(LM_MAGIC_V2) {
-        LM_MAGIC_V2
-    } else {
-        LM_MAGIC_V1
-    };
-    let old = Layout::parse_version(bytes, magic)?;
-    let new = Layout::new(old.order, old.counts, old.vocab.len(), old.unk, true);
+    Ok(with_tables(bytes, &old))
+}
+
+/// The current version of the model in `bytes`, an older version laid out
+/// as `old` (its n-grams in sorted arrays).
+fn with_tables(bytes: &[u8], old: &Layout) -> Vec<u8> {
+    let new = Layout::new(
+        old.order,
+        old.counts,
+        old.vocab.len(),
+        old.unk,
+        Storage::Tables,
+    );
     let mut out = vec![0u8; new.vocab.start + padded(new.vocab.len())];
     out[..HEADER_LEN].copy_from_slice(&bytes[..HEADER_LEN]);
     out[..8].copy_from_slice(LM_MAGIC);
     for (from, to) in [
         (&old.uni_prob, &new.uni_prob),
         (&old.uni_backoff, &new.uni_backoff),
-        (&old.bi_keys, &new.bi_keys),
-        (&old.bi_prob, &new.bi_prob),
-        (&old.bi_backoff, &new.bi_backoff),
-        (&old.tri_keys, &new.tri_keys),
-        (&old.tri_prob, &new.tri_prob),
         (&old.vocab, &new.vocab),
     ] {
         out[to.clone()].copy_from_slice(&bytes[from.clone()]);
     }
-    let keys = |range: &std::ops::Range<usize>| -> Vec<u64> {
-        bytes[range.clone()]
+    let tables = [
+        (
+            &old.bi_keys,
+            &new.bi_keys,
+            vec![
+                (&old.bi_prob, &new.bi_prob),
+                (&old.bi_backoff, &new.bi_backoff),
+            ],
+        ),
+        (
+            &old.tri_keys,
+            &new.tri_keys,
+            vec![(&old.tri_prob, &new.tri_prob)],
+        ),
+    ];
+    for (old_keys, new_keys, scores) in tables {
+        let keys: Vec<u64> = bytes[old_keys.clone()]
             .chunks_exact(8)
             .map(|c| u64::from_le_bytes(c.try_into().unwrap()))
-            .collect()
-    };
-    for (from, to) in [
-        (&old.bi_keys, &new.bi_table),
-        (&old.tri_keys, &new.tri_table),
-    ] {
-        for (i, v) in build_table(&keys(from)).iter().enumerate() {
-            let at = to.start + 4 * i;
-            out[at..at + 4].copy_from_slice(&v.to_le_bytes());
+            .collect();
+        let (table, slots) = build_table(&keys);
+        for (slot, key) in table.iter().enumerate() {
+            let at = new_keys.start + 8 * slot;
+            out[at..at + 8].copy_from_slice(&key.to_le_bytes());
+        }
+        for (from, to) in scores {
+            for (position, &slot) in slots.iter().enumerate() {
+                let (at, was) = (to.start + 2 * slot, from.start + 2 * position);
+                out[at..at + 2].copy_from_slice(&bytes[was..was + 2]);
+            }
         }
     }
-    Ok(out)
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parts() -> ModelParts {
+        ModelParts {
+            words: ["</s>", "<s>", "a", "b"].map(String::from).to_vec(),
+            uni_prob: vec![-1000, -9000, -700, -800],
+            uni_backoff: vec![0, -100, -200, -300],
+            bigrams: vec![(pack(&[1, 2]), -300, -20), (pack(&[2, 3]), -400, -30)],
+            trigrams: vec![(pack(&[1, 2, 3]), -100)],
+            order: 3,
+            unk: -10.0,
+        }
+    }
+
+    #[test]
+    fn models_of_every_older_version_convert_to_the_current_one() {
+        let current = write(&parts()).unwrap();
+        assert!(add_index(&current).unwrap() == current);
+        let sorted = write_sorted(&parts()).unwrap();
+        assert!(add_index(&sorted).unwrap() == current);
+        // Versions 2 and 3: the sorted arrays, then tables (ignored).
+        let v1 = Layout::parse_any(&sorted).unwrap();
+        let v2 = Layout::new(
+            3,
+            v1.counts,
+            v1.vocab.len(),
+            v1.unk,
+            Storage::SortedWithPositions,
+        );
+        for magic in LM_MAGICS_POSITIONS {
+            let mut old = vec![0xAB; v2.vocab.start + padded(v2.vocab.len())];
+            old[..v1.tri_prob.end].copy_from_slice(&sorted[..v1.tri_prob.end]);
+            old[..8].copy_from_slice(magic);
+            old[v2.vocab.clone()].copy_from_slice(&sorted[v1.vocab.clone()]);
+            assert!(Layout::parse(&old).unwrap_err().contains("lm compile"));
+            assert!(add_index(&old).unwrap() == current);
+        }
+    }
 }

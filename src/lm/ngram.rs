@@ -57,8 +57,6 @@ pub struct NgramModel {
     start: WordId,
     end: WordId,
     identity: u64,
-    /// [`format::position_bits`] of the bigram and trigram tables.
-    position_bits: [u32; 2],
 }
 
 impl std::fmt::Debug for NgramModel {
@@ -115,10 +113,6 @@ impl NgramModel {
         }
         let start = vocab.get("<s>").map_or(UNKNOWN, |id| id as WordId);
         let end = vocab.get("</s>").map_or(UNKNOWN, |id| id as WordId);
-        let position_bits = [
-            format::position_bits(layout.counts[1]),
-            format::position_bits(layout.counts[2]),
-        ];
         Ok(NgramModel {
             bytes,
             layout,
@@ -126,7 +120,6 @@ impl NgramModel {
             start,
             end,
             identity: super::new_identity(),
-            position_bits,
         })
     }
 
@@ -148,91 +141,64 @@ impl NgramModel {
         i16::from_le(value) as f32 / format::SCALE
     }
 
-    fn index(
-        &self,
-        keys: &std::ops::Range<usize>,
-        table: &std::ops::Range<usize>,
-        position_bits: u32,
-    ) -> Index<'_> {
-        let bytes = self.bytes.as_slice();
-        Index {
-            keys: bytemuck::cast_slice(&bytes[keys.clone()]),
-            table: bytemuck::cast_slice(&bytes[table.clone()]),
-            positions: u32::MAX.checked_shr(32 - position_bits).unwrap_or(0),
-            position_bits,
+    fn bigrams(&self) -> Table<'_> {
+        Table {
+            keys: bytemuck::cast_slice(&self.bytes.as_slice()[self.layout.bi_keys.clone()]),
         }
     }
 
-    fn bigrams(&self) -> Index<'_> {
-        let bits = self.position_bits[0];
-        self.index(&self.layout.bi_keys, &self.layout.bi_table, bits)
-    }
-
-    fn trigrams(&self) -> Index<'_> {
-        let bits = self.position_bits[1];
-        self.index(&self.layout.tri_keys, &self.layout.tri_table, bits)
+    fn trigrams(&self) -> Table<'_> {
+        Table {
+            keys: bytemuck::cast_slice(&self.bytes.as_slice()[self.layout.tri_keys.clone()]),
+        }
     }
 }
 
-/// A sorted key array and its hash table (see [`format`]'s docs).
-struct Index<'a> {
+/// The keys of a hash table of n-grams (see [`format`]'s docs); the
+/// n-grams' scores are at the same index in arrays of their own.
+struct Table<'a> {
+    /// At least one of them empty.
     keys: &'a [u64],
-    table: &'a [u32],
-    /// The bits of a slot that hold a position.
-    positions: u32,
-    position_bits: u32,
 }
 
-/// A lookup in an [`Index`] whose first slot has been read.
+/// A lookup in a [`Table`] whose first slot has been read.
 #[derive(Clone, Copy)]
 struct Probe {
     key: u64,
     slot: usize,
-    entry: u32,
+    found: u64,
 }
 
-impl Index<'_> {
+impl Table<'_> {
     /// Starts looking up `key`: reads its first slot, the lookup's one
-    /// cache miss when `key` is absent. Starting several lookups before
+    /// cache miss most of the time. Starting several lookups before
     /// finishing any lets their misses overlap.
     #[inline]
     fn start(&self, key: u64) -> Probe {
-        if self.table.is_empty() {
-            return Probe {
-                key,
-                slot: 0,
-                entry: format::EMPTY_SLOT,
-            };
-        }
-        let slot = format::slot_of(key, self.table.len());
+        let slot = format::slot_of(key, self.keys.len());
         Probe {
             key,
             slot,
-            entry: u32::from_le(self.table[slot]),
+            found: u64::from_le(self.keys[slot]),
         }
     }
 
-    /// Where the key of `probe` is in the key array. Only a slot with the
-    /// key's fingerprint costs a read of the key array.
+    /// The slot of the key of `probe`, if the table has it.
     fn finish(&self, probe: Probe) -> Option<usize> {
         let Probe {
             key,
             mut slot,
-            mut entry,
+            mut found,
         } = probe;
-        let tag = format::tag(key, self.position_bits);
         loop {
-            if entry == format::EMPTY_SLOT {
+            if found == key {
+                return Some(slot);
+            }
+            if found == format::EMPTY_KEY {
                 return None;
             }
-            if entry & !self.positions == tag {
-                let position = (entry & self.positions) as usize;
-                if self.keys.get(position).map(|k| u64::from_le(*k)) == Some(key) {
-                    return Some(position);
-                }
-            }
-            slot = (slot + 1) & (self.table.len() - 1);
-            entry = u32::from_le(self.table[slot]);
+            slot = format::next_slot(slot, self.keys.len());
+            found = u64::from_le(self.keys[slot]);
         }
     }
 }
@@ -307,7 +273,8 @@ mod tests {
 
     #[test]
     fn models_of_older_versions_are_refused_with_advice() {
-        for magic in [format::LM_MAGIC_V1, format::LM_MAGIC_V2] {
+        let older = [format::LM_MAGIC_V1].into_iter();
+        for magic in older.chain(format::LM_MAGICS_POSITIONS) {
             let mut bytes = vec![0u8; 64];
             bytes[..8].copy_from_slice(magic);
             let err = NgramModel::from_bytes(&bytes, "old.unlm").unwrap_err();
@@ -331,11 +298,14 @@ mod tests {
         };
         for a in 0..words {
             for b in 0..words {
+                let score = |key: u64, range: u64| -((key % range) as i16);
                 if keep(a, b, 2) {
-                    parts.bigrams.push((format::pack(&[a, b]), -1000, -100));
+                    let key = format::pack(&[a, b]);
+                    parts.bigrams.push((key, score(key, 997), score(key, 89)));
                 }
                 if keep(a, b, 10) {
-                    parts.trigrams.push((format::pack(&[3, a, b]), -500));
+                    let key = format::pack(&[3, a, b]);
+                    parts.trigrams.push((key, score(key, 991)));
                 }
             }
         }
@@ -347,30 +317,30 @@ mod tests {
     fn tables_find_every_key_and_only_those() {
         let (parts, bytes) = dense_model(300);
         let lm = NgramModel::from_bytes(&bytes, "dense").unwrap();
-        let find = |index: Index<'_>, key: u64| index.finish(index.start(key));
-        for (position, &(key, ..)) in parts.bigrams.iter().enumerate() {
-            assert_eq!(find(lm.bigrams(), key), Some(position));
+        let find = |table: Table<'_>, key: u64| table.finish(table.start(key));
+        for &(key, ..) in &parts.bigrams {
+            let slot = find(lm.bigrams(), key).unwrap();
+            assert_eq!(u64::from_le(lm.bigrams().keys[slot]), key);
             assert_eq!(find(lm.bigrams(), key ^ 1 << 60), None);
         }
-        for (position, &(key, _)) in parts.trigrams.iter().enumerate() {
-            assert_eq!(find(lm.trigrams(), key), Some(position));
+        for &(key, _) in &parts.trigrams {
+            let slot = find(lm.trigrams(), key).unwrap();
+            assert_eq!(u64::from_le(lm.trigrams().keys[slot]), key);
         }
+        let (a, b) = (
+            parts.bigrams[7].0 >> format::ID_BITS,
+            parts.bigrams[7].0 & 0x1F_FFFF,
+        );
+        let expected = NgramModel::score(parts.bigrams[7].1);
+        assert_eq!(lm.log10_prob([UNKNOWN, a as WordId], b as WordId), expected);
+        let (key, prob) = parts.trigrams[9];
+        let (a, b) = ((key >> format::ID_BITS) & 0x1F_FFFF, key & 0x1F_FFFF);
+        let expected = NgramModel::score(prob);
+        assert_eq!(lm.log10_prob([3, a as WordId], b as WordId), expected);
         let missing = (0..300)
             .flat_map(|a| (0..300).map(move |b| format::pack(&[a, b])))
             .filter(|key| find(lm.bigrams(), *key).is_none())
             .count();
         assert_eq!(missing, 300 * 300 - parts.bigrams.len());
-    }
-
-    #[test]
-    fn older_tables_are_rebuilt_by_add_index() {
-        let (_, bytes) = dense_model(100);
-        let layout = format::Layout::parse(&bytes).unwrap();
-        let mut old = bytes.clone();
-        old[..8].copy_from_slice(format::LM_MAGIC_V2);
-        old[layout.bi_table.clone()].fill(0);
-        old[layout.tri_table.clone()].fill(0);
-        assert!(format::add_index(&old).unwrap() == bytes);
-        assert!(format::add_index(&bytes).unwrap() == bytes);
     }
 }
