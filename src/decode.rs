@@ -47,6 +47,15 @@ use std::ops::Range;
 /// (where a neighbouring repair might make it worthwhile).
 const PRUNE_MARGIN: f32 = 3.0;
 
+/// Most words a window grows to before it is closed at the next place no
+/// edge spans. Text without sentence punctuation (lists, chat logs, word
+/// salad) would otherwise make a chunk's whole run of matched words one
+/// window, and the Viterbi arena, which keeps every hypothesis of a window
+/// for the way back, would grow to hundreds of bytes per input byte.
+/// Sentences this long are rare, so the cut costs ordinary text nothing;
+/// where it falls, the next window sees the words before it as written.
+const MAX_WINDOW_WORDS: usize = 64;
+
 /// The default number of hypotheses kept per lattice position.
 pub const DEFAULT_BEAM: usize = 8;
 
@@ -531,7 +540,8 @@ impl<'m> Decoder<'m> {
         });
         let mut edges = edges.iter().peekable();
         while let Some(first) = edges.next() {
-            // Gather the edges that share a trigram with this window.
+            // Gather the edges that share a trigram with this window, up to
+            // MAX_WINDOW_WORDS words unless the next edge overlaps.
             let start = first.start;
             let mut end = first.end;
             let members = lattice.replacements.len();
@@ -542,7 +552,9 @@ impl<'m> Decoder<'m> {
                 lattice.replacements.push(r);
             };
             member(first);
-            while let Some(next) = edges.next_if(|r| r.start < end + 2) {
+            while let Some(next) = edges
+                .next_if(|r| r.start < end + 2 && (r.start < end || end - start < MAX_WINDOW_WORDS))
+            {
                 end = end.max(next.end);
                 member(next);
             }
@@ -944,6 +956,28 @@ ngram 2=6
         // "house" -> "home" is in the dictionary, but the LM prefers "house".
         let dict = [("house", "home", -0.1)];
         assert_eq!(repaired("the house", &dict, 0.0), "the house");
+    }
+
+    #[test]
+    fn long_runs_without_punctuation_are_cut_into_bounded_windows() {
+        let (dicts, lm) = decoder_parts(&[("stated", "said", -0.5), ("home", "house", -0.5)]);
+        let lm = CachedModel::new(&lm);
+        let decoder = Decoder {
+            dictionaries: &dicts,
+            allow: None,
+            lm: &lm,
+            beam: DEFAULT_BEAM,
+        };
+        let input = "they stated the home ".repeat(200);
+        let lattice = decoder.lattice(input.as_bytes());
+        assert!(lattice.windows.len() > 1);
+        assert!(lattice
+            .windows
+            .iter()
+            .all(|w| w.words.len() <= MAX_WINDOW_WORDS + 1));
+        let edits = decoder.decode(input.as_bytes(), &lattice, 0.0);
+        let repaired = String::from_utf8(crate::edit::apply(input.as_bytes(), &edits)).unwrap();
+        assert_eq!(repaired, "they said the house ".repeat(200));
     }
 
     #[test]
