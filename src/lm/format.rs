@@ -6,13 +6,13 @@
 //! read in place from an embedded or memory-mapped buffer:
 //!
 //! ```text
-//! 0   "UNSPNLM4"
+//! 0   "UNSPNLM5"
 //! 8   u32 order (1..=3), u32 zero
 //! 16  u64 unigram count, u64 bigram count, u64 trigram count
 //! 40  u64 vocabulary FST length
 //! 48  f32 log10 probability of an unknown word, u32 zero
 //! 56  i16 unigram log10 probs      (x 1/1000), then i16 unigram backoffs
-//!     u64 bigram table keys,       i16 bigram probs, i16 bigram backoffs
+//!     u64 bigram table keys+probs, i16 bigram backoffs
 //!     u64 trigram table keys,      i16 trigram probs
 //!     vocabulary: fst::Map word -> id
 //! ```
@@ -24,11 +24,13 @@
 //! The bigrams and the trigrams are each an open-addressing hash table of
 //! [`table_slots`] slots (twice its n-grams), each holding an n-gram's key
 //! (or [`EMPTY_KEY`]) and, in the arrays after it, its scores at the same
-//! index. A key starts at slot [`slot_of`] and probes linearly. A query
-//! thus reads the slot where its key should be, and the scores at the same
-//! index, whose addresses are known before the key is read: one round of
-//! cache misses rather than the two or three of a table of positions into
-//! sorted arrays (the slot, the key at that position, then its score).
+//! index (a bigram's probability is in its key's unused top bits instead:
+//! [`bigram_key`]). A key starts at slot [`slot_of`] and probes linearly.
+//! A query thus reads the slot where its key should be, and the scores at
+//! the same index, whose addresses are known before the key is read: one
+//! round of cache misses rather than the two or three of a table of
+//! positions into sorted arrays (the slot, the key at that position, then
+//! its score).
 //! Most queries are for n-grams the model does not have (the back-off
 //! path) and are answered by the one slot read.
 //!
@@ -37,9 +39,10 @@
 //! (`data/lm/en-us.unlm`), and [`add_index`] (run by build.rs) derives the
 //! current version from it. Versions 2 and 3 kept the sorted arrays and
 //! added tables of positions into them; [`add_index`] converts them too.
+//! Version 4 was the current one without probabilities in bigram keys.
 
 /// Magic bytes at the start of a compiled model.
-pub const LM_MAGIC: &[u8; 8] = b"UNSPNLM4";
+pub const LM_MAGIC: &[u8; 8] = b"UNSPNLM5";
 /// Magic bytes of the versions with sorted arrays and tables of positions
 /// into them (without and with fingerprints).
 pub const LM_MAGICS_POSITIONS: [&[u8; 8]; 2] = [b"UNSPNLM2", b"UNSPNLM3"];
@@ -78,6 +81,7 @@ pub struct Layout {
     /// The n-gram keys: sorted in versions 1 to 3, a hash table's slots in
     /// the current one. The scores of an n-gram follow its key's index.
     pub bi_keys: std::ops::Range<usize>,
+    /// Empty in the current version (see [`bigram_key`]).
     pub bi_prob: std::ops::Range<usize>,
     pub bi_backoff: std::ops::Range<usize>,
     pub tri_keys: std::ops::Range<usize>,
@@ -148,7 +152,11 @@ impl Layout {
             uni_prob: section(n1 * 2),
             uni_backoff: section(n1 * 2),
             bi_keys: section(n2 * 8),
-            bi_prob: section(n2 * 2),
+            bi_prob: section(if storage == Storage::Tables {
+                0
+            } else {
+                n2 * 2
+            }),
             bi_backoff: section(n2 * 2),
             tri_keys: section(n3 * 8),
             tri_prob: section(n3 * 2),
@@ -161,9 +169,8 @@ impl Layout {
     /// Reads and checks the header of a compiled model (current version).
     pub fn parse(bytes: &[u8]) -> Result<Layout, String> {
         match bytes.get(..8).and_then(Storage::of) {
-            Some(Storage::Tables) => Layout::parse_any(bytes),
+            Some(Storage::Tables) | None => Layout::parse_any(bytes),
             Some(_) => Err("a model from an older unspin: run `unspin lm compile` again".into()),
-            None => Err("not a compiled unspin language model (bad magic bytes)".into()),
         }
     }
 
@@ -172,8 +179,16 @@ impl Layout {
         let storage = bytes
             .get(..8)
             .filter(|_| bytes.len() >= HEADER_LEN)
-            .and_then(Storage::of)
-            .ok_or("not a compiled unspin language model (bad magic bytes)")?;
+            .and_then(Storage::of);
+        let Some(storage) = storage else {
+            // Version 4 (tables without the bigram probabilities in the
+            // keys) lived for one commit; it is not converted.
+            return Err(if bytes.starts_with(b"UNSPNLM") {
+                "a model from another unspin: run `unspin lm compile` again".into()
+            } else {
+                "not a compiled unspin language model (bad magic bytes)".into()
+            });
+        };
         let u32_at = |p: usize| u32::from_le_bytes(bytes[p..p + 4].try_into().unwrap());
         let u64_at = |p: usize| u64::from_le_bytes(bytes[p..p + 8].try_into().unwrap()) as usize;
         let order = u32_at(8) as usize;
@@ -280,6 +295,22 @@ fn write_sorted(parts: &ModelParts) -> Result<Vec<u8>, fst::Error> {
 /// The key of an empty slot (no n-gram's: a key has at most 63 bits).
 pub const EMPTY_KEY: u64 = u64::MAX;
 
+/// The bits of a bigram table slot that hold the key; the 16 above them
+/// hold the bigram's probability, so that finding a bigram reads its
+/// probability too. An empty slot has them all set, which no bigram's key
+/// has (word ids are below `2^ID_BITS - 1`).
+pub const BIGRAM_KEY_MASK: u64 = (1 << (2 * ID_BITS)) - 1;
+
+/// A bigram table slot: `key` with `prob` in the bits above it.
+pub fn bigram_key(key: u64, prob: i16) -> u64 {
+    key | (prob as u16 as u64) << (2 * ID_BITS)
+}
+
+/// The probability in a bigram table slot (see [`bigram_key`]).
+pub fn bigram_prob(slot: u64) -> i16 {
+    (slot >> (2 * ID_BITS)) as u16 as i16
+}
+
 /// Slots of the hash table for `keys` keys: twice as many, so that a table
 /// is half full (a lookup of an absent key then probes some two and a half
 /// slots, eight to a cache line), plus one so that there is always an
@@ -352,27 +383,32 @@ fn with_tables(bytes: &[u8], old: &Layout) -> Vec<u8> {
     ] {
         out[to.clone()].copy_from_slice(&bytes[from.clone()]);
     }
+    let i16_at = |at: usize| i16::from_le_bytes([bytes[at], bytes[at + 1]]);
     let tables = [
         (
             &old.bi_keys,
             &new.bi_keys,
-            vec![
-                (&old.bi_prob, &new.bi_prob),
-                (&old.bi_backoff, &new.bi_backoff),
-            ],
+            Some(&old.bi_prob),
+            vec![(&old.bi_backoff, &new.bi_backoff)],
         ),
         (
             &old.tri_keys,
             &new.tri_keys,
+            None,
             vec![(&old.tri_prob, &new.tri_prob)],
         ),
     ];
-    for (old_keys, new_keys, scores) in tables {
+    for (old_keys, new_keys, prob_in_key, scores) in tables {
         let keys: Vec<u64> = bytes[old_keys.clone()]
             .chunks_exact(8)
             .map(|c| u64::from_le_bytes(c.try_into().unwrap()))
             .collect();
-        let (table, slots) = build_table(&keys);
+        let (mut table, slots) = build_table(&keys);
+        if let Some(probs) = prob_in_key {
+            for (position, &slot) in slots.iter().enumerate() {
+                table[slot] = bigram_key(table[slot], i16_at(probs.start + 2 * position));
+            }
+        }
         for (slot, key) in table.iter().enumerate() {
             let at = new_keys.start + 8 * slot;
             out[at..at + 8].copy_from_slice(&key.to_le_bytes());

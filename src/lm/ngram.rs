@@ -144,12 +144,14 @@ impl NgramModel {
     fn bigrams(&self) -> Table<'_> {
         Table {
             keys: bytemuck::cast_slice(&self.bytes.as_slice()[self.layout.bi_keys.clone()]),
+            mask: format::BIGRAM_KEY_MASK,
         }
     }
 
     fn trigrams(&self) -> Table<'_> {
         Table {
             keys: bytemuck::cast_slice(&self.bytes.as_slice()[self.layout.tri_keys.clone()]),
+            mask: u64::MAX,
         }
     }
 }
@@ -159,6 +161,8 @@ impl NgramModel {
 struct Table<'a> {
     /// At least one of them empty.
     keys: &'a [u64],
+    /// The bits of a slot that hold the key (see [`format::bigram_key`]).
+    mask: u64,
 }
 
 /// A lookup in a [`Table`] whose first slot has been read.
@@ -191,11 +195,11 @@ impl Table<'_> {
             mut found,
         } = probe;
         loop {
-            if found == key {
-                return Some(slot);
-            }
             if found == format::EMPTY_KEY {
                 return None;
+            }
+            if found & self.mask == key {
+                return Some(slot);
             }
             slot = format::next_slot(slot, self.keys.len());
             found = u64::from_le(self.keys[slot]);
@@ -245,7 +249,8 @@ impl LanguageModel for NgramModel {
                 }
             }
             if let Some(i) = bigrams.finish(vw) {
-                return backoff + Self::score(self.i16s(&self.layout.bi_prob)[i]);
+                let prob = format::bigram_prob(u64::from_le(bigrams.keys[i]));
+                return backoff + prob as f32 / format::SCALE;
             }
             backoff += Self::score(self.i16s(&self.layout.uni_backoff)[v as usize]);
         }
@@ -274,7 +279,10 @@ mod tests {
     #[test]
     fn models_of_older_versions_are_refused_with_advice() {
         let older = [format::LM_MAGIC_V1].into_iter();
-        for magic in older.chain(format::LM_MAGICS_POSITIONS) {
+        for magic in older
+            .chain(format::LM_MAGICS_POSITIONS)
+            .chain([b"UNSPNLM4"])
+        {
             let mut bytes = vec![0u8; 64];
             bytes[..8].copy_from_slice(magic);
             let err = NgramModel::from_bytes(&bytes, "old.unlm").unwrap_err();
@@ -320,7 +328,8 @@ mod tests {
         let find = |table: Table<'_>, key: u64| table.finish(table.start(key));
         for &(key, ..) in &parts.bigrams {
             let slot = find(lm.bigrams(), key).unwrap();
-            assert_eq!(u64::from_le(lm.bigrams().keys[slot]), key);
+            let found = u64::from_le(lm.bigrams().keys[slot]);
+            assert_eq!(found & format::BIGRAM_KEY_MASK, key);
             assert_eq!(find(lm.bigrams(), key ^ 1 << 60), None);
         }
         for &(key, _) in &parts.trigrams {
