@@ -906,7 +906,9 @@ ngram 2=6
 \\end\\
 ";
 
-    fn decoder_parts(entries: &[(&str, &str, f32)]) -> (Vec<Dictionary>, NgramModel) {
+    /// Runs `test` with a decoder over the tiny model and a dictionary of
+    /// `entries` (spun, original, weight).
+    fn with_decoder<R>(entries: &[(&str, &str, f32)], test: impl FnOnce(&Decoder<'_>) -> R) -> R {
         let entries: Vec<Entry> = entries
             .iter()
             .map(|(spun, original, weight)| Entry {
@@ -917,22 +919,23 @@ ngram 2=6
                 confidence: 0.0,
             })
             .collect();
-        let dict = Dictionary::from_entries(&entries, "test").unwrap();
+        let dicts = [Dictionary::from_entries(&entries, "test").unwrap()];
         let (bytes, _) = arpa::compile(ARPA.as_bytes(), "tiny").unwrap();
-        (vec![dict], NgramModel::from_bytes(&bytes, "tiny").unwrap())
-    }
-
-    fn repaired(input: &str, entries: &[(&str, &str, f32)], penalty: f32) -> String {
-        let (dicts, lm) = decoder_parts(entries);
+        let lm = NgramModel::from_bytes(&bytes, "tiny").unwrap();
         let lm = CachedModel::new(&lm);
-        let decoder = Decoder {
+        test(&Decoder {
             dictionaries: &dicts,
             allow: None,
             lm: &lm,
-            beam: 8,
-        };
-        let edits = decoder.repair(input.as_bytes(), penalty);
-        String::from_utf8(crate::edit::apply(input.as_bytes(), &edits)).unwrap()
+            beam: DEFAULT_BEAM,
+        })
+    }
+
+    fn repaired(input: &str, entries: &[(&str, &str, f32)], penalty: f32) -> String {
+        with_decoder(entries, |decoder| {
+            let edits = decoder.repair(input.as_bytes(), penalty);
+            String::from_utf8(crate::edit::apply(input.as_bytes(), &edits)).unwrap()
+        })
     }
 
     #[test]
@@ -960,24 +963,19 @@ ngram 2=6
 
     #[test]
     fn long_runs_without_punctuation_are_cut_into_bounded_windows() {
-        let (dicts, lm) = decoder_parts(&[("stated", "said", -0.5), ("home", "house", -0.5)]);
-        let lm = CachedModel::new(&lm);
-        let decoder = Decoder {
-            dictionaries: &dicts,
-            allow: None,
-            lm: &lm,
-            beam: DEFAULT_BEAM,
-        };
-        let input = "they stated the home ".repeat(200);
-        let lattice = decoder.lattice(input.as_bytes());
-        assert!(lattice.windows.len() > 1);
-        assert!(lattice
-            .windows
-            .iter()
-            .all(|w| w.words.len() <= MAX_WINDOW_WORDS + 1));
-        let edits = decoder.decode(input.as_bytes(), &lattice, 0.0);
-        let repaired = String::from_utf8(crate::edit::apply(input.as_bytes(), &edits)).unwrap();
-        assert_eq!(repaired, "they said the house ".repeat(200));
+        let dict = [("stated", "said", -0.5), ("home", "house", -0.5)];
+        with_decoder(&dict, |decoder| {
+            let input = "they stated the home ".repeat(200);
+            let lattice = decoder.lattice(input.as_bytes());
+            assert!(lattice.windows.len() > 1);
+            assert!(lattice
+                .windows
+                .iter()
+                .all(|w| w.words.len() <= MAX_WINDOW_WORDS + 1));
+            let edits = decoder.decode(input.as_bytes(), &lattice, 0.0);
+            let repaired = String::from_utf8(crate::edit::apply(input.as_bytes(), &edits)).unwrap();
+            assert_eq!(repaired, "they said the house ".repeat(200));
+        });
     }
 
     #[test]
@@ -997,22 +995,17 @@ ngram 2=6
 
     #[test]
     fn edits_are_sorted_disjoint_and_deterministic() {
-        let (dicts, lm) = decoder_parts(&[("stated", "said", -0.5), ("home", "house", -0.5)]);
-        let lm = CachedModel::new(&lm);
-        let decoder = Decoder {
-            dictionaries: &dicts,
-            allow: None,
-            lm: &lm,
-            beam: DEFAULT_BEAM,
-        };
-        let input = "They stated: the home. They stated the home they stated.".as_bytes();
-        let lattice = decoder.lattice(input);
-        assert_eq!(lattice.words, 10);
-        let edits = decoder.decode(input, &lattice, 1.0);
-        assert!(edits.len() >= 3, "{edits:?}");
-        for pair in edits.windows(2) {
-            assert!(pair[0].end <= pair[1].start);
-        }
-        assert_eq!(edits, decoder.repair(input, 1.0));
+        let dict = [("stated", "said", -0.5), ("home", "house", -0.5)];
+        with_decoder(&dict, |decoder| {
+            let input = "They stated: the home. They stated the home they stated.".as_bytes();
+            let lattice = decoder.lattice(input);
+            assert_eq!(lattice.words, 10);
+            let edits = decoder.decode(input, &lattice, 1.0);
+            assert!(edits.len() >= 3, "{edits:?}");
+            for pair in edits.windows(2) {
+                assert!(pair[0].end <= pair[1].start);
+            }
+            assert_eq!(edits, decoder.repair(input, 1.0));
+        });
     }
 }
