@@ -84,6 +84,11 @@ struct Replacement {
     /// Where the language model's ids for the words of the candidate are
     /// in the [`EntryCache`]'s `ids`.
     ids: Range<u32>,
+    /// How much more likely the language model finds the candidate's words
+    /// than the text's own, with the text's own words around them (the
+    /// fixed words after them included), worked out when the lattice is
+    /// pruned. It is the whole score of a window with this one span.
+    local_gain: f32,
 }
 
 impl Replacement {
@@ -516,7 +521,7 @@ impl<'m> Decoder<'m> {
             without_tail: f32,
         }
         let mut span: Option<Span> = None;
-        edges.retain(|r| {
+        edges.retain_mut(|r| {
             let words = r.start..r.end;
             let span = match &mut span {
                 Some(span) if span.words == words => span,
@@ -536,6 +541,7 @@ impl<'m> Decoder<'m> {
             let gain = with + self.score_words(after, span.tail.as_slice()).0
                 - span.without
                 - span.without_tail;
+            r.local_gain = gain;
             gain + r.weight > -PRUNE_MARGIN
         });
         let mut edges = edges.iter().peekable();
@@ -627,6 +633,7 @@ impl<'m> Decoder<'m> {
                         weight,
                         confidence,
                         ids: to_u32(ids.start)..to_u32(ids.end),
+                        local_gain: 0.0,
                     });
                 }
             }
@@ -727,6 +734,27 @@ impl<'m> Decoder<'m> {
             layers,
             chosen,
         } = scratch;
+        if window
+            .replacements
+            .iter()
+            .all(|r| r.start == 0 && r.end == len)
+        {
+            // One span, so the readings are "keep" or one of its edges, each
+            // already scored in this context when the lattice was pruned:
+            // no language model query. Ties go as in the search below: to
+            // keeping, then to the earlier edge.
+            let mut best: Option<(usize, f32)> = None;
+            for (index, r) in window.replacements.iter().enumerate() {
+                let gain = r.local_gain + r.weight - edit_penalty * (1.0 - r.confidence);
+                if best.is_none_or(|(_, top)| gain > top) {
+                    best = Some((index, gain));
+                }
+            }
+            let (index, gain) = best.filter(|&(_, gain)| gain > 0.0)?;
+            chosen.clear();
+            chosen.push(index);
+            return Some(gain);
+        }
         arena.clear();
         arena.push(Hypothesis {
             score: 0.0,
