@@ -37,15 +37,12 @@
 //! Version 1 ("UNSPNLM1") holds the n-grams in sorted arrays instead of
 //! tables; it is how the embedded model is stored in the repository
 //! (`data/lm/en-us.unlm`), and [`add_index`] (run by build.rs) derives the
-//! current version from it. Versions 2 and 3 kept the sorted arrays and
-//! added tables of positions into them; [`add_index`] converts them too.
-//! Version 4 was the current one without probabilities in bigram keys.
+//! current version from it. Files of versions 2 to 4 (earlier derived
+//! formats) are refused with the advice to run `unspin lm compile` again,
+//! as version 1 files given to `--lm` are.
 
 /// Magic bytes at the start of a compiled model.
 pub const LM_MAGIC: &[u8; 8] = b"UNSPNLM5";
-/// Magic bytes of the versions with sorted arrays and tables of positions
-/// into them (without and with fingerprints).
-pub const LM_MAGICS_POSITIONS: [&[u8; 8]; 2] = [b"UNSPNLM2", b"UNSPNLM3"];
 /// Magic bytes of the version without hash tables.
 pub const LM_MAGIC_V1: &[u8; 8] = b"UNSPNLM1";
 /// Bits per word id in an n-gram key; the vocabulary holds at most 2^21 - 1 words.
@@ -78,7 +75,7 @@ pub struct Layout {
     pub unk: f32,
     pub uni_prob: std::ops::Range<usize>,
     pub uni_backoff: std::ops::Range<usize>,
-    /// The n-gram keys: sorted in versions 1 to 3, a hash table's slots in
+    /// The n-gram keys: sorted in version 1, a hash table's slots in
     /// the current one. The scores of an n-gram follow its key's index.
     pub bi_keys: std::ops::Range<usize>,
     /// Empty in the current version (see [`bigram_key`]).
@@ -86,9 +83,6 @@ pub struct Layout {
     pub bi_backoff: std::ops::Range<usize>,
     pub tri_keys: std::ops::Range<usize>,
     pub tri_prob: std::ops::Range<usize>,
-    /// The tables of positions of versions 2 and 3 (empty otherwise).
-    pub bi_table: std::ops::Range<usize>,
-    pub tri_table: std::ops::Range<usize>,
     pub vocab: std::ops::Range<usize>,
 }
 
@@ -97,8 +91,6 @@ pub struct Layout {
 enum Storage {
     /// Version 1: sorted arrays.
     Sorted,
-    /// Versions 2 and 3: sorted arrays and tables of positions into them.
-    SortedWithPositions,
     /// The current version: hash tables of keys, with scores alongside.
     Tables,
 }
@@ -109,8 +101,6 @@ impl Storage {
             Some(Storage::Tables)
         } else if magic == LM_MAGIC_V1 {
             Some(Storage::Sorted)
-        } else if LM_MAGICS_POSITIONS.iter().any(|m| m[..] == *magic) {
-            Some(Storage::SortedWithPositions)
         } else {
             None
         }
@@ -140,10 +130,6 @@ impl Layout {
             Storage::Tables => table_slots(n),
             _ => n,
         };
-        let positions = |n: usize| match storage {
-            Storage::SortedWithPositions => table_slots(n) * 4,
-            _ => 0,
-        };
         let (n2, n3) = (rows(n2), rows(n3));
         Layout {
             order,
@@ -160,8 +146,6 @@ impl Layout {
             bi_backoff: section(n2 * 2),
             tri_keys: section(n3 * 8),
             tri_prob: section(n3 * 2),
-            bi_table: section(positions(counts[1])),
-            tri_table: section(positions(counts[2])),
             vocab: section(vocab_len),
         }
     }
@@ -174,15 +158,14 @@ impl Layout {
         }
     }
 
-    /// Reads and checks the header of a model of any version.
+    /// Reads and checks the header of a model of version 1 or the current one.
     fn parse_any(bytes: &[u8]) -> Result<Layout, String> {
         let storage = bytes
             .get(..8)
             .filter(|_| bytes.len() >= HEADER_LEN)
             .and_then(Storage::of);
         let Some(storage) = storage else {
-            // Version 4 (tables without the bigram probabilities in the
-            // keys) lived for one commit; it is not converted.
+            // Versions 2 to 4 were derived at build time; none is converted.
             return Err(if bytes.starts_with(b"UNSPNLM") {
                 "a model from another unspin: run `unspin lm compile` again".into()
             } else {
@@ -353,8 +336,8 @@ fn build_table(keys: &[u64]) -> (Vec<u64>, Vec<usize>) {
     (table, slot_of_key)
 }
 
-/// Derives the current version (hash tables) from the bytes of any
-/// version; bytes of the current version come back as they are.
+/// Derives the current version (hash tables) from the bytes of a version 1
+/// model; bytes of the current version come back as they are.
 pub fn add_index(bytes: &[u8]) -> Result<Vec<u8>, String> {
     let old = Layout::parse_any(bytes)?;
     if bytes[..8] == *LM_MAGIC {
@@ -440,27 +423,10 @@ mod tests {
     }
 
     #[test]
-    fn models_of_every_older_version_convert_to_the_current_one() {
+    fn version_1_models_convert_to_the_current_one() {
         let current = write(&parts()).unwrap();
         assert!(add_index(&current).unwrap() == current);
         let sorted = write_sorted(&parts()).unwrap();
         assert!(add_index(&sorted).unwrap() == current);
-        // Versions 2 and 3: the sorted arrays, then tables (ignored).
-        let v1 = Layout::parse_any(&sorted).unwrap();
-        let v2 = Layout::new(
-            3,
-            v1.counts,
-            v1.vocab.len(),
-            v1.unk,
-            Storage::SortedWithPositions,
-        );
-        for magic in LM_MAGICS_POSITIONS {
-            let mut old = vec![0xAB; v2.vocab.start + padded(v2.vocab.len())];
-            old[..v1.tri_prob.end].copy_from_slice(&sorted[..v1.tri_prob.end]);
-            old[..8].copy_from_slice(magic);
-            old[v2.vocab.clone()].copy_from_slice(&sorted[v1.vocab.clone()]);
-            assert!(Layout::parse(&old).unwrap_err().contains("lm compile"));
-            assert!(add_index(&old).unwrap() == current);
-        }
     }
 }
