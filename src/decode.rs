@@ -59,6 +59,38 @@ const MAX_WINDOW_WORDS: usize = 64;
 /// The default number of hypotheses kept per lattice position.
 pub const DEFAULT_BEAM: usize = 8;
 
+/// What an edge pays on top of its candidate's weight (log10): the edit
+/// penalty, less the entry's confidence share, and less a further share
+/// for a candidate the document has already been repaired with.
+#[derive(Debug, Clone, Copy)]
+struct Penalty<'a> {
+    edit: f32,
+    /// By candidate index in the lattice: repaired elsewhere in the text.
+    confirmed: &'a [bool],
+    /// The share of the penalty a confirmed candidate is spared.
+    confirmed_share: f32,
+}
+
+impl<'a> Penalty<'a> {
+    /// The same penalty for every edge.
+    fn flat(edit: f32) -> Penalty<'a> {
+        Penalty {
+            edit,
+            confirmed: &[],
+            confirmed_share: 0.0,
+        }
+    }
+
+    /// What taking `r` costs: its weight less the penalty it pays.
+    fn cost(&self, r: &Replacement) -> f32 {
+        let mut penalty = self.edit * (1.0 - r.confidence);
+        if self.confirmed.get(r.candidate as usize) == Some(&true) {
+            penalty *= 1.0 - self.confirmed_share;
+        }
+        r.weight - penalty
+    }
+}
+
 /// A word of the input: its byte span.
 #[derive(Debug, Clone, Copy)]
 struct Word {
@@ -658,7 +690,50 @@ impl<'m> Decoder<'m> {
     /// Picks the best reading of every window and returns the edits, in
     /// input order.
     pub fn decode(&self, input: &[u8], lattice: &Lattice<'_>, edit_penalty: f32) -> Vec<Edit> {
-        self.decode_with(lattice, edit_penalty, |words, r, candidate, gain| {
+        self.decode_with(
+            lattice,
+            Penalty::flat(edit_penalty),
+            |words, r, candidate, gain| make_edit(input, words, r, candidate, gain),
+        )
+    }
+
+    /// Like [`Decoder::decode`], then once more with every candidate that
+    /// reading took spared `confirmed_share` of the penalty wherever else
+    /// its phrase occurs in the text.
+    ///
+    /// A spinner rewrites a document with one thesaurus: once "workplace"
+    /// has been read as "office" where the language model is sure of it,
+    /// the other "workplace"s of the same text are more likely "office"
+    /// too, even where the context alone is too weak to say so. The share
+    /// is for the caller to set by how sure it is that the text is spun
+    /// at all ([`Model::repair`](crate::Model::repair) uses the document
+    /// prior's probability), so that a false alarm in clean text is not
+    /// spread.
+    pub fn decode_confirming(
+        &self,
+        input: &[u8],
+        lattice: &Lattice<'_>,
+        edit_penalty: f32,
+        confirmed_share: f32,
+    ) -> Vec<Edit> {
+        if confirmed_share <= 0.0 {
+            return self.decode(input, lattice, edit_penalty);
+        }
+        // The first reading is needed only for what it takes, not its text.
+        let mut confirmed = vec![false; lattice.entries.candidates.len()];
+        let first = self.decode_with(lattice, Penalty::flat(edit_penalty), |words, r, _, gain| {
+            confirmed[r.candidate as usize] = true;
+            span_edit(words, r, gain)
+        });
+        if first.is_empty() {
+            return first;
+        }
+        let penalty = Penalty {
+            edit: edit_penalty,
+            confirmed: &confirmed,
+            confirmed_share,
+        };
+        self.decode_with(lattice, penalty, |words, r, candidate, gain| {
             make_edit(input, words, r, candidate, gain)
         })
     }
@@ -668,13 +743,8 @@ impl<'m> Decoder<'m> {
     /// spans and scores but empty `spun`, `restored` and `source`, which
     /// saves working out the restored text's case.
     pub(crate) fn decode_scores(&self, lattice: &Lattice<'_>, edit_penalty: f32) -> Vec<Edit> {
-        self.decode_with(lattice, edit_penalty, |words, r, _, gain| Edit {
-            start: words[r.start].start,
-            end: words[r.end - 1].end,
-            spun: String::new(),
-            restored: String::new(),
-            score: gain,
-            source: String::new(),
+        self.decode_with(lattice, Penalty::flat(edit_penalty), |words, r, _, gain| {
+            span_edit(words, r, gain)
         })
     }
 
@@ -683,7 +753,7 @@ impl<'m> Decoder<'m> {
     fn decode_with(
         &self,
         lattice: &Lattice<'_>,
-        edit_penalty: f32,
+        penalty: Penalty<'_>,
         mut make: impl FnMut(&[Word], &Replacement, &Candidate<'_>, f32) -> Edit,
     ) -> Vec<Edit> {
         let mut edits = Vec::new();
@@ -698,7 +768,7 @@ impl<'m> Decoder<'m> {
                 candidates: &lattice.entries.candidates,
                 ids: &lattice.entries.ids,
             };
-            let chosen = self.decode_window(&window, edit_penalty, &mut scratch);
+            let chosen = self.decode_window(&window, &penalty, &mut scratch);
             if let Some(gain) = chosen {
                 for &index in scratch.chosen.iter().rev() {
                     let r = &window.replacements[index];
@@ -725,7 +795,7 @@ impl<'m> Decoder<'m> {
     fn decode_window(
         &self,
         window: &WindowView<'_, '_>,
-        edit_penalty: f32,
+        penalty: &Penalty<'_>,
         scratch: &mut Scratch,
     ) -> Option<f32> {
         let len = window.kept.len();
@@ -745,7 +815,7 @@ impl<'m> Decoder<'m> {
             // keeping, then to the earlier edge.
             let mut best: Option<(usize, f32)> = None;
             for (index, r) in window.replacements.iter().enumerate() {
-                let gain = r.local_gain + r.weight - edit_penalty * (1.0 - r.confidence);
+                let gain = r.local_gain + penalty.cost(r);
                 if best.is_none_or(|(_, top)| gain > top) {
                     best = Some((index, gain));
                 }
@@ -791,7 +861,7 @@ impl<'m> Decoder<'m> {
                 for (index, r) in window.replacements[here.clone()].iter().enumerate() {
                     let index = here.start + index;
                     let (gain, context) = self.score_words(hypothesis.context, r.ids(window.ids));
-                    let cost = r.weight - edit_penalty * (1.0 - r.confidence);
+                    let cost = penalty.cost(r);
                     let next = Hypothesis {
                         score: hypothesis.score + gain + cost,
                         context,
@@ -833,6 +903,19 @@ impl<'m> Decoder<'m> {
             at = arena[at].back;
         }
         Some(gain)
+    }
+}
+
+/// An edit with the span and score of replacement `r` of `words` but no
+/// text: for passes that only count or locate what they would change.
+fn span_edit(words: &[Word], r: &Replacement, gain: f32) -> Edit {
+    Edit {
+        start: words[r.start].start,
+        end: words[r.end - 1].end,
+        spun: String::new(),
+        restored: String::new(),
+        score: gain,
+        source: String::new(),
     }
 }
 
@@ -1011,6 +1094,34 @@ ngram 2=6
         let dict = [("individuals", "people", -0.1), ("stated", "said", -0.5)];
         assert_eq!(repaired("Individuals’s", &dict, 0.0), "People’s");
         assert_eq!(repaired("THEY STATED", &dict, 0.5), "THEY SAID");
+    }
+
+    #[test]
+    fn a_confirmed_candidate_is_repaired_where_the_context_alone_is_too_weak() {
+        // "they said" makes the first repair sure; at a sentence start the
+        // language model alone does not pay for the second.
+        let dict = [("stated", "said", -0.5)];
+        let input = "They stated. Stated the house.";
+        with_decoder(&dict, |decoder| {
+            let lattice = decoder.lattice(input.as_bytes());
+            let text = |edits: Vec<Edit>| {
+                String::from_utf8(crate::edit::apply(input.as_bytes(), &edits)).unwrap()
+            };
+            let plain = decoder.decode(input.as_bytes(), &lattice, 1.5);
+            assert_eq!(text(plain.clone()), "They said. Stated the house.");
+            let confirming = decoder.decode_confirming(input.as_bytes(), &lattice, 1.5, 1.0);
+            assert_eq!(text(confirming), "They said. Said the house.");
+            let unshared = decoder.decode_confirming(input.as_bytes(), &lattice, 1.5, 0.0);
+            assert_eq!(unshared, plain);
+        });
+        // Nothing to confirm: the weak case alone stays.
+        with_decoder(&dict, |decoder| {
+            let input = "Stated the house.";
+            let lattice = decoder.lattice(input.as_bytes());
+            assert!(decoder
+                .decode_confirming(input.as_bytes(), &lattice, 1.5, 1.0)
+                .is_empty());
+        });
     }
 
     #[test]

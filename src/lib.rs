@@ -38,7 +38,9 @@ pub use prior::{Assessment, Prior};
 /// weight. The penalty is chosen per document: a probe pass at
 /// `probe_penalty` gives the [`Prior`]'s probability p that the document is
 /// spun, and the repair pass uses `p * spun_penalty + (1 - p) *
-/// clean_penalty`, divided by `strength`.
+/// clean_penalty`, divided by `strength`. A candidate that repair pass
+/// took somewhere is then spared `p * consistency` of the penalty wherever
+/// else its phrase occurs ([`decode::Decoder::decode_confirming`]).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Settings {
     /// Penalty of the probe pass that gathers evidence.
@@ -50,7 +52,11 @@ pub struct Settings {
     /// Divides the penalties: above 1 repairs more (recall), below 1 less
     /// (precision).
     pub strength: f32,
-    /// Use this penalty for every document and skip the prior.
+    /// Share of the penalty spared, in a surely spun document, for a
+    /// candidate the document has been repaired with elsewhere (0: none).
+    pub consistency: f32,
+    /// Use this penalty for every document and skip the prior (and with
+    /// it `consistency`: each sentence is decoded on its own).
     pub fixed_penalty: Option<f32>,
     /// How the probe's evidence is weighed.
     pub prior: Prior,
@@ -65,6 +71,7 @@ impl Default for Settings {
             spun_penalty: 0.5,
             clean_penalty: 3.0,
             strength: 1.0,
+            consistency: 1.0,
             fixed_penalty: None,
             prior: Prior::default(),
             beam: decode::DEFAULT_BEAM,
@@ -169,7 +176,10 @@ impl Model {
                 // here, so its edits are made without their text.
                 let probe_penalty = self.scaled(self.settings.probe_penalty);
                 let probe = decoder.decode_scores(&lattice, probe_penalty);
-                self.penalty_for(&self.settings.prior.assess(probe, lattice.words))
+                let assessment = self.settings.prior.assess(probe, lattice.words);
+                let share = assessment.spun_probability as f32 * self.settings.consistency;
+                let penalty = self.penalty_for(&assessment);
+                return decoder.decode_confirming(input, &lattice, penalty, share);
             }
         };
         decoder.decode(input, &lattice, penalty)
@@ -179,4 +189,47 @@ impl Model {
 /// Repairs `input` with `model`: shorthand for [`Model::repair`].
 pub fn repair(input: &[u8], model: &Model) -> Vec<Edit> {
     model.repair(input)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn repaired(text: &str, settings: Settings) -> String {
+        let model = Model::new(
+            vec![Dictionary::embedded()],
+            Box::new(NgramModel::embedded()),
+            settings,
+        );
+        String::from_utf8(edit::apply(text.as_bytes(), &model.repair(text.as_bytes()))).unwrap()
+    }
+
+    /// "Critics of the legislation" is sure to be "law"; "the legislation
+    /// would take" is not, alone, but in the same spun text it is read the
+    /// same way.
+    #[test]
+    fn a_spun_document_is_repaired_consistently() {
+        let spun = "Officers mentioned the legislation would take effect. \
+                    Critics of the legislation stated it was rushed.";
+        let alone = Settings {
+            consistency: 0.0,
+            ..Settings::default()
+        };
+        assert_eq!(
+            repaired(spun, alone),
+            "Officers said the legislation would take effect. \
+             Critics of the law said it was rushed."
+        );
+        assert_eq!(
+            repaired(spun, Settings::default()),
+            "Officers said the law would take effect. \
+             Critics of the law said it was rushed."
+        );
+        // At a fixed penalty each sentence is decoded on its own.
+        let fixed = Settings {
+            fixed_penalty: Some(0.5),
+            ..Settings::default()
+        };
+        assert!(repaired(spun, fixed).contains("the legislation would"));
+    }
 }

@@ -146,6 +146,11 @@ pub struct ModelArgs {
     /// Edit penalty for documents judged clean (for tuning).
     #[arg(long, value_name = "COST", hide = true)]
     pub clean_penalty: Option<f32>,
+
+    /// Share of the edit penalty spared, in a spun document, for a
+    /// candidate it has been repaired with elsewhere (for tuning).
+    #[arg(long, value_name = "SHARE", hide = true)]
+    pub consistency: Option<f32>,
 }
 
 #[derive(Debug, Subcommand)]

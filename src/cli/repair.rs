@@ -40,6 +40,7 @@ pub fn load_model(args: &ModelArgs) -> Result<Model> {
         fixed_penalty: args.edit_penalty,
         spun_penalty: args.spun_penalty.unwrap_or(defaults.spun_penalty),
         clean_penalty: args.clean_penalty.unwrap_or(defaults.clean_penalty),
+        consistency: args.consistency.unwrap_or(defaults.consistency),
         ..defaults
     };
     let model = Model::new(dictionaries, Box::new(lm), settings);
