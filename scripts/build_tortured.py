@@ -14,6 +14,12 @@ Cleaning (DESIGN.md section 3, layer 2):
   networks" -> "recurrent neural networks"); forms with alternatives ("/",
   ";", ",") or other punctuation are dropped, as are tortured sides with
   punctuation other than hyphens and apostrophes (they could never match);
+  so are expected forms that offer alternatives the tortured side does not
+  have ("adverse effect" or "negative relationship": more " or " than the
+  tortured side) and explanations rather than rewrites, three or more words
+  longer than the tortured side ("antigermicidal agent" -> "agent that has
+  an activity opposed to killing germs"; "first request" -> "differential
+  equation and 1st order", the list's context notes taken for the answer);
 - entries whose tortured side is ordinary English are dropped: every pair of
   adjacent words in it is a frequent bigram of the SymSpell/Google Books list
   ("in the presence" is, "profound learning" is not), or it is a single word;
@@ -27,7 +33,7 @@ clean) and source `tortured:pps`. Output rows are sorted, so the file is stable.
 import argparse, csv, re, sys
 
 PAREN = re.compile(r"\s*\([^)]*\)")
-BAD_EXPECTED = re.compile(r"[?/;,:\"()]")
+BAD_EXPECTED = re.compile(r"[?/;,:\"()“”]")
 ALLOWED = re.compile(r"^[a-z0-9]+(?:['-][a-z0-9]+)*(?: [a-z0-9]+(?:['-][a-z0-9]+)*)*$")
 
 
@@ -53,7 +59,8 @@ def main():
             if len(parts) == 3:
                 frequent.add((parts[0].lower(), parts[1].lower()))
 
-    rows, dropped = set(), {"uncertain": 0, "unusable": 0, "ordinary": 0, "same": 0}
+    rows, dropped = set(), {"uncertain": 0, "unusable": 0, "not a rewrite": 0, "ordinary": 0,
+                           "same": 0}
     with open(a.pps, encoding="utf-8") as f:
         reader = csv.reader(f, delimiter="\t")
         next(reader)
@@ -67,6 +74,10 @@ def main():
                 dropped["unusable"] += 1
                 continue
             words = tortured.split(" ")
+            alternatives = f" {expected} ".count(" or ") > f" {tortured} ".count(" or ")
+            if alternatives or len(expected.split(" ")) >= len(words) + 3:
+                dropped["not a rewrite"] += 1
+                continue
             if len(words) < 2 or all((x, y) in frequent for x, y in zip(words, words[1:])):
                 dropped["ordinary"] += 1
                 continue

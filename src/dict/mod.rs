@@ -694,4 +694,22 @@ mod tests {
             .collect();
         assert!(list.contains(&"joint chiefs of staff"), "{list:?}");
     }
+
+    /// The paper-mill list gives context notes and explanations for some
+    /// entries ("first request" -> "differential equation and 1st order");
+    /// those are not rewrites and must not be built in.
+    #[test]
+    fn embedded_tortured_phrases_are_rewrites_not_explanations() {
+        let dict = Dictionary::embedded();
+        for spun in ["first request", "1st request", "antigermicidal agent"] {
+            let originals: Vec<_> = dict.lookup(spun).into_iter().flatten().collect();
+            assert!(originals.is_empty(), "{spun}: {originals:?}");
+        }
+        let kept: Vec<_> = dict
+            .lookup("irregular woodland")
+            .expect("a tortured phrase")
+            .map(|c| c.original)
+            .collect();
+        assert_eq!(kept, ["random forest"]);
+    }
 }
