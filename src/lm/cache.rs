@@ -25,7 +25,7 @@
 //! fresh memo per document) and is cleared when it grows past
 //! [`MAX_ENTRIES`], which bounds its memory (about 40 MB at most).
 
-use super::{LanguageModel, WordId};
+use super::{LanguageModel, WordId, UNKNOWN};
 use crate::dict::normalize_word_into;
 use rustc_hash::FxHashMap;
 use std::cell::{Cell, RefCell};
@@ -50,6 +50,41 @@ fn recent_slot(key: [WordId; 3]) -> usize {
         ^ (key[1] as u64).wrapping_mul(0xC2B2_AE3D_27D4_EB4F)
         ^ (key[2] as u64).wrapping_mul(0x1656_67B1_9E37_79F9);
     (hash >> (64 - RECENT_SLOTS.trailing_zeros())) as usize
+}
+
+/// The number word a language model that spells numbers out (like the
+/// Sphinx speech model) knows in place of digits: "1" -> "one", other
+/// numbers ("12", "2,500", "3.5") -> "two", ordinals "1st" / "2nd" / "3rd"
+/// -> "first" / "second" / "third", others ("21st", "4th") -> "fourth".
+///
+/// Without it "12" is an unknown word, scored as the rarest there is, and
+/// any repair that removes it looks like a large gain: "in 12 months" ->
+/// "in year" in clean text. Read as "two months", the phrase is judged on
+/// its words like any other.
+pub fn number_stand_in(word: &str) -> Option<&'static str> {
+    let digits = word.trim_end_matches(|c: char| c.is_ascii_alphabetic());
+    let suffix = &word[digits.len()..];
+    let numeric = digits.starts_with(|c: char| c.is_ascii_digit())
+        && digits.ends_with(|c: char| c.is_ascii_digit())
+        && digits
+            .chars()
+            .all(|c| c.is_ascii_digit() || c == ',' || c == '.');
+    if !numeric {
+        return None;
+    }
+    let last_two = digits
+        .get(digits.len().saturating_sub(2)..)
+        .unwrap_or(digits);
+    let teen = last_two.len() == 2 && last_two.starts_with('1');
+    match suffix {
+        "" if digits == "1" => Some("one"),
+        "" => Some("two"),
+        "st" if digits.ends_with('1') && !teen => Some("first"),
+        "nd" if digits.ends_with('2') && !teen => Some("second"),
+        "rd" if digits.ends_with('3') && !teen => Some("third"),
+        "th" => Some("fourth"),
+        _ => None,
+    }
 }
 
 struct Memo {
@@ -146,12 +181,18 @@ impl<'m> CachedModel<'m> {
         }
     }
 
-    /// See [`LanguageModel::word_id`].
+    /// See [`LanguageModel::word_id`]. A number the model does not know
+    /// is looked up as a number word ([`number_stand_in`]).
     pub fn word_id(&self, word: &str) -> WordId {
         if let Some(&id) = self.ids.borrow().get(word) {
             return id;
         }
-        let id = self.lm.word_id(word);
+        let mut id = self.lm.word_id(word);
+        if id == UNKNOWN {
+            if let Some(stand_in) = number_stand_in(word) {
+                id = self.lm.word_id(stand_in);
+            }
+        }
         self.ids.borrow_mut().insert(word.to_string(), id);
         id
     }
@@ -217,7 +258,7 @@ impl<'m> CachedModel<'m> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::lm::{arpa, NgramModel, UNKNOWN};
+    use crate::lm::{arpa, NgramModel};
 
     #[test]
     fn memo_follows_the_model_across_documents() {
@@ -236,6 +277,30 @@ mod tests {
                 assert_eq!(cached.log10_prob([UNKNOWN, UNKNOWN], cat), expected);
             }
         }
+    }
+
+    #[test]
+    fn numbers_the_model_does_not_know_stand_in_as_number_words() {
+        let arpa = "\\data\\\n\\1-grams:\n-1\t<s>\n-1\t</s>\n-2\tone\n-2\ttwo\n-2\tthird\n-2\t42\n\n\\end\\\n";
+        let (bytes, _) = arpa::compile(arpa.as_bytes(), "t").unwrap();
+        let lm = NgramModel::from_bytes(&bytes, "t").unwrap();
+        let cached = CachedModel::new(&lm);
+        let (one, two, third) = (lm.word_id("one"), lm.word_id("two"), lm.word_id("third"));
+        assert_eq!(cached.word_id("1"), one);
+        assert_eq!(cached.word_id("12"), two);
+        assert_eq!(cached.word_id("2,500"), two);
+        assert_eq!(cached.word_id("3rd"), third);
+        // A number the model knows is its own word; "fourth" is unknown here.
+        assert_eq!(cached.word_id("42"), lm.word_id("42"));
+        assert_ne!(cached.word_id("42"), two);
+        assert_eq!(cached.word_id("7th"), UNKNOWN);
+        assert_eq!(cached.word_id("x12"), UNKNOWN);
+        assert_eq!(cached.word_id("12x"), UNKNOWN);
+        assert_eq!(number_stand_in("11th"), Some("fourth"));
+        assert_eq!(number_stand_in("13rd"), None);
+        assert_eq!(number_stand_in("21st"), Some("first"));
+        assert_eq!(number_stand_in("3.5"), Some("two"));
+        assert_eq!(number_stand_in("1,"), None);
     }
 
     #[test]
