@@ -574,6 +574,13 @@ impl<'m> Decoder<'m> {
                 - span.without
                 - span.without_tail;
             r.local_gain = gain;
+            // The model cannot judge a word it does not know, so it cannot
+            // say that replacing one is a repair ("ageing" -> "aging" would
+            // gain as much as dropping the rarest word there is): such an
+            // edge stands only on its entry's confidence.
+            if r.confidence == 0.0 && kept[r.start..r.end].contains(&UNKNOWN) {
+                return false;
+            }
             gain + r.weight > -PRUNE_MARGIN
         });
         let mut edges = edges.iter().peekable();
@@ -1091,8 +1098,8 @@ ngram 2=6
 
     #[test]
     fn case_possessive_and_apostrophe_style_come_from_the_text() {
-        let dict = [("individuals", "people", -0.1), ("stated", "said", -0.5)];
-        assert_eq!(repaired("Individuals’s", &dict, 0.0), "People’s");
+        let dict = [("home", "house", -0.1), ("stated", "said", -0.5)];
+        assert_eq!(repaired("Home’s", &dict, 0.0), "House’s");
         assert_eq!(repaired("THEY STATED", &dict, 0.5), "THEY SAID");
     }
 
@@ -1122,6 +1129,36 @@ ngram 2=6
                 .decode_confirming(input.as_bytes(), &lattice, 1.5, 1.0)
                 .is_empty());
         });
+    }
+
+    #[test]
+    fn a_word_the_model_does_not_know_is_replaced_only_on_confidence() {
+        // "statd" is not in the tiny model: dropping it would look like a
+        // large gain to the language model, which cannot judge it.
+        assert_eq!(
+            repaired("They statd.", &[("statd", "said", 0.0)], 0.5),
+            "They statd."
+        );
+        let confident = [Entry {
+            spun: "statd".into(),
+            original: "said".into(),
+            weight: 0.0,
+            source: "test".into(),
+            confidence: 1.0,
+        }];
+        let dicts = [Dictionary::from_entries(&confident, "test").unwrap()];
+        let (bytes, _) = arpa::compile(ARPA.as_bytes(), "tiny").unwrap();
+        let lm = NgramModel::from_bytes(&bytes, "tiny").unwrap();
+        let lm = CachedModel::new(&lm);
+        let decoder = Decoder {
+            dictionaries: &dicts,
+            allow: None,
+            lm: &lm,
+            beam: DEFAULT_BEAM,
+        };
+        let input = b"They statd.";
+        let edits = decoder.repair(input, 0.5);
+        assert_eq!(crate::edit::apply(input, &edits), b"They said.");
     }
 
     #[test]

@@ -51,6 +51,18 @@ fn numbers_in_clean_text_stay() {
     );
 }
 
+/// British spellings are unknown to the US language model; it cannot
+/// judge them, so they are not "repaired" ("ageing" -> "aging").
+#[test]
+fn british_spelling_in_clean_news_stays() {
+    let clean = "The government's ageing infrastructure programme will cost billions, \
+the Treasury said on Tuesday. Ministers defended the plan, which includes a new hospital \
+centre in the north of England and upgrades to the region's ageing rail network. The \
+ageing population adds to pressure on health spending, analysts said, and the \
+programme's timetable looks ambitious.\n";
+    assert_eq!(repair(clean), clean);
+}
+
 fn repair_with(args: &[&str], input: &str) -> String {
     let out = Command::cargo_bin("unspin")
         .unwrap()

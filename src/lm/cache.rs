@@ -182,14 +182,15 @@ impl<'m> CachedModel<'m> {
     }
 
     /// See [`LanguageModel::word_id`]. A number the model does not know
-    /// is looked up as a number word ([`number_stand_in`]).
+    /// is looked up as a number word ([`number_stand_in`]), an unknown
+    /// possessive as its noun ("individuals's" as "individuals").
     pub fn word_id(&self, word: &str) -> WordId {
         if let Some(&id) = self.ids.borrow().get(word) {
             return id;
         }
         let mut id = self.lm.word_id(word);
         if id == UNKNOWN {
-            if let Some(stand_in) = number_stand_in(word) {
+            if let Some(stand_in) = number_stand_in(word).or_else(|| word.strip_suffix("'s")) {
                 id = self.lm.word_id(stand_in);
             }
         }
@@ -301,6 +302,18 @@ mod tests {
         assert_eq!(number_stand_in("21st"), Some("first"));
         assert_eq!(number_stand_in("3.5"), Some("two"));
         assert_eq!(number_stand_in("1,"), None);
+    }
+
+    #[test]
+    fn an_unknown_possessive_is_read_as_its_noun() {
+        let arpa =
+            "\\data\\\n\\1-grams:\n-1\t<s>\n-1\t</s>\n-2\tcat\n-2\tdog's\n-3\tdog\n\n\\end\\\n";
+        let (bytes, _) = arpa::compile(arpa.as_bytes(), "t").unwrap();
+        let lm = NgramModel::from_bytes(&bytes, "t").unwrap();
+        let cached = CachedModel::new(&lm);
+        assert_eq!(cached.word_id("cat's"), lm.word_id("cat"));
+        assert_eq!(cached.word_id("dog's"), lm.word_id("dog's"));
+        assert_eq!(cached.word_id("bird's"), UNKNOWN);
     }
 
     #[test]
