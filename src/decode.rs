@@ -657,7 +657,8 @@ impl<'m> Decoder<'m> {
                     let mut ids = cached.ids.clone();
                     if m.possessive {
                         // The edge's own copy of the ids, with "'s" put back.
-                        let possessive = self.possessive_id(candidate.original);
+                        let possessive =
+                            self.possessive_id(candidate.original, keys[m.end - 1].key);
                         let at = entries.ids.len();
                         entries.ids.extend_from_within(ids);
                         *entries.ids.last_mut().expect("a phrase has a word") = possessive;
@@ -684,14 +685,23 @@ impl<'m> Decoder<'m> {
         }
     }
 
-    /// The LM id of the last word of `original` with "'s" put back, for a
-    /// possessive match.
-    fn possessive_id(&self, original: &str) -> WordId {
+    /// The LM id of the last word of `original` for a possessive match of
+    /// the text's `spun` ("individuals's"), in the form the text's word is
+    /// scored in, so that the two readings differ only in their words:
+    /// with "'s" put back when the model knows `spun` as it stands (the
+    /// candidate's possessive then unknown if the model lacks it), else as
+    /// the bare noun, which is how [`CachedModel::word_id`] reads an
+    /// unknown possessive.
+    fn possessive_id(&self, original: &str, spun: &str) -> WordId {
         let last = original.rsplit(' ').next().unwrap_or(original);
         let mut key = String::new();
         normalize_word_into(last, &mut key);
-        key.push_str("'s");
-        self.lm.word_id(&key)
+        if self.lm.knows(spun) {
+            key.push_str("'s");
+            self.lm.exact_word_id(&key)
+        } else {
+            self.lm.word_id(&key)
+        }
     }
 
     /// Picks the best reading of every window and returns the edits, in
@@ -1100,6 +1110,10 @@ ngram 2=6
     fn case_possessive_and_apostrophe_style_come_from_the_text() {
         let dict = [("home", "house", -0.1), ("stated", "said", -0.5)];
         assert_eq!(repaired("Home’s", &dict, 0.0), "House’s");
+        // The tiny model knows "people's" but not "house's": the readings
+        // are compared as possessives, and the unknown one loses.
+        let house = [("people", "house", 0.0)];
+        assert_eq!(repaired("the People’s", &house, 0.0), "the People’s");
         assert_eq!(repaired("THEY STATED", &dict, 0.5), "THEY SAID");
     }
 

@@ -198,6 +198,17 @@ impl<'m> CachedModel<'m> {
         id
     }
 
+    /// Whether the model knows `word` as it is (no stand-in).
+    pub fn knows(&self, word: &str) -> bool {
+        self.exact_word_id(word) != UNKNOWN
+    }
+
+    /// The model's own id of `word`, [`UNKNOWN`] if it lacks the word,
+    /// without the stand-ins of [`CachedModel::word_id`].
+    pub fn exact_word_id(&self, word: &str) -> WordId {
+        self.lm.word_id(word)
+    }
+
     /// Appends to `ids` the ids of the words of `phrase`, a dictionary
     /// candidate: it is split at each space and every part normalised like
     /// a dictionary key (so two spaces in a row make an empty word).
