@@ -190,6 +190,40 @@ struct WindowView<'a, 'd> {
     ids: &'a [WordId],
 }
 
+impl<'d> Lattice<'d> {
+    /// Window `index` and its share of the arrays.
+    fn view(&self, index: usize) -> WindowView<'_, 'd> {
+        let window = &self.windows[index];
+        WindowView {
+            words: &self.spans[window.words.clone()],
+            kept: &self.kept[window.words.clone()],
+            context: window.context,
+            tail: window.tail.as_slice(),
+            replacements: &self.replacements[window.replacements.clone()],
+            candidates: &self.entries.candidates,
+            ids: &self.entries.ids,
+        }
+    }
+}
+
+/// What one reading of a lattice takes.
+#[derive(Debug, Default)]
+struct Reading {
+    /// Each window with edits: its index, how much better its reading is
+    /// than the text, and its replacements' range of `taken`.
+    windows: Vec<(usize, f32, Range<usize>)>,
+    /// Indices of replacements within their window, in input order.
+    taken: Vec<usize>,
+}
+
+impl Reading {
+    fn push(&mut self, window: usize, gain: f32, taken: impl Iterator<Item = usize>) {
+        let start = self.taken.len();
+        self.taken.extend(taken);
+        self.windows.push((window, gain, start..self.taken.len()));
+    }
+}
+
 /// Buffers reused from window to window.
 #[derive(Default)]
 struct Scratch {
@@ -707,11 +741,10 @@ impl<'m> Decoder<'m> {
     /// Picks the best reading of every window and returns the edits, in
     /// input order.
     pub fn decode(&self, input: &[u8], lattice: &Lattice<'_>, edit_penalty: f32) -> Vec<Edit> {
-        self.decode_with(
-            lattice,
-            Penalty::flat(edit_penalty),
-            |words, r, candidate, gain| make_edit(input, words, r, candidate, gain),
-        )
+        let reading = self.read(lattice, &Penalty::flat(edit_penalty), None);
+        self.edits(lattice, &reading, |words, r, candidate, gain| {
+            make_edit(input, words, r, candidate, gain)
+        })
     }
 
     /// Like [`Decoder::decode`], then once more with every candidate that
@@ -733,24 +766,25 @@ impl<'m> Decoder<'m> {
         edit_penalty: f32,
         confirmed_share: f32,
     ) -> Vec<Edit> {
-        if confirmed_share <= 0.0 {
-            return self.decode(input, lattice, edit_penalty);
-        }
-        // The first reading is needed only for what it takes, not its text.
+        let first = self.read(lattice, &Penalty::flat(edit_penalty), None);
         let mut confirmed = vec![false; lattice.entries.candidates.len()];
-        let first = self.decode_with(lattice, Penalty::flat(edit_penalty), |words, r, _, gain| {
-            confirmed[r.candidate as usize] = true;
-            span_edit(words, r, gain)
-        });
-        if first.is_empty() {
-            return first;
+        for &(window, _, ref taken) in &first.windows {
+            let replacements = &lattice.replacements[lattice.windows[window].replacements.clone()];
+            for &index in &first.taken[taken.clone()] {
+                confirmed[replacements[index].candidate as usize] = true;
+            }
         }
-        let penalty = Penalty {
-            edit: edit_penalty,
-            confirmed: &confirmed,
-            confirmed_share,
+        let reading = if first.windows.is_empty() || confirmed_share <= 0.0 {
+            first
+        } else {
+            let penalty = Penalty {
+                edit: edit_penalty,
+                confirmed: &confirmed,
+                confirmed_share,
+            };
+            self.read(lattice, &penalty, Some(&first))
         };
-        self.decode_with(lattice, penalty, |words, r, candidate, gain| {
+        self.edits(lattice, &reading, |words, r, candidate, gain| {
             make_edit(input, words, r, candidate, gain)
         })
     }
@@ -760,38 +794,63 @@ impl<'m> Decoder<'m> {
     /// spans and scores but empty `spun`, `restored` and `source`, which
     /// saves working out the restored text's case.
     pub(crate) fn decode_scores(&self, lattice: &Lattice<'_>, edit_penalty: f32) -> Vec<Edit> {
-        self.decode_with(lattice, Penalty::flat(edit_penalty), |words, r, _, gain| {
+        let reading = self.read(lattice, &Penalty::flat(edit_penalty), None);
+        self.edits(lattice, &reading, |words, r, _, gain| {
             span_edit(words, r, gain)
         })
     }
 
-    /// Decodes every window and makes an edit of each replacement chosen
-    /// with `make(window words, replacement, window gain)`.
-    fn decode_with(
+    /// Decodes every window at `penalty`. Given an `earlier` reading at a
+    /// flat penalty, a window keeps its earlier decision unless it has an
+    /// edge of a confirmed candidate that reading did not take: cheaper
+    /// edges it did take only make the same path better.
+    fn read(
         &self,
         lattice: &Lattice<'_>,
-        penalty: Penalty<'_>,
+        penalty: &Penalty<'_>,
+        earlier: Option<&Reading>,
+    ) -> Reading {
+        let mut reading = Reading::default();
+        let mut scratch = Scratch::default();
+        let mut earlier_windows = earlier.map(|e| e.windows.iter().peekable());
+        for index in 0..lattice.windows.len() {
+            let window = lattice.view(index);
+            if let (Some(earlier), Some(windows)) = (earlier, earlier_windows.as_mut()) {
+                let before = windows.next_if(|w| w.0 == index);
+                let taken = before.map_or(&[][..], |w| &earlier.taken[w.2.clone()]);
+                let reconsider = window.replacements.iter().enumerate().any(|(i, r)| {
+                    penalty.confirmed.get(r.candidate as usize) == Some(&true)
+                        && !taken.contains(&i)
+                });
+                if !reconsider {
+                    if let Some(&(_, gain, _)) = before {
+                        reading.push(index, gain, taken.iter().copied());
+                    }
+                    continue;
+                }
+            }
+            if let Some(gain) = self.decode_window(&window, penalty, &mut scratch) {
+                reading.push(index, gain, scratch.chosen.iter().rev().copied());
+            }
+        }
+        reading
+    }
+
+    /// Makes an edit of each replacement `reading` takes with
+    /// `make(window words, replacement, candidate, window gain)`.
+    fn edits(
+        &self,
+        lattice: &Lattice<'_>,
+        reading: &Reading,
         mut make: impl FnMut(&[Word], &Replacement, &Candidate<'_>, f32) -> Edit,
     ) -> Vec<Edit> {
-        let mut edits = Vec::new();
-        let mut scratch = Scratch::default();
-        for window in &lattice.windows {
-            let window = WindowView {
-                words: &lattice.spans[window.words.clone()],
-                kept: &lattice.kept[window.words.clone()],
-                context: window.context,
-                tail: window.tail.as_slice(),
-                replacements: &lattice.replacements[window.replacements.clone()],
-                candidates: &lattice.entries.candidates,
-                ids: &lattice.entries.ids,
-            };
-            let chosen = self.decode_window(&window, &penalty, &mut scratch);
-            if let Some(gain) = chosen {
-                for &index in scratch.chosen.iter().rev() {
-                    let r = &window.replacements[index];
-                    let candidate = &window.candidates[r.candidate as usize].candidate;
-                    edits.push(make(window.words, r, candidate, gain));
-                }
+        let mut edits = Vec::with_capacity(reading.taken.len());
+        for &(index, gain, ref taken) in &reading.windows {
+            let window = lattice.view(index);
+            for &i in &reading.taken[taken.clone()] {
+                let r = &window.replacements[i];
+                let candidate = &window.candidates[r.candidate as usize].candidate;
+                edits.push(make(window.words, r, candidate, gain));
             }
         }
         edits
