@@ -272,14 +272,16 @@ mod tests {
     use super::*;
     use crate::lm::{arpa, NgramModel};
 
+    /// A model compiled from ARPA `text`.
+    fn model(text: &str) -> NgramModel {
+        let (bytes, _) = arpa::compile(text.as_bytes(), "t").unwrap();
+        NgramModel::from_bytes(&bytes, "t").unwrap()
+    }
+
     #[test]
     fn memo_follows_the_model_across_documents() {
         let one = "\\data\\\n\\1-grams:\n-1\t<s>\n-1\t</s>\n-2\tcat\n\n\\end\\\n";
         let two = one.replace("-2\tcat", "-3\tcat");
-        let model = |text: &str| {
-            let (bytes, _) = arpa::compile(text.as_bytes(), "t").unwrap();
-            NgramModel::from_bytes(&bytes, "t").unwrap()
-        };
         let (a, b) = (model(one), model(&two));
         for _ in 0..2 {
             for lm in [&a, &b] {
@@ -294,8 +296,7 @@ mod tests {
     #[test]
     fn numbers_the_model_does_not_know_stand_in_as_number_words() {
         let arpa = "\\data\\\n\\1-grams:\n-1\t<s>\n-1\t</s>\n-2\tone\n-2\ttwo\n-2\tthird\n-2\t42\n\n\\end\\\n";
-        let (bytes, _) = arpa::compile(arpa.as_bytes(), "t").unwrap();
-        let lm = NgramModel::from_bytes(&bytes, "t").unwrap();
+        let lm = model(arpa);
         let cached = CachedModel::new(&lm);
         let (one, two, third) = (lm.word_id("one"), lm.word_id("two"), lm.word_id("third"));
         assert_eq!(cached.word_id("1"), one);
@@ -319,8 +320,7 @@ mod tests {
     fn an_unknown_possessive_is_read_as_its_noun() {
         let arpa =
             "\\data\\\n\\1-grams:\n-1\t<s>\n-1\t</s>\n-2\tcat\n-2\tdog's\n-3\tdog\n\n\\end\\\n";
-        let (bytes, _) = arpa::compile(arpa.as_bytes(), "t").unwrap();
-        let lm = NgramModel::from_bytes(&bytes, "t").unwrap();
+        let lm = model(arpa);
         let cached = CachedModel::new(&lm);
         assert_eq!(cached.word_id("cat's"), lm.word_id("cat"));
         assert_eq!(cached.word_id("dog's"), lm.word_id("dog's"));
@@ -330,8 +330,7 @@ mod tests {
     #[test]
     fn answers_like_the_model() {
         let arpa = "\\data\\\n\\1-grams:\n-1\t<s>\t-0.2\n-1\t</s>\n-2\tcat\t-0.1\n-2.5\tdog\n\n\\2-grams:\n-0.5\tcat dog\n\n\\end\\\n";
-        let (bytes, _) = arpa::compile(arpa.as_bytes(), "t").unwrap();
-        let lm = NgramModel::from_bytes(&bytes, "t").unwrap();
+        let lm = model(arpa);
         let cached = CachedModel::new(&lm);
         for _ in 0..2 {
             for word in ["cat", "dog", "bird"] {
