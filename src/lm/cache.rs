@@ -61,7 +61,7 @@ fn recent_slot(key: [WordId; 3]) -> usize {
 /// any repair that removes it looks like a large gain: "in 12 months" ->
 /// "in year" in clean text. Read as "two months", the phrase is judged on
 /// its words like any other.
-pub fn number_stand_in(word: &str) -> Option<&'static str> {
+fn number_stand_in(word: &str) -> Option<&'static str> {
     let digits = word.trim_end_matches(|c: char| c.is_ascii_alphabetic());
     let suffix = &word[digits.len()..];
     let numeric = digits.starts_with(|c: char| c.is_ascii_digit())
@@ -182,7 +182,7 @@ impl<'m> CachedModel<'m> {
     }
 
     /// See [`LanguageModel::word_id`]. A number the model does not know
-    /// is looked up as a number word ([`number_stand_in`]), an unknown
+    /// is looked up as a number word (`number_stand_in`), an unknown
     /// possessive as its noun ("individuals's" as "individuals").
     pub fn word_id(&self, word: &str) -> WordId {
         if let Some(&id) = self.ids.borrow().get(word) {

@@ -3,7 +3,7 @@
 //! The decoder only talks to the [`LanguageModel`] trait, so a different
 //! model (a bigger n-gram table, a neural scorer) can be swapped in. The
 //! implementation shipped is [`NgramModel`], a back-off trigram model read in
-//! place from a compact binary (see [`format`]) that is either embedded in
+//! place from a compact binary (see [`format`](mod@format)) that is either embedded in
 //! the binary or memory-mapped from a file; [`arpa`] compiles ARPA text
 //! files (CMU Sphinx, KenLM, SRILM) into that binary.
 //!

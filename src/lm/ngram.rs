@@ -156,7 +156,7 @@ impl NgramModel {
     }
 }
 
-/// The keys of a hash table of n-grams (see [`format`]'s docs); the
+/// The keys of a hash table of n-grams (see [`format`](mod@format)'s docs); the
 /// n-grams' scores are at the same index in arrays of their own.
 struct Table<'a> {
     /// At least one of them empty.
