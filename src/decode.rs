@@ -603,11 +603,6 @@ impl<'m> Decoder<'m> {
                     })
                 }
             };
-            let (with, after) = self.score_words(span.context, r.ids(ids));
-            let gain = with + self.score_words(after, span.tail.as_slice()).0
-                - span.without
-                - span.without_tail;
-            r.local_gain = gain;
             // The model cannot judge a word it does not know, so it cannot
             // say that replacing one is a repair ("ageing" -> "aging" would
             // gain as much as dropping the rarest word there is): such an
@@ -615,6 +610,11 @@ impl<'m> Decoder<'m> {
             if r.confidence == 0.0 && kept[r.start..r.end].contains(&UNKNOWN) {
                 return false;
             }
+            let (with, after) = self.score_words(span.context, r.ids(ids));
+            let gain = with + self.score_words(after, span.tail.as_slice()).0
+                - span.without
+                - span.without_tail;
+            r.local_gain = gain;
             gain + r.weight > -PRUNE_MARGIN
         });
         let mut edges = edges.iter().peekable();
