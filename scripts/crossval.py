@@ -39,6 +39,16 @@ from build_thesaurus import story_groups  # noqa: E402
 SHARED = os.path.join(ROOT, "..", "shared")
 
 
+# The committed data/dict/thesaurus.csv's arguments (THESAURUS.md).
+THESAURUS_ARGS = ["--seed", "13", "--top-k", "4", "--floor", "1e-2", "--discount", "1.0"]
+
+
+def thesaurus_path(fold_dir):
+    """The fold's thesaurus layer, named by its arguments, so that a change
+    of them builds it afresh instead of reusing the cached one."""
+    return os.path.join(fold_dir, "thesaurus-" + "-".join(THESAURUS_ARGS[1::2]) + ".csv")
+
+
 def make_folds(train, work, k):
     """Links each fold's training and held-out pairs under work/fN."""
     stories = sorted(story_groups(train))
@@ -58,7 +68,7 @@ def build_layers(fold_dir, sources):
     """Mines and fits the learned layers from the fold's training pairs."""
     train = os.path.join(fold_dir, "train")
     mined = os.path.join(fold_dir, "mined.csv")
-    thesaurus = os.path.join(fold_dir, "thesaurus.csv")
+    thesaurus = thesaurus_path(fold_dir)
     log = open(os.path.join(fold_dir, "build.log"), "a")
     if not os.path.exists(mined):
         subprocess.run(
@@ -67,12 +77,10 @@ def build_layers(fold_dir, sources):
              "--thesaurus", sources],
             check=True, stdout=log, stderr=log)
     if not os.path.exists(thesaurus):
-        # The committed data/dict/thesaurus.csv's command (THESAURUS.md),
-        # without its own held-out report.
+        # The committed layer's command, without its own held-out report.
         subprocess.run(
             [sys.executable, os.path.join(HERE, "build_thesaurus.py"), "--sources", sources,
-             "--train", train, "--out", thesaurus + ".part", "--folds", "0", "--seed", "13",
-             "--top-k", "6", "--floor", "1e-2", "--discount", "1.0"],
+             "--train", train, "--out", thesaurus + ".part", "--folds", "0"] + THESAURUS_ARGS,
             check=True, stdout=log, stderr=log)
         os.replace(thesaurus + ".part", thesaurus)
 
@@ -82,7 +90,7 @@ def merge_dictionary(fold_dir):
     layers = [os.path.join(fold_dir, "mined.csv"),
               os.path.join(ROOT, "data", "dict", "curated.csv"),
               os.path.join(ROOT, "data", "dict", "tortured.csv"),
-              os.path.join(fold_dir, "thesaurus.csv")]
+              thesaurus_path(fold_dir)]
     out = os.path.join(fold_dir, "dict.csv")
     with open(out, "w", newline="", encoding="utf-8") as f:
         w = csv.writer(f, lineterminator="\n")
