@@ -1151,7 +1151,7 @@ def main():
     ap.add_argument("--sources", default=os.path.join(here, "..", "..", "shared", "data-sources"))
     ap.add_argument("--train", default=os.path.join(here, "..", "..", "shared", "dev", "train"))
     ap.add_argument("--out", default=os.path.join(here, "..", "data", "thesaurus", "thesaurus.csv"))
-    ap.add_argument("--top-k", type=int, default=4)
+    ap.add_argument("--top-k", type=int, default=3)
     ap.add_argument("--floor", type=float, default=1e-3, help="drop edges with P(s|w) below this")
     ap.add_argument("--folds", type=int, default=7, help="k-fold by story for the held-out report (0: skip)")
     ap.add_argument("--neg-rate", type=int, default=8, help="keep 1 in N negative edges (weighted N)")
