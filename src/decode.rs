@@ -730,7 +730,7 @@ impl<'m> Decoder<'m> {
         let last = original.rsplit(' ').next().unwrap_or(original);
         let mut key = String::new();
         normalize_word_into(last, &mut key);
-        if self.lm.knows(spun) {
+        if self.lm.exact_word_id(spun) != UNKNOWN {
             key.push_str("'s");
             self.lm.exact_word_id(&key)
         } else {
@@ -766,7 +766,13 @@ impl<'m> Decoder<'m> {
         edit_penalty: f32,
         confirmed_share: f32,
     ) -> Vec<Edit> {
+        let make = |words: &[Word], r: &Replacement, candidate: &Candidate<'_>, gain| {
+            make_edit(input, words, r, candidate, gain)
+        };
         let first = self.read(lattice, &Penalty::flat(edit_penalty), None);
+        if first.windows.is_empty() || confirmed_share <= 0.0 {
+            return self.edits(lattice, &first, make);
+        }
         let mut confirmed = vec![false; lattice.entries.candidates.len()];
         for &(window, _, ref taken) in &first.windows {
             let replacements = &lattice.replacements[lattice.windows[window].replacements.clone()];
@@ -774,19 +780,13 @@ impl<'m> Decoder<'m> {
                 confirmed[replacements[index].candidate as usize] = true;
             }
         }
-        let reading = if first.windows.is_empty() || confirmed_share <= 0.0 {
-            first
-        } else {
-            let penalty = Penalty {
-                edit: edit_penalty,
-                confirmed: &confirmed,
-                confirmed_share,
-            };
-            self.read(lattice, &penalty, Some(&first))
+        let penalty = Penalty {
+            edit: edit_penalty,
+            confirmed: &confirmed,
+            confirmed_share,
         };
-        self.edits(lattice, &reading, |words, r, candidate, gain| {
-            make_edit(input, words, r, candidate, gain)
-        })
+        let reading = self.read(lattice, &penalty, Some(&first));
+        self.edits(lattice, &reading, make)
     }
 
     /// Like [`Decoder::decode`], for the document prior, which weighs only

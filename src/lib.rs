@@ -169,20 +169,16 @@ impl Model {
         let lm = lm::CachedModel::new(self.lm.as_ref());
         let decoder = self.decoder(&lm);
         let lattice = decoder.lattice(input);
-        let penalty = match self.settings.fixed_penalty {
-            Some(penalty) => penalty,
-            None => {
-                // Only the probe's number of edits and their scores count
-                // here, so its edits are made without their text.
-                let probe_penalty = self.scaled(self.settings.probe_penalty);
-                let probe = decoder.decode_scores(&lattice, probe_penalty);
-                let assessment = self.settings.prior.assess(probe, lattice.words);
-                let share = assessment.spun_probability as f32 * self.settings.consistency;
-                let penalty = self.penalty_for(&assessment);
-                return decoder.decode_confirming(input, &lattice, penalty, share);
-            }
-        };
-        decoder.decode(input, &lattice, penalty)
+        if let Some(penalty) = self.settings.fixed_penalty {
+            return decoder.decode(input, &lattice, penalty);
+        }
+        // Only the probe's number of edits and their scores count here, so
+        // its edits are made without their text.
+        let probe_penalty = self.scaled(self.settings.probe_penalty);
+        let probe = decoder.decode_scores(&lattice, probe_penalty);
+        let assessment = self.settings.prior.assess(probe, lattice.words);
+        let share = assessment.spun_probability as f32 * self.settings.consistency;
+        decoder.decode_confirming(input, &lattice, self.penalty_for(&assessment), share)
     }
 }
 

@@ -198,11 +198,6 @@ impl<'m> CachedModel<'m> {
         id
     }
 
-    /// Whether the model knows `word` as it is (no stand-in).
-    pub fn knows(&self, word: &str) -> bool {
-        self.exact_word_id(word) != UNKNOWN
-    }
-
     /// The model's own id of `word`, [`UNKNOWN`] if it lacks the word,
     /// without the stand-ins of [`CachedModel::word_id`].
     pub fn exact_word_id(&self, word: &str) -> WordId {
