@@ -32,6 +32,7 @@
 //! depends only on the input and the model (ties go to the reading with
 //! fewer edits, then to the earlier-found one).
 
+use crate::article::{self, Article};
 use crate::case::transfer_case;
 use crate::dict::{
     normalize_word_into, AllowList, Candidate, Dictionary, MatchWord, PhraseMatch, WordWalk,
@@ -108,6 +109,10 @@ struct Replacement {
     start: usize,
     end: usize,
     possessive: bool,
+    /// The first word is the text's "a"/"an", which the candidate's first
+    /// word needs to be this article instead ("an individual" -> "a
+    /// person"); the candidate replaces the words after it.
+    article: Option<Article>,
     /// The candidate's index in the [`EntryCache`]'s `candidates`.
     candidate: u32,
     weight: f32,
@@ -475,6 +480,8 @@ impl<'d> EntryCache<'d> {
 struct SentenceScratch {
     /// Per word: a dictionary of higher priority (or the allow list) has it.
     claimed: Vec<bool>,
+    /// Per word: the allow list has it.
+    protected: Vec<bool>,
     found: Vec<PhraseMatch>,
     /// The sentence's edges, sorted by start word.
     edges: Vec<Replacement>,
@@ -664,17 +671,19 @@ impl<'m> Decoder<'m> {
     ) {
         let SentenceScratch {
             claimed,
+            protected,
             found,
             edges,
             ..
         } = scratch;
         edges.clear();
-        // Words no later dictionary may touch.
-        claimed.clear();
-        claimed.resize(keys.len(), false);
+        protected.clear();
+        protected.resize(keys.len(), false);
         if let Some(allow) = self.allow {
-            allow.protect(keys, claimed);
+            allow.protect(keys, protected);
         }
+        // Words no later dictionary may touch.
+        claimed.clone_from(protected);
         let dictionaries = self.dictionaries.iter().zip(&vocabulary.walks);
         for (which, (dict, walks)) in dictionaries.enumerate() {
             found.clear();
@@ -689,20 +698,32 @@ impl<'m> Decoder<'m> {
                     let cached = &entries.candidates[index];
                     let candidate = &cached.candidate;
                     let mut ids = cached.ids.clone();
-                    if m.possessive {
-                        // The edge's own copy of the ids, with "'s" put back.
-                        let possessive =
-                            self.possessive_id(candidate.original, keys[m.end - 1].key);
+                    let article = article_change(keys, protected, m.start, candidate.original);
+                    if m.possessive || article.is_some() {
+                        // The edge's own copy of the ids, with the article
+                        // before them or "'s" put back.
                         let at = entries.ids.len();
+                        if let Some(article) = article {
+                            entries.ids.push(self.lm.word_id(article.as_str()));
+                        }
                         entries.ids.extend_from_within(ids);
-                        *entries.ids.last_mut().expect("a phrase has a word") = possessive;
+                        if m.possessive {
+                            let possessive =
+                                self.possessive_id(candidate.original, keys[m.end - 1].key);
+                            *entries.ids.last_mut().expect("a phrase has a word") = possessive;
+                        }
                         ids = at..entries.ids.len();
                     }
-                    let (weight, confidence) = (candidate.weight, candidate.confidence);
+                    let mut weight = candidate.weight;
+                    if article.is_some() {
+                        weight += article::CHANGED_WITH_WORD_LOG10;
+                    }
+                    let confidence = candidate.confidence;
                     edges.push(Replacement {
-                        start: m.start,
+                        start: m.start - usize::from(article.is_some()),
                         end: m.end,
                         possessive: m.possessive,
+                        article,
                         candidate: u32::try_from(index).expect("fewer than 2^32 candidates"),
                         weight,
                         confidence,
@@ -982,6 +1003,23 @@ impl<'m> Decoder<'m> {
     }
 }
 
+/// The article to write before `original` where it replaces the words
+/// from `start` on, when the text has "a" or "an" just before them (joined
+/// by plain spaces, not on the allow list) and `original` needs the other.
+fn article_change(
+    keys: &[MatchWord<'_>],
+    protected: &[bool],
+    start: usize,
+    original: &str,
+) -> Option<Article> {
+    let before = start.checked_sub(1)?;
+    if protected[before] || keys[before].joiner != Some(b' ') {
+        return None;
+    }
+    let written = Article::parse(keys[before].key)?;
+    Article::before(original).filter(|&wanted| wanted != written)
+}
+
 /// An edit with the span and score of replacement `r` of `words` but no
 /// text: for passes that only count or locate what they would change.
 fn span_edit(words: &[Word], r: &Replacement, gain: f32) -> Edit {
@@ -1006,10 +1044,19 @@ fn make_edit(
     let span_start = words[r.start].start;
     let span_end = words[r.end - 1].end;
     let spun = String::from_utf8_lossy(&input[span_start..span_end]).into_owned();
-    let mut spun_words: Vec<&str> = words[r.start..r.end]
-        .iter()
-        .map(|w| std::str::from_utf8(&input[w.start..w.end]).unwrap_or(""))
-        .collect();
+    let text = |word: &Word| std::str::from_utf8(&input[word.start..word.end]).unwrap_or("");
+    // The new article, in the text's case, and what follows it as written.
+    let mut restored = String::new();
+    let first = match r.article {
+        Some(article) => {
+            let (written, next) = (&words[r.start], &words[r.start + 1]);
+            restored = transfer_case(&[text(written)], article.as_str());
+            restored.push_str(&String::from_utf8_lossy(&input[written.end..next.start]));
+            r.start + 1
+        }
+        None => r.start,
+    };
+    let mut spun_words: Vec<&str> = words[first..r.end].iter().map(text).collect();
     let mut suffix = "";
     if r.possessive {
         let last = spun_words.last_mut().expect("a match has words");
@@ -1022,7 +1069,7 @@ fn make_edit(
         suffix = &last[cut..];
         *last = &last[..cut];
     }
-    let mut restored = transfer_case(&spun_words, candidate.original);
+    restored.push_str(&transfer_case(&spun_words, candidate.original));
     if spun.contains('’') {
         // The dictionary writes straight apostrophes; the text's style wins.
         restored = restored.replace('\'', "’");
@@ -1068,8 +1115,8 @@ mod tests {
 
     /// A model of a tiny world where people "said" things at "the house".
     const ARPA: &str = "\\data\\
-ngram 1=9
-ngram 2=6
+ngram 1=14
+ngram 2=9
 
 \\1-grams:
 -1.0\t<s>\t-0.5
@@ -1081,6 +1128,11 @@ ngram 2=6
 -3.0\tstated\t-0.3
 -1.8\tthey\t-0.3
 -2.0\tpeople's\t-0.3
+-1.3\ta\t-0.3
+-2.0\tan\t-0.3
+-2.5\tperson\t-0.3
+-3.2\tindividual\t-0.3
+-3.0\tadult\t-0.3
 
 \\2-grams:
 -0.3\tthe house\t-0.1
@@ -1089,6 +1141,9 @@ ngram 2=6
 -1.8\tthey stated\t-0.1
 -0.4\t<s> they\t-0.1
 -0.3\tsaid </s>
+-0.5\ta person\t-0.1
+-1.5\tan individual\t-0.1
+-1.0\tan adult\t-0.1
 
 \\end\\
 ";
@@ -1174,6 +1229,26 @@ ngram 2=6
         let house = [("people", "house", 0.0)];
         assert_eq!(repaired("the People’s", &house, 0.0), "the People’s");
         assert_eq!(repaired("THEY STATED", &dict, 0.5), "THEY SAID");
+    }
+
+    #[test]
+    fn a_repair_after_a_or_an_takes_the_article_its_word_needs() {
+        let person = [("individual", "person", 0.0)];
+        assert_eq!(
+            repaired("they said an individual", &person, 0.0),
+            "they said a person"
+        );
+        // The article keeps the text's case and what follows it as written.
+        assert_eq!(
+            repaired("They said An  individual", &person, 0.0),
+            "They said A  person"
+        );
+        // Where the article already fits, only the word changes.
+        let adult = [("individual", "adult", 0.0)];
+        assert_eq!(
+            repaired("they said an individual", &adult, 0.0),
+            "they said an adult"
+        );
     }
 
     #[test]

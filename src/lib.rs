@@ -17,6 +17,7 @@
 //! The library knows nothing of files or terminals; the `unspin` binary
 //! (src/main.rs, src/cli/) does.
 
+pub mod article;
 pub mod case;
 pub mod decode;
 pub mod dict;
