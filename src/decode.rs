@@ -698,32 +698,21 @@ impl<'m> Decoder<'m> {
                     let cached = &entries.candidates[index];
                     let candidate = &cached.candidate;
                     let mut ids = cached.ids.clone();
-                    let article = article_change(keys, protected, m.start, candidate.original);
-                    if m.possessive || article.is_some() {
-                        // The edge's own copy of the ids, with the article
-                        // before them or "'s" put back.
+                    if m.possessive {
+                        // The edge's own copy of the ids, with "'s" put back.
+                        let possessive =
+                            self.possessive_id(candidate.original, keys[m.end - 1].key);
                         let at = entries.ids.len();
-                        if let Some(article) = article {
-                            entries.ids.push(self.lm.word_id(article.as_str()));
-                        }
                         entries.ids.extend_from_within(ids);
-                        if m.possessive {
-                            let possessive =
-                                self.possessive_id(candidate.original, keys[m.end - 1].key);
-                            *entries.ids.last_mut().expect("a phrase has a word") = possessive;
-                        }
+                        *entries.ids.last_mut().expect("a phrase has a word") = possessive;
                         ids = at..entries.ids.len();
                     }
-                    let mut weight = candidate.weight;
-                    if article.is_some() {
-                        weight += article::CHANGED_WITH_WORD_LOG10;
-                    }
-                    let confidence = candidate.confidence;
+                    let (weight, confidence) = (candidate.weight, candidate.confidence);
                     edges.push(Replacement {
-                        start: m.start - usize::from(article.is_some()),
+                        start: m.start,
                         end: m.end,
                         possessive: m.possessive,
-                        article,
+                        article: None,
                         candidate: u32::try_from(index).expect("fewer than 2^32 candidates"),
                         weight,
                         confidence,
@@ -733,10 +722,39 @@ impl<'m> Decoder<'m> {
                 }
             }
         }
+        self.agree_articles(keys, protected, edges, entries);
         // Stable: within a start word, higher-priority dictionaries first.
         // With one dictionary the edges come sorted already.
         if !edges.is_sorted_by_key(|r| r.start) {
             edges.sort_by_key(|r| r.start);
+        }
+    }
+
+    /// Lets each edge right after "a"/"an" whose candidate needs the other
+    /// article ("an individual" -> "person") cover the article and write
+    /// the one its candidate needs ([`crate::article`]), paying the chance
+    /// that the spinner changed the article along with the word.
+    fn agree_articles(
+        &self,
+        keys: &[MatchWord<'_>],
+        protected: &[bool],
+        edges: &mut [Replacement],
+        entries: &mut EntryCache<'_>,
+    ) {
+        for r in edges.iter_mut() {
+            let original = entries.candidates[r.candidate as usize].candidate.original;
+            let Some(article) = article_change(keys, protected, r.start, original) else {
+                continue;
+            };
+            let at = entries.ids.len();
+            entries.ids.push(self.lm.word_id(article.as_str()));
+            entries
+                .ids
+                .extend_from_within(r.ids.start as usize..r.ids.end as usize);
+            r.ids = to_u32(at)..to_u32(entries.ids.len());
+            r.start -= 1;
+            r.article = Some(article);
+            r.weight += article::CHANGED_WITH_WORD_LOG10;
         }
     }
 
