@@ -243,12 +243,12 @@ impl<'m> CachedModel<'m> {
     /// [`CachedModel::log10_prob`] past the table of recent answers.
     #[inline(never)]
     fn log10_prob_memo(&self, key: [WordId; 3]) -> f32 {
-        let known = self.probs.borrow().get(&key).copied();
-        known.unwrap_or_else(|| {
-            let p = self.lm.log10_prob([key[0], key[1]], key[2]);
-            self.probs.borrow_mut().insert(key, p);
-            p
-        })
+        // One hash and probe whether the answer is known or not.
+        *self
+            .probs
+            .borrow_mut()
+            .entry(key)
+            .or_insert_with(|| self.lm.log10_prob([key[0], key[1]], key[2]))
     }
 
     /// See [`LanguageModel::sentence_start`].
