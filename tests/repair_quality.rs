@@ -38,6 +38,22 @@ fn news_spinner_fingerprints() {
     );
 }
 
+/// Spinners that fix the article ("a person" -> "an individual") leave
+/// it to be fixed back with the word; the allow list covers the article.
+#[test]
+fn a_repair_after_an_article_restores_the_article_too() {
+    let input = "An individual familiar with the matter stated the talks would resume after a 12 months pause.\n";
+    assert_eq!(
+        repair(input),
+        "A person familiar with the matter said the talks would resume after a year pause.\n"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let allow = dir.path().join("allow.txt");
+    std::fs::write(&allow, "an\n").unwrap();
+    let kept = repair_with(&["--allow", allow.to_str().unwrap()], input);
+    assert!(kept.starts_with("An individual familiar"), "{kept}");
+}
+
 /// Digits are unknown to the speech language model; read as number words,
 /// a phrase with them is judged on its words, so a clean "in 12 months"
 /// is not "repaired" to "in year" for the unknown word it drops.
