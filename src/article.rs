@@ -53,15 +53,19 @@ impl Article {
     }
 
     /// The article that goes before `phrase` (lowercase): by its first
-    /// word's sound. `None` when that word does not start with a letter
-    /// ("1990s", "$5"), whose article this module does not know.
+    /// word's sound. `None` unless that word is two or more letters: the
+    /// article of "1990s", "u.s." or a letter read out ("a U-turn", "an
+    /// F") is not known here.
     pub fn before(phrase: &str) -> Option<Article> {
         let word = phrase
             .split([' ', '-'])
             .next()
             .unwrap_or(phrase)
             .trim_end_matches("'s");
-        let first = word.chars().next().filter(char::is_ascii_alphabetic)?;
+        if word.len() < 2 || !word.bytes().all(|b| b.is_ascii_alphabetic()) {
+            return None;
+        }
+        let first = char::from(word.as_bytes()[0]);
         if let Some(&article) = EXCEPTIONS.get(word) {
             return Some(article);
         }
@@ -95,6 +99,8 @@ mod tests {
         assert_eq!(Article::before("one-time payment"), Some(Article::A));
         assert_eq!(Article::before("european's"), Some(Article::A));
         assert_eq!(Article::before("1990s"), None);
+        assert_eq!(Article::before("u.s. official"), None);
+        assert_eq!(Article::before("u-turn"), None);
     }
 
     #[test]
