@@ -14,14 +14,16 @@ enum Shape {
     Title,
     /// Every letter uppercase, at least two of them.
     Upper,
-    /// No letters (a number), or an odd mix.
+    /// No letters: a number, which says nothing of the span's case.
+    Caseless,
+    /// An odd mix ("iPhone").
     Other,
 }
 
 fn shape(word: &str) -> Shape {
     let mut letters = word.chars().filter(|c| c.is_alphabetic());
     let Some(first) = letters.next() else {
-        return Shape::Other;
+        return Shape::Caseless;
     };
     let rest: Vec<char> = letters.collect();
     if first.is_uppercase() {
@@ -50,7 +52,7 @@ fn apply(shape: Shape, word: &str) -> String {
                 None => String::new(),
             }
         }
-        Shape::Lower | Shape::Other => word.to_string(),
+        Shape::Lower | Shape::Caseless | Shape::Other => word.to_string(),
     }
 }
 
@@ -65,7 +67,9 @@ fn apply(shape: Shape, word: &str) -> String {
 pub fn transfer_case(spun_words: &[&str], original: &str) -> String {
     let shapes: Vec<Shape> = spun_words.iter().map(|w| shape(w)).collect();
     let words: Vec<&str> = original.split(' ').collect();
-    let all = |s: Shape| !shapes.is_empty() && shapes.iter().all(|&x| x == s);
+    // Numbers have no case: "12 MONTHS" is an uppercase span.
+    let cased = || shapes.iter().filter(|&&x| x != Shape::Caseless);
+    let all = |s: Shape| cased().next().is_some() && cased().all(|&x| x == s);
     // A name ("Joint Chiefs of Employees") has its words capitalised but
     // for short lowercase joining words.
     let titles = shapes.iter().filter(|&&x| x == Shape::Title).count();
@@ -87,7 +91,9 @@ pub fn transfer_case(spun_words: &[&str], original: &str) -> String {
         if i > 0 {
             out.push(' ');
         }
-        let s = if words.len() == shapes.len() {
+        let s = if rest_shape == Shape::Upper {
+            Shape::Upper
+        } else if words.len() == shapes.len() {
             shapes[i]
         } else if i == 0 {
             first_shape
@@ -155,6 +161,8 @@ mod tests {
             "WHITE HOUSE"
         );
         assert_eq!(transfer_case(&["NUMEROUS"], "a number of"), "A NUMBER OF");
+        assert_eq!(transfer_case(&["12", "MONTHS"], "year"), "YEAR");
+        assert_eq!(transfer_case(&["12", "MONTHS"], "one year"), "ONE YEAR");
     }
 
     #[test]
