@@ -54,6 +54,26 @@ fn a_repair_after_an_article_restores_the_article_too() {
     assert!(kept.starts_with("An individual familiar"), "{kept}");
 }
 
+/// Training saw the spinner write "stated" for "said" and "youngsters"
+/// for "children"; the mined layer carries each swap over to the words'
+/// other inflections.
+#[test]
+fn mined_swaps_carry_over_to_other_inflections() {
+    assert_eq!(
+        repair("The senator kept stating that the youngster had been hurt.\n"),
+        "The senator kept saying that the child had been hurt.\n"
+    );
+    let json = repair_with(
+        &["--format", "json"],
+        "The senator kept stating that the youngster had been hurt.\n",
+    );
+    assert_eq!(
+        json.matches("\"source\":\"mined:inflected\"").count(),
+        2,
+        "{json}"
+    );
+}
+
 /// Digits are unknown to the speech language model; read as number words,
 /// a phrase with them is judged on its words, so a clean "in 12 months"
 /// is not "repaired" to "in year" for the unknown word it drops.
