@@ -593,6 +593,15 @@ impl<'m> Decoder<'m> {
             without: f32,
             without_tail: f32,
         }
+        // Ask for every answer the pruning needs before any is used, so
+        // that the model's cache misses overlap instead of coming one after
+        // another.
+        for r in edges.iter() {
+            let context = context_at(r.start);
+            let tail = tail_after(r.end);
+            self.prefetch_words(context, &kept[r.start..r.end], tail.as_slice());
+            self.prefetch_words(context, r.ids(ids), tail.as_slice());
+        }
         let mut span: Option<Span> = None;
         edges.retain_mut(|r| {
             let words = r.start..r.end;
@@ -893,6 +902,15 @@ impl<'m> Decoder<'m> {
             }
         }
         edits
+    }
+
+    /// Prefetches the answers [`Decoder::score_words`] needs for `ids`
+    /// and then `tail`, from `context`.
+    fn prefetch_words(&self, mut context: [WordId; 2], ids: &[WordId], tail: &[WordId]) {
+        for &id in ids.iter().chain(tail) {
+            self.lm.prefetch(context, id);
+            context = [context[1], id];
+        }
     }
 
     fn score_words(&self, mut context: [WordId; 2], ids: &[WordId]) -> (f32, [WordId; 2]) {

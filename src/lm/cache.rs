@@ -240,6 +240,15 @@ impl<'m> CachedModel<'m> {
         p
     }
 
+    /// See [`LanguageModel::prefetch`]: passed on unless the answer is
+    /// among the recent ones.
+    pub fn prefetch(&self, context: [WordId; 2], word: WordId) {
+        let key = [context[0], context[1], word];
+        if self.recent[recent_slot(key)].get().key != key {
+            self.lm.prefetch(context, word);
+        }
+    }
+
     /// [`CachedModel::log10_prob`] past the table of recent answers.
     #[inline(never)]
     fn log10_prob_memo(&self, key: [WordId; 3]) -> f32 {

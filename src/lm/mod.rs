@@ -35,6 +35,13 @@ pub trait LanguageModel: Send + Sync {
     /// log10 P(word | context), where `context` holds the two previous
     /// words, oldest first ([`UNKNOWN`] where there is none).
     fn log10_prob(&self, context: [WordId; 2], word: WordId) -> f32;
+    /// Says that `log10_prob(context, word)` will be asked soon, so that a
+    /// model that reads its tables from memory can start fetching what the
+    /// answer needs while other work goes on. Changes no answer; the
+    /// default does nothing.
+    fn prefetch(&self, context: [WordId; 2], word: WordId) {
+        let _ = (context, word);
+    }
     /// A number unique to this model among all models of the process, or 0.
     /// Answers of a model with an identity may be memoised across
     /// documents ([`CachedModel`]); the default, 0, opts out.

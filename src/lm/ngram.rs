@@ -156,6 +156,20 @@ impl NgramModel {
     }
 }
 
+/// Asks the CPU to start loading the cache line of `value`.
+#[inline]
+fn prefetch_line<T>(value: &T) {
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: a prefetch only hints the cache; it reads nothing the
+    // program sees and cannot fault, and `value` is a valid reference.
+    unsafe {
+        use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
+        _mm_prefetch::<_MM_HINT_T0>((value as *const T).cast::<i8>());
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = value;
+}
+
 /// The keys of a hash table of n-grams (see [`format`](mod@format)'s docs); the
 /// n-grams' scores are at the same index in arrays of their own.
 struct Table<'a> {
@@ -222,6 +236,28 @@ impl LanguageModel for NgramModel {
 
     fn identity(&self) -> u64 {
         self.identity
+    }
+
+    fn prefetch(&self, context: [WordId; 2], word: WordId) {
+        let known = |id: WordId| id != UNKNOWN && (id as usize) < self.layout.counts[0];
+        let [u, v] = context;
+        if !known(word) || !known(v) || self.layout.order < 2 {
+            return;
+        }
+        // The lines `log10_prob` reads first: the slots of v w, u v and
+        // u v w, and the scores at the same index.
+        let bigrams = self.bigrams();
+        let slot = format::slot_of(format::pack(&[v, word]), bigrams.keys.len());
+        prefetch_line(&bigrams.keys[slot]);
+        if known(u) && self.layout.order >= 3 {
+            let trigrams = self.trigrams();
+            let slot = format::slot_of(format::pack(&[u, v, word]), trigrams.keys.len());
+            prefetch_line(&trigrams.keys[slot]);
+            prefetch_line(&self.i16s(&self.layout.tri_prob)[slot]);
+            let slot = format::slot_of(format::pack(&[u, v]), bigrams.keys.len());
+            prefetch_line(&bigrams.keys[slot]);
+            prefetch_line(&self.i16s(&self.layout.bi_backoff)[slot]);
+        }
     }
 
     fn log10_prob(&self, context: [WordId; 2], word: WordId) -> f32 {
@@ -347,5 +383,32 @@ mod tests {
             .filter(|key| find(lm.bigrams(), *key).is_none())
             .count();
         assert_eq!(missing, 300 * 300 - parts.bigrams.len());
+    }
+
+    /// Prefetching reads only slots a lookup would read: any ids, known,
+    /// unknown or out of range, in any model order, and answers stay.
+    #[test]
+    fn prefetch_takes_any_ids_and_changes_no_answer() {
+        let (mut parts, _) = dense_model(40);
+        for order in [1, 2, 3] {
+            parts.order = order;
+            if order < 3 {
+                parts.trigrams.clear();
+            }
+            if order < 2 {
+                parts.bigrams.clear();
+            }
+            let lm = NgramModel::from_bytes(&format::write(&parts).unwrap(), "dense").unwrap();
+            let ids = [0, 3, 17, 39, 40, 1 << 20, UNKNOWN];
+            for u in ids {
+                for v in ids {
+                    for w in ids {
+                        let before = lm.log10_prob([u, v], w);
+                        lm.prefetch([u, v], w);
+                        assert_eq!(lm.log10_prob([u, v], w).to_bits(), before.to_bits());
+                    }
+                }
+            }
+        }
     }
 }
