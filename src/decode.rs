@@ -39,7 +39,7 @@ use crate::dict::{
 };
 use crate::edit::Edit;
 use crate::lm::{CachedModel, WordId, UNKNOWN};
-use crate::token::{Token, TokenKind, Tokens};
+use crate::token::{soft_line_break, Token, TokenKind, Tokens};
 use rustc_hash::FxHashMap;
 use std::ops::Range;
 
@@ -1105,7 +1105,14 @@ fn make_edit(
         suffix = &last[cut..];
         *last = &last[..cut];
     }
-    restored.push_str(&transfer_case(&spun_words, candidate.original));
+    let gaps: Vec<&[u8]> = words[first..r.end]
+        .windows(2)
+        .map(|pair| &input[pair[0].end..pair[1].start])
+        .collect();
+    restored.push_str(&with_gaps(
+        &transfer_case(&spun_words, candidate.original),
+        &gaps,
+    ));
     if spun.contains('’') {
         // The dictionary writes straight apostrophes; the text's style wins.
         restored = restored.replace('\'', "’");
@@ -1121,6 +1128,38 @@ fn make_edit(
     }
 }
 
+/// `phrase` (words between single spaces) with the text's own whitespace
+/// between its words: each of `gaps` (what separates the words of the
+/// text's span) that is whitespace when the phrase has as many words as
+/// the span, else single spaces but for the last, which keeps the span's
+/// line break if it had one (a phrase wrapped onto two lines stays on two
+/// lines when it has two words or more).
+fn with_gaps(phrase: &str, gaps: &[&[u8]]) -> String {
+    let parts: Vec<&str> = phrase.split(' ').collect();
+    let line_break = gaps
+        .iter()
+        .find(|gap| gap.contains(&b'\n') || gap.contains(&b'\r'));
+    let gap_at = |i: usize| -> std::borrow::Cow<'_, str> {
+        let whitespace = |gap: &[u8]| std::str::from_utf8(gap).is_ok_and(|g| g.trim().is_empty());
+        let gap = if parts.len() == gaps.len() + 1 && whitespace(gaps[i]) {
+            Some(gaps[i])
+        } else if i + 2 == parts.len() {
+            line_break.copied()
+        } else {
+            None
+        };
+        gap.map_or(" ".into(), String::from_utf8_lossy)
+    };
+    let mut out = String::with_capacity(phrase.len() + 2);
+    for (i, part) in parts.iter().enumerate() {
+        if i > 0 {
+            out.push_str(&gap_at(i - 1));
+        }
+        out.push_str(part);
+    }
+    out
+}
+
 /// `n` as a u32, for the compact indices of [`Replacement`].
 fn to_u32(n: usize) -> u32 {
     u32::try_from(n).expect("a lattice holds fewer than 2^32 ids")
@@ -1131,6 +1170,7 @@ fn to_u32(n: usize) -> u32 {
 fn joins(input: &[u8], between: Token) -> Option<u8> {
     match between.kind {
         TokenKind::Space => Some(b' '),
+        TokenKind::Newline if soft_line_break(input, between.start, between.end) => Some(b' '),
         TokenKind::Punct if between.bytes(input) == b"-" => Some(b'-'),
         _ => None,
     }
@@ -1349,8 +1389,22 @@ ngram 2=9
     fn phrases_do_not_cross_sentence_breaks() {
         let dict = [("the home", "the house", -0.1)];
         assert_eq!(repaired("the. home", &dict, 0.0), "the. home");
-        assert_eq!(repaired("the\nhome", &dict, 0.0), "the\nhome");
+        assert_eq!(repaired("the\n\nhome", &dict, 0.0), "the\n\nhome");
+        assert_eq!(repaired("the\nHome", &dict, 0.0), "the\nHome");
         assert_eq!(repaired("the home", &dict, 0.0), "the house");
+    }
+
+    /// A line wrapped inside a phrase (a lowercase word next) does not
+    /// stop it, and the repair keeps the text's whitespace where it can.
+    #[test]
+    fn phrases_run_across_wrapped_lines_keeping_the_whitespace() {
+        let dict = [("the home", "the house", -0.1)];
+        assert_eq!(repaired("the\nhome", &dict, 0.0), "the\nhouse");
+        assert_eq!(repaired("the \r\n  home", &dict, 0.0), "the \r\n  house");
+        assert_eq!(repaired("the  home", &dict, 0.0), "the  house");
+        // One word for two: the line break goes with the space.
+        let dict = [("they stated", "said", -0.1)];
+        assert_eq!(repaired("they\nstated", &dict, 0.0), "said");
     }
 
     #[test]

@@ -201,6 +201,59 @@ mod tests {
         String::from_utf8(edit::apply(text.as_bytes(), &model.repair(text.as_bytes()))).unwrap()
     }
 
+    /// `text` hard-wrapped at `width` columns where the next word starts
+    /// lowercase (the same bytes, some spaces made line breaks).
+    fn wrapped(text: &str, width: usize) -> String {
+        let mut out = String::new();
+        let mut column = 0;
+        for (i, word) in text.split(' ').enumerate() {
+            if i > 0 {
+                let wrap =
+                    column + word.len() > width && word.starts_with(|c: char| c.is_lowercase());
+                out.push(if wrap { '\n' } else { ' ' });
+                column = if wrap { 0 } else { column + 1 };
+            }
+            out.push_str(word);
+            column = match word.rfind('\n') {
+                Some(at) => word.len() - at - 1,
+                None => column + word.len(),
+            };
+        }
+        out
+    }
+
+    /// A line wrapped before a lowercase word goes on with the sentence:
+    /// the repairs of hard-wrapped text are those of the text unwrapped,
+    /// scores and all.
+    #[test]
+    fn hard_wrapped_text_is_repaired_as_if_unwrapped() {
+        let text = concat!(
+            "The highest US army officer held a digital assembly with his Chinese language ",
+            "counterpart on Friday, the ministry stated. It was the first such dialog in over ",
+            "a 12 months, officers mentioned, and the legislation would take effect after ",
+            "the talks.\n\nThe chairman of the Joint Chiefs of Employees met Common Wang.\n",
+        );
+        let model = Model::embedded();
+        for width in [20, 40, 60] {
+            let wrapped = wrapped(text, width);
+            assert!(wrapped.matches('\n').count() > 3 + 60 / width, "{wrapped}");
+            assert_eq!(wrapped.len(), text.len());
+            // The same repairs; a line break inside a repaired phrase is
+            // kept where the phrase has room for it.
+            let flat = |s: String| s.replace('\n', " ");
+            let edits: Vec<Edit> = model
+                .repair(wrapped.as_bytes())
+                .into_iter()
+                .map(|e| Edit {
+                    spun: flat(e.spun),
+                    restored: flat(e.restored),
+                    ..e
+                })
+                .collect();
+            assert_eq!(edits, model.repair(text.as_bytes()), "{wrapped}");
+        }
+    }
+
     /// "Critics of the legislation" is sure to be "law"; "the legislation
     /// would take" is not, alone, but in the same spun text it is read the
     /// same way.

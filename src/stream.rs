@@ -7,16 +7,20 @@
 //! (times [`Options::threads`]) whatever the input size.
 //!
 //! Where a chunk is cut matters, since the decoder reads sentence by
-//! sentence. A chunk ends after the last `\n` it holds. Only a line longer
-//! than the chunk is cut inside: after the last sentence punctuation
-//! (`.` `!` `?` `;` `:`), failing that after the last space or tab, failing
-//! that at the last UTF-8 character boundary. A cut after a line break or
-//! sentence punctuation falls where the decoder starts a new sentence
-//! anyway, so with a fixed edit penalty
+//! sentence. A chunk ends after the last `\n` it holds that ends a
+//! sentence: one after sentence punctuation, or one the decoder does not
+//! read as a wrapped line ([`crate::token::soft_line_break`]: a blank line
+//! or a next line not starting lowercase). Failing that (a paragraph of
+//! wrapped lines longer than the chunk), it ends after the last `\n`; a
+//! line longer than the chunk is cut inside: after the last sentence
+//! punctuation (`.` `!` `?` `;` `:`), failing that after the last space or
+//! tab, failing that at the last UTF-8 character boundary. A cut after a
+//! sentence end falls where the decoder starts a new sentence anyway, so
+//! with a fixed edit penalty
 //! ([`Settings::fixed_penalty`](crate::Settings::fixed_penalty)) the edits
-//! are exactly those of `Model::repair` on the whole input; only a cut at a
-//! space (a line of more than a chunk without sentence punctuation) can
-//! change a repair, by splitting a sentence in two.
+//! are exactly those of `Model::repair` on the whole input; only a cut
+//! inside a sentence (a paragraph of more than a chunk without sentence
+//! punctuation) can change a repair, by splitting the sentence in two.
 //!
 //! The document prior is the one thing that is per chunk: each chunk gets
 //! its own spun-or-clean verdict, as if it were a document of its own. An
@@ -355,6 +359,9 @@ impl<R: Read> Chunker<R> {
 
 /// Where to end a full buffer: a position in `1..=buf.len()`.
 fn cut_point(buf: &[u8]) -> usize {
+    if let Some(cut) = last_sentence_line_break(buf) {
+        return cut;
+    }
     if let Some(i) = buf.rfind_byte(b'\n') {
         return i + 1;
     }
@@ -369,6 +376,45 @@ fn cut_point(buf: &[u8]) -> usize {
         Some(i) if i > 0 => i,
         _ => buf.len(),
     }
+}
+
+/// Just after the last `\n` of `buf` that the decoder reads as a sentence
+/// end, or that follows sentence punctuation, judged from `buf` alone (see
+/// [`crate::token::soft_line_break`]: the line after it must have begun
+/// with a whole character), so that cutting there splits no sentence the
+/// whole input would have.
+fn last_sentence_line_break(buf: &[u8]) -> Option<usize> {
+    let mut before = buf.len();
+    while let Some(i) = buf[..before].rfind_byte(b'\n') {
+        // The whitespace run around the line break, as the tokenizer reads it.
+        let mut start = i;
+        while let (Some(c), size) = bstr::decode_last_utf8(&buf[..start]) {
+            if !c.is_whitespace() {
+                break;
+            }
+            start -= size;
+        }
+        let mut end = Some(i);
+        while let Some(at) = end {
+            match bstr::decode_utf8(&buf[at..]) {
+                (Some(c), size) if c.is_whitespace() => end = Some(at + size),
+                (Some(_), _) => break,
+                // The buffer ends here, or maybe inside a character.
+                (None, _) if buf.len() - at < 4 => end = None,
+                (None, _) => break,
+            }
+        }
+        let after_sentence_punct = bstr::decode_last_utf8(&buf[..start])
+            .0
+            .is_some_and(crate::token::is_sentence_punct);
+        if after_sentence_punct
+            || end.is_some_and(|end| !crate::token::soft_line_break(buf, start, end))
+        {
+            return Some(i + 1);
+        }
+        before = start;
+    }
+    None
 }
 
 fn count_newlines(bytes: &[u8]) -> usize {
@@ -566,6 +612,27 @@ mod tests {
         assert!(matches!(r, Err(StreamError::Visit("full"))));
     }
 
+    #[test]
+    fn a_full_buffer_is_cut_where_a_sentence_ends_not_at_a_wrapped_line() {
+        fn cut(buf: &str) -> &str {
+            &buf[..cut_point(buf.as_bytes())]
+        }
+        assert_eq!(
+            cut("one two\nthree four\nFive six\nseven"),
+            "one two\nthree four\n"
+        );
+        assert_eq!(cut("one two.\nthree four\nfive"), "one two.\n");
+        assert_eq!(cut("one two\nthree four!\nfive"), "one two\nthree four!\n");
+        // Whether the line after the last break goes on is not known yet.
+        assert_eq!(cut("One\n\nTwo three\n  "), "One\n\n");
+        assert_eq!(cut("One\n\nTwo three\n\u{c9}"), "One\n\nTwo three\n");
+        assert_eq!(cut("One\n\nTwo three\n\u{e9}"), "One\n\n");
+        // The buffer ends inside a character (the first byte of "É").
+        assert_eq!(cut_point(b"One\n\nTwo three\n\xC3"), 5);
+        // Only wrapped lines: the last line break, as before.
+        assert_eq!(cut("one\ntwo\nthree"), "one\ntwo\n");
+    }
+
     /// A reader that hands out at most `step` bytes per read, as pipes do.
     struct Trickle<'a> {
         bytes: &'a [u8],
@@ -601,19 +668,32 @@ mod tests {
         ])
     }
 
+    /// Up to four pieces, some of them wrapped onto a new line (which the
+    /// decoder reads on from when a lowercase word follows), ending where
+    /// a sentence ends.
     fn line() -> impl Strategy<Value = String> {
         (
-            prop::collection::vec(piece(), 0..5),
-            prop::sample::select(vec!["\n", "\r\n", "\n\n", ". \n"]),
+            prop::collection::vec((piece(), prop::sample::select(vec![" ", " ", "\n"])), 0..4),
+            prop::sample::select(vec!["\n\n", "\r\n\r\n", ". \n", "?\r\n"]),
         )
-            .prop_map(|(pieces, end)| pieces.join(" ") + end)
+            .prop_map(|(pieces, end)| {
+                let mut line = String::new();
+                for (piece, gap) in pieces {
+                    if !line.is_empty() {
+                        line.push_str(gap);
+                    }
+                    line.push_str(piece);
+                }
+                line + end
+            })
     }
 
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(64))]
 
         /// Lines are shorter than the smallest chunk, so every cut is at a
-        /// line break: streamed edits and output equal the whole-buffer ones.
+        /// line break that ends a sentence: streamed edits and output equal
+        /// the whole-buffer ones.
         #[test]
         fn chunk_boundaries_never_change_the_output(
             lines in prop::collection::vec(line(), 0..40),

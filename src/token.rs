@@ -43,17 +43,41 @@ impl Token {
     }
 
     /// Whether this token ends a stretch of text the language model should
-    /// read as one sentence: sentence punctuation, line breaks, broken bytes.
+    /// read as one sentence: sentence punctuation, line breaks (but for a
+    /// [soft](soft_line_break) one), broken bytes.
     pub fn breaks_sentence(&self, input: &[u8]) -> bool {
         match self.kind {
-            TokenKind::Newline | TokenKind::Invalid => true,
-            TokenKind::Punct => matches!(
-                self.bytes(input),
-                b"." | b"!" | b"?" | b";" | b":" | b"\xE2\x80\xA6"
-            ),
+            TokenKind::Newline => !soft_line_break(input, self.start, self.end),
+            TokenKind::Invalid => true,
+            TokenKind::Punct => {
+                char_at(input, self.start).is_some_and(|(c, _)| is_sentence_punct(c))
+            }
             TokenKind::Word | TokenKind::Space => false,
         }
     }
+}
+
+/// Whether `c` ends a sentence: `.` `!` `?` `;` `:` `…`.
+pub fn is_sentence_punct(c: char) -> bool {
+    matches!(c, '.' | '!' | '?' | ';' | ':' | '…')
+}
+
+/// Whether the whitespace `start..end` of `input`, holding a line break,
+/// only wraps a line: one line break (`\n`, `\r\n` or `\r`), and the
+/// next line goes on with a lowercase letter. Text hard-wrapped at a
+/// fixed width (mail, `fold`, text dumps of web pages) breaks its
+/// sentences at any word; read as sentence ends, those breaks would cost
+/// the language model its context there. A blank line, or a next line
+/// starting otherwise (a capital, a digit, a quote, a list marker), ends
+/// the sentence; so does the end of the input.
+pub fn soft_line_break(input: &[u8], start: usize, end: usize) -> bool {
+    let run = &input[start..end];
+    let line_breaks = run
+        .iter()
+        .enumerate()
+        .filter(|&(i, &b)| b == b'\n' || (b == b'\r' && run.get(i + 1) != Some(&b'\n')))
+        .count();
+    line_breaks == 1 && char_at(input, end).is_some_and(|(c, _)| c.is_lowercase())
 }
 
 fn is_word_char(c: char) -> bool {
@@ -203,7 +227,7 @@ mod tests {
 
     #[test]
     fn sentence_breaks() {
-        let input = b"a. b, c\nd";
+        let input = b"a. b, c\nD";
         let breaks: Vec<bool> = tokenize(input)
             .iter()
             .map(|t| t.breaks_sentence(input))
@@ -212,6 +236,41 @@ mod tests {
             breaks,
             [false, true, false, false, false, false, false, true, false]
         );
+    }
+
+    /// Which line breaks end a sentence: the one before `x` in each input.
+    #[test]
+    fn a_line_wrapped_before_a_lowercase_word_goes_on() {
+        let ends = |text: &str| {
+            let input = text.as_bytes();
+            let token = tokenize(input)
+                .into_iter()
+                .find(|t| t.kind == TokenKind::Newline)
+                .unwrap();
+            token.breaks_sentence(input)
+        };
+        for soft in [
+            "a\nx",
+            "a\r\nx",
+            "a\rx",
+            "a \n  x",
+            "a,\n\txé",
+            "a\nédition",
+        ] {
+            assert!(!ends(soft), "{soft:?}");
+        }
+        for hard in [
+            "a\n\nx",
+            "a\r\n\r\nx",
+            "a\n \nx",
+            "a\nX",
+            "a\n1x",
+            "a\n\"x",
+            "a\n- x",
+            "a\n",
+        ] {
+            assert!(ends(hard), "{hard:?}");
+        }
     }
 
     /// The tokenizer as it was written first, over bstr's `char_indices`:
