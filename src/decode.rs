@@ -1385,6 +1385,36 @@ ngram 2=9
         assert_eq!(crate::edit::apply(input, &edits), b"They said.");
     }
 
+    /// A candidate the document was repaired with elsewhere is spared the
+    /// share of the penalty; beyond a share of 1 it gains the rest.
+    #[test]
+    fn a_confirmed_candidate_pays_less_than_its_penalty() {
+        let edge = |candidate| Replacement {
+            start: 0,
+            end: 1,
+            possessive: false,
+            article: None,
+            candidate,
+            weight: -1.0,
+            confidence: 0.0,
+            ids: 0..0,
+            local_gain: 0.0,
+        };
+        let confirmed = [true, false];
+        let cost = |share, candidate| {
+            let penalty = Penalty {
+                edit: 0.5,
+                confirmed: &confirmed,
+                confirmed_share: share,
+            };
+            penalty.cost(&edge(candidate))
+        };
+        assert_eq!(cost(0.0, 0), -1.5);
+        assert_eq!(cost(1.0, 0), -1.0);
+        assert_eq!(cost(1.5, 0), -0.75);
+        assert_eq!(cost(1.5, 1), -1.5);
+    }
+
     #[test]
     fn phrases_do_not_cross_sentence_breaks() {
         let dict = [("the home", "the house", -0.1)];
