@@ -130,6 +130,10 @@ pub struct CachedModel<'m> {
     probs: RefCell<FxHashMap<[WordId; 3], f32>>,
     phrases: RefCell<FxHashMap<Box<str>, Box<[WordId]>>>,
     recent: Box<[Cell<Recent>]>,
+    /// Queries past the recent answers, and how many of them the memo
+    /// did not know: whether prefetching pays ([`CachedModel::prefetch_pays`]).
+    memo_lookups: Cell<u32>,
+    memo_misses: Cell<u32>,
 }
 
 impl Drop for CachedModel<'_> {
@@ -178,6 +182,8 @@ impl<'m> CachedModel<'m> {
             probs: RefCell::new(memo.probs),
             phrases: RefCell::new(memo.phrases),
             recent: memo.recent,
+            memo_lookups: Cell::new(0),
+            memo_misses: Cell::new(0),
         }
     }
 
@@ -240,6 +246,15 @@ impl<'m> CachedModel<'m> {
         p
     }
 
+    /// Whether [`CachedModel::prefetch`] is worth its cost for this text:
+    /// unless the memo has answered at least three queries in four so far.
+    /// Prefetching helps where queries go to the model's tables (distinct
+    /// articles); where the memo answers nearly all (text that repeats
+    /// itself), working out what to fetch only costs time.
+    pub fn prefetch_pays(&self) -> bool {
+        self.memo_misses.get() as u64 * 4 >= self.memo_lookups.get() as u64
+    }
+
     /// See [`LanguageModel::prefetch`]: passed on unless the answer is
     /// among the recent ones.
     pub fn prefetch(&self, context: [WordId; 2], word: WordId) {
@@ -252,12 +267,14 @@ impl<'m> CachedModel<'m> {
     /// [`CachedModel::log10_prob`] past the table of recent answers.
     #[inline(never)]
     fn log10_prob_memo(&self, key: [WordId; 3]) -> f32 {
+        self.memo_lookups
+            .set(self.memo_lookups.get().saturating_add(1));
         // One hash and probe whether the answer is known or not.
-        *self
-            .probs
-            .borrow_mut()
-            .entry(key)
-            .or_insert_with(|| self.lm.log10_prob([key[0], key[1]], key[2]))
+        *self.probs.borrow_mut().entry(key).or_insert_with(|| {
+            self.memo_misses
+                .set(self.memo_misses.get().saturating_add(1));
+            self.lm.log10_prob([key[0], key[1]], key[2])
+        })
     }
 
     /// See [`LanguageModel::sentence_start`].
@@ -280,6 +297,32 @@ mod tests {
     fn model(text: &str) -> NgramModel {
         let (bytes, _) = arpa::compile(text.as_bytes(), "t").unwrap();
         NgramModel::from_bytes(&bytes, "t").unwrap()
+    }
+
+    /// Prefetching stops paying once the memo answers three queries in
+    /// four: here two trigrams that share a slot of the recent answers
+    /// keep evicting each other, and the memo answers them from then on.
+    #[test]
+    fn prefetch_pays_while_the_memo_misses() {
+        let lm = model("\\data\\\n\\1-grams:\n-1\t<s>\n-1\t</s>\n-2\tcat\n\n\\end\\\n");
+        let cached = CachedModel::new(&lm);
+        let first = [0, 0, 0];
+        let rival = (1..u32::MAX)
+            .map(|w| [0, 0, w])
+            .find(|key| recent_slot(*key) == recent_slot(first))
+            .unwrap();
+        assert!(cached.prefetch_pays(), "nothing asked yet");
+        let ask = |key: [WordId; 3]| cached.log10_prob([key[0], key[1]], key[2]);
+        ask(first);
+        ask(rival);
+        assert!(cached.prefetch_pays(), "two lookups, two misses");
+        for _ in 0..3 {
+            ask(first);
+            ask(rival);
+        }
+        assert!(cached.prefetch_pays(), "eight lookups, two misses: one in four");
+        ask(first);
+        assert!(!cached.prefetch_pays(), "nine lookups, two misses");
     }
 
     #[test]

@@ -253,10 +253,6 @@ impl LanguageModel for NgramModel {
             let trigrams = self.trigrams();
             let slot = format::slot_of(format::pack(&[u, v, word]), trigrams.keys.len());
             prefetch_line(&trigrams.keys[slot]);
-            prefetch_line(&self.i16s(&self.layout.tri_prob)[slot]);
-            let slot = format::slot_of(format::pack(&[u, v]), bigrams.keys.len());
-            prefetch_line(&bigrams.keys[slot]);
-            prefetch_line(&self.i16s(&self.layout.bi_backoff)[slot]);
         }
     }
 
