@@ -26,7 +26,15 @@
 //! worked out once per text; the lattice is a few flat arrays, filled
 //! without allocating per sentence or window; and the language model is
 //! asked through [`CachedModel`], whose table of recent answers serves most
-//! of the decoder's repeated queries.
+//! of the decoder's repeated queries. Before a sentence's edges are scored,
+//! every query that scoring will make is prefetched, so that the misses in
+//! the model's tables overlap (while the memo misses often enough for that
+//! to pay).
+//!
+//! Sentences end at sentence punctuation and line breaks, but not at a
+//! line that wraps onto the next before a lowercase word
+//! ([`crate::token::soft_line_break`]): hard-wrapped text keeps its
+//! context, and its phrases match across the wrap.
 //!
 //! Invariants: edits are disjoint, sorted, and cover whole words; the output
 //! depends only on the input and the model (ties go to the reading with
@@ -1145,8 +1153,8 @@ fn with_gaps(phrase: &str, gaps: &[&[u8]]) -> String {
     let line_break = gaps
         .iter()
         .find(|gap| gap.contains(&b'\n') || gap.contains(&b'\r'));
+    let whitespace = |gap: &[u8]| std::str::from_utf8(gap).is_ok_and(|g| g.trim().is_empty());
     let gap_at = |i: usize| -> std::borrow::Cow<'_, str> {
-        let whitespace = |gap: &[u8]| std::str::from_utf8(gap).is_ok_and(|g| g.trim().is_empty());
         let gap = if parts.len() == gaps.len() + 1 && whitespace(gaps[i]) {
             Some(gaps[i])
         } else if i + 2 == parts.len() {

@@ -16,7 +16,9 @@
 //! In front of the trigram memo sits a small direct-mapped table of recent
 //! answers ([`RECENT_SLOTS`] of them): most queries repeat one made a few
 //! words earlier, and a slot compare is several times cheaper than a hash
-//! map lookup.
+//! map lookup. The cache also passes prefetch hints on to the model
+//! ([`CachedModel::prefetch`]) and counts how often its memo misses, which
+//! tells the decoder whether prefetching pays ([`CachedModel::prefetch_pays`]).
 //!
 //! The memo lives in a thread-local slot between documents: a
 //! [`CachedModel`] takes it on creation and puts it back when dropped. It
@@ -320,7 +322,10 @@ mod tests {
             ask(first);
             ask(rival);
         }
-        assert!(cached.prefetch_pays(), "eight lookups, two misses: one in four");
+        assert!(
+            cached.prefetch_pays(),
+            "eight lookups, two misses: one in four"
+        );
         ask(first);
         assert!(!cached.prefetch_pays(), "nine lookups, two misses");
     }
