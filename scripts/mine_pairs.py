@@ -72,8 +72,8 @@ Method
    row. Cross-validation: fixed 0.304 -> 0.308 at precision 0.922 -> 0.920.
 
 Output: header spun,original,weight,source,count; spun lowercase, single
-spaces, straight apostrophes; source "mined:train"; count = k; rows sorted by
-(spun, original).
+spaces, straight apostrophes; source "mined:train" (count: stories with the
+swap) or "mined:inflected" (count 0); rows sorted by (spun, original).
 """
 import argparse
 import csv
