@@ -2,10 +2,15 @@
 //!
 //! The diff is built from the edits rather than by comparing texts: a
 //! changed line is one that holds an edit, so no diff algorithm runs and a
-//! file of any size is diffed as it streams, holding at most a chunk and a
-//! line. Hunks keep three lines of context but do not reach across a chunk
-//! boundary (the input is cut in 256 KiB chunks), which only makes a hunk's
-//! context shorter there: the diff stays valid.
+//! file of any size is diffed as it streams (the input is cut in 256 KiB
+//! chunks). A hunk is written once the text after its last change holds
+//! enough unchanged lines that no later change can join it, so hunks keep
+//! their three lines of context on both sides across chunk boundaries
+//! (`patch` anchors a hunk with less context on one side at the start or
+//! end of the file). What is held meanwhile is the text since the first
+//! unwritten change, or the last three lines; only a run of changes less
+//! than seven lines apart for more than [`MAX_PENDING`] bytes is cut
+//! short, with its context.
 
 use bstr::ByteSlice;
 use std::io::{self, Write};
@@ -21,6 +26,9 @@ struct LocalEdit {
     restored: String,
 }
 
+/// Most text held for hunks not yet written (see the module docs).
+const MAX_PENDING: usize = 4 << 20;
+
 /// Writes the unified diff of one input, chunk by chunk.
 pub struct DiffWriter {
     name: String,
@@ -28,7 +36,8 @@ pub struct DiffWriter {
     /// Lines added minus lines removed so far (an edit may restore a line
     /// break), to number the new side of later hunks.
     delta: isize,
-    /// The unfinished last line of the text seen so far, and its edits.
+    /// The text not yet written or dropped, its edits, and the number of
+    /// its first line.
     pending: Vec<u8>,
     pending_edits: Vec<LocalEdit>,
     pending_line: usize,
@@ -46,28 +55,8 @@ impl DiffWriter {
         }
     }
 
-    /// Takes in the next chunk. Its hunks are written when the chunk after
-    /// it comes (or at [`DiffWriter::finish`]), so that a last line without
-    /// a line break is shown with the context before it.
+    /// Takes in the next chunk, and writes the hunks that are complete.
     pub fn chunk<W: Write + ?Sized>(&mut self, out: &mut W, chunk: &Chunk<'_>) -> io::Result<()> {
-        self.write_complete_lines(out)?;
-        if self.pending_edits.is_empty() && chunk.edits.is_empty() {
-            // The common case: nothing to show, keep only the line tail.
-            match chunk.text.rfind_byte(b'\n') {
-                Some(i) => {
-                    self.pending.clear();
-                    self.pending.extend_from_slice(&chunk.text[i + 1..]);
-                    self.pending_line = chunk.line + count_newlines(&chunk.text[..i]) + 1;
-                }
-                None => {
-                    if self.pending.is_empty() {
-                        self.pending_line = chunk.line;
-                    }
-                    self.pending.extend_from_slice(chunk.text);
-                }
-            }
-            return Ok(());
-        }
         if self.pending.is_empty() {
             self.pending_line = chunk.line;
         }
@@ -80,32 +69,66 @@ impl DiffWriter {
                 restored: e.restored.clone(),
             }
         }));
-        Ok(())
+        self.write_complete_hunks(out)
     }
 
-    /// Writes the hunks of the complete lines held, keeping the last,
-    /// unfinished line.
-    fn write_complete_lines<W: Write + ?Sized>(&mut self, out: &mut W) -> io::Result<()> {
-        if self.pending_edits.is_empty() {
+    /// Writes the hunks no later change can join, and drops the text no
+    /// later hunk needs as context.
+    fn write_complete_hunks<W: Write + ?Sized>(&mut self, out: &mut W) -> io::Result<()> {
+        let text = &self.pending;
+        let cut = match self.pending_edits.last() {
+            // Nothing to show: keep the last lines as context.
+            None => last_lines_start(text, CONTEXT),
+            Some(last) => {
+                // Lines after the last changed one: with 2 * CONTEXT + 1 of
+                // them, a change to come makes a hunk of its own, and this
+                // one ends CONTEXT lines after its last change.
+                let after = line_end(text, last.span.end);
+                let breaks: Vec<usize> = text[after..]
+                    .find_iter(b"\n")
+                    .take(2 * CONTEXT + 1)
+                    .map(|i| after + i + 1)
+                    .collect();
+                if breaks.len() == 2 * CONTEXT + 1 {
+                    breaks[CONTEXT - 1]
+                } else if text.len() > MAX_PENDING {
+                    // Too long a run of changes: end the hunks at the last
+                    // line break outside a repair (a chunk never ends
+                    // inside one).
+                    let Some(cut) = text.rfind_byte(b'\n').map(|i| i + 1).filter(|&cut| {
+                        !self
+                            .pending_edits
+                            .iter()
+                            .any(|e| e.span.start < cut && e.span.end >= cut)
+                    }) else {
+                        return Ok(());
+                    };
+                    cut
+                } else {
+                    return Ok(());
+                }
+            }
+        };
+        if cut == 0 {
             return Ok(());
         }
-        let Some(last) = self.pending.rfind_byte(b'\n') else {
-            return Ok(());
-        };
-        let complete = last + 1;
         let text = std::mem::take(&mut self.pending);
         let mut edits = std::mem::take(&mut self.pending_edits);
-        let later = edits.split_off(edits.partition_point(|e| e.span.start < complete));
-        self.write_hunks(out, &text[..complete], &edits, self.pending_line)?;
-        self.pending_line += count_newlines(&text[..complete]);
-        self.pending = text[complete..].to_vec();
+        let later = edits.split_off(edits.partition_point(|e| e.span.start < cut));
+        self.write_hunks(out, &text[..cut], &edits, self.pending_line)?;
+        self.pending_line += count_newlines(&text[..cut]);
+        self.pending = text[cut..].to_vec();
         self.pending_edits = later
             .into_iter()
             .map(|e| LocalEdit {
-                span: e.span.start - complete..e.span.end - complete,
+                span: e.span.start - cut..e.span.end - cut,
                 restored: e.restored,
             })
             .collect();
+        if self.pending_edits.is_empty() {
+            // What is left keeps only its last lines, as context.
+            self.write_complete_hunks(out)?;
+        }
         Ok(())
     }
 
@@ -133,7 +156,7 @@ impl DiffWriter {
         let mut groups: Vec<&[Changed]> = Vec::new();
         let mut from = 0;
         for i in 1..=changed.len() {
-            if i == changed.len() || changed[i].line - changed[i - 1].line - 1 > 2 * CONTEXT {
+            if i == changed.len() || changed[i].line - changed[i - 1].last_line - 1 > 2 * CONTEXT {
                 groups.push(&changed[from..i]);
                 from = i;
             }
@@ -196,7 +219,7 @@ impl DiffWriter {
         }
         new_lines += push_lines(&mut body, b' ', &text[pos..end]);
         let old_start = first.line - before;
-        let old_count = last.line - first.line + 1 + before + after;
+        let old_count = last.last_line - first.line + 1 + before + after;
         let new_start = (old_start as isize + self.delta).max(0);
         writeln!(
             out,
@@ -208,10 +231,12 @@ impl DiffWriter {
     }
 }
 
-/// A line holding edits.
+/// A line holding edits, or several when an edit runs across a line break.
 struct Changed {
+    /// Number of its first line, and of its last.
     line: usize,
-    /// Byte span of the line, its line break included.
+    last_line: usize,
+    /// Byte span of the lines, the last line break included.
     start: usize,
     end: usize,
     /// Indexes of its edits.
@@ -226,15 +251,17 @@ fn changed_lines(text: &[u8], edits: &[LocalEdit], first_line: usize) -> Vec<Cha
         line += count_newlines(&text[pos..at]);
         pos = at;
         let start = text[..at].rfind_byte(b'\n').map_or(0, |p| p + 1);
-        let end = text[at..]
-            .find_byte(b'\n')
-            .map_or(text.len(), |p| at + p + 1);
+        let mut end = line_end(text, edits[i].span.end);
         let mut j = i + 1;
         while j < edits.len() && edits[j].span.start < end {
+            end = end.max(line_end(text, edits[j].span.end));
             j += 1;
         }
+        let breaks = count_newlines(&text[start..end]);
+        let last_line = line + breaks - usize::from(text[..end].ends_with(b"\n") && breaks > 0);
         changed.push(Changed {
             line,
+            last_line,
             start,
             end,
             edits: i..j,
@@ -242,6 +269,26 @@ fn changed_lines(text: &[u8], edits: &[LocalEdit], first_line: usize) -> Vec<Cha
         i = j;
     }
     changed
+}
+
+/// Where the line holding `at` ends: after its line break, or at the end.
+fn line_end(text: &[u8], at: usize) -> usize {
+    text[at..]
+        .find_byte(b'\n')
+        .map_or(text.len(), |p| at + p + 1)
+}
+
+/// Where the last `n` complete lines of `text` start (the unfinished line
+/// after them kept too); 0 if it has no more.
+fn last_lines_start(text: &[u8], n: usize) -> usize {
+    let mut start = text.len();
+    for _ in 0..=n {
+        match text[..start].rfind_byte(b'\n') {
+            Some(i) => start = i,
+            None => return 0,
+        }
+    }
+    start + 1
 }
 
 /// Appends each line of `text` with `prefix`; returns how many lines.
@@ -355,9 +402,94 @@ mod tests {
         }];
         assert_eq!(
             diff(text, &edits),
-            // "one" came in a chunk without edits: context stops there.
-            "--- a/f\n+++ b/f\n@@ -2,2 +2,2 @@\n-two stat|ed here|, and so\n+two stat|ed there|, and so\n three\n"
+            // "one" came in a chunk without edits: it is context all the same.
+            "--- a/f\n+++ b/f\n@@ -1,3 +1,3 @@\n one\n-two stat|ed here|, and so\n+two stat|ed there|, and so\n three\n"
         );
+    }
+
+    /// A repaired phrase wrapped over two lines changes both; the hunk
+    /// counts them, whatever chunk its lines came in.
+    #[test]
+    fn a_repair_across_a_line_break_changes_both_lines() {
+        for (text, last) in [
+            ("a\nafter a 12\nmonths pause.\nb\n", "pause."),
+            ("a\nafter a 12\nmonths pause|.\nb\n", "pause|."),
+        ] {
+            let edits = [edit(text, "12\nmonths", "year")];
+            assert_eq!(
+                diff(text, &edits),
+                format!(
+                    "--- a/f\n+++ b/f\n@@ -1,4 +1,3 @@\n a\n-after a 12\n-months {last}\n+after a year {last}\n b\n"
+                )
+            );
+        }
+        // Two such repairs a line apart make one hunk, its lines counted.
+        let text = "x 12\nmonths\ny\nz 12\nmonths\n1\n2\n3\n4\n";
+        let edits: Vec<Edit> = text
+            .match_indices("12\nmonths")
+            .map(|(at, spun)| Edit {
+                start: at,
+                end: at + spun.len(),
+                spun: spun.into(),
+                restored: "year".into(),
+                score: 1.0,
+                source: "t".into(),
+            })
+            .collect();
+        assert_eq!(
+            diff(text, &edits),
+            "--- a/f\n+++ b/f\n@@ -1,8 +1,6 @@\n-x 12\n-months\n+x year\n y\n-z 12\n-months\n+z year\n 1\n 2\n 3\n"
+        );
+    }
+
+    /// Chunk boundaries change nothing in the diff: hunks keep their
+    /// context on both sides, and changes close together share a hunk,
+    /// however the text is cut (`patch` reads a hunk with less context on
+    /// one side as anchored at the start or end of the file).
+    #[test]
+    fn chunk_boundaries_do_not_change_the_diff() {
+        let lines: Vec<String> = (0..40)
+            .map(|i| {
+                if i % 9 == 4 || i == 6 {
+                    format!("{i} stated")
+                } else {
+                    format!("{i}")
+                }
+            })
+            .collect();
+        let text = lines.join("\n") + "\n";
+        let edits: Vec<Edit> = text
+            .match_indices("stated")
+            .map(|(at, spun)| Edit {
+                start: at,
+                end: at + spun.len(),
+                spun: spun.into(),
+                restored: "said".into(),
+                score: 1.0,
+                source: "t".into(),
+            })
+            .collect();
+        let whole = diff(&text, &edits);
+        assert_eq!(whole.matches("@@ -").count(), 3, "{whole}");
+        for cut in 1..text.len() {
+            if text.as_bytes()[cut - 1] == b'\n' {
+                let mut pieces = text.clone();
+                pieces.insert(cut, '|');
+                let shifted: Vec<Edit> = edits
+                    .iter()
+                    .map(|e| {
+                        let by = usize::from(e.start >= cut);
+                        Edit {
+                            start: e.start + by,
+                            end: e.end + by,
+                            ..e.clone()
+                        }
+                    })
+                    .collect();
+                let got = diff(&pieces, &shifted).replace('|', "");
+                assert_eq!(got, whole, "cut after byte {cut}");
+            }
+        }
     }
 
     #[test]
