@@ -214,7 +214,7 @@ pub fn write(parts: &ModelParts) -> Result<Vec<u8>, fst::Error> {
     Ok(with_tables(&sorted, &layout))
 }
 
-/// Serialises a model in version 1 (see [`write`]).
+/// Serialises a model in version 1 (see [`write()`]).
 fn write_sorted(parts: &ModelParts) -> Result<Vec<u8>, fst::Error> {
     let mut vocab = fst::MapBuilder::memory();
     for (id, word) in parts.words.iter().enumerate() {
