@@ -492,6 +492,113 @@ mod tests {
         }
     }
 
+    /// Applies a unified diff made by [`DiffWriter`] to `text`, checking
+    /// each hunk's counts and its old lines against the text.
+    fn apply_diff(text: &str, diff: &str) -> String {
+        let old: Vec<&str> = text.split_inclusive('\n').collect();
+        let mut out = String::new();
+        let mut next = 0; // the old line to copy next (0-based)
+        let mut lines = diff.split_inclusive('\n').skip(2).peekable();
+        while let Some(header) = lines.next() {
+            let nums: Vec<usize> = header
+                .trim_start_matches("@@ -")
+                .trim_end_matches(" @@\n")
+                .split([',', ' ', '+'])
+                .filter(|n| !n.is_empty())
+                .map(|n| n.parse().unwrap())
+                .collect();
+            let (start, count, new_count) = (nums[0] - 1, nums[1], nums[3]);
+            out.extend(old[next..start].iter().copied());
+            let (mut seen_old, mut seen_new) = (0, 0);
+            while let Some(line) = lines.next_if(|l| !l.starts_with("@@")) {
+                let body = &line[1..];
+                let body = match lines.next_if(|l| l.starts_with('\\')) {
+                    Some(_) => body.strip_suffix('\n').unwrap(),
+                    None => body,
+                };
+                match line.as_bytes()[0] {
+                    b' ' | b'-' => {
+                        assert_eq!(body, old[start + seen_old], "{diff}");
+                        seen_old += 1;
+                        if line.starts_with(' ') {
+                            out.push_str(body);
+                            seen_new += 1;
+                        }
+                    }
+                    b'+' => {
+                        out.push_str(body);
+                        seen_new += 1;
+                    }
+                    other => panic!("line starting with {other}"),
+                }
+            }
+            assert_eq!((seen_old, seen_new), (count, new_count), "{header}");
+            next = start + count;
+        }
+        out.extend(old[next..].iter().copied());
+        out
+    }
+
+    proptest::proptest! {
+        /// Whatever the text, its edits (some across a line break) and
+        /// where it is cut into chunks, the diff is the same and turns the
+        /// text into the repaired one.
+        #[test]
+        fn the_diff_makes_the_repaired_text_however_the_input_is_cut(
+            lines in proptest::collection::vec(
+                proptest::sample::select(vec!["a", "b stated", "12\nmonths c", "d", "e", "f", ""]),
+                1..40,
+            ),
+            cuts in proptest::collection::vec(proptest::prelude::any::<proptest::sample::Index>(), 0..4),
+            last_newline in proptest::prelude::any::<bool>(),
+        ) {
+            let mut text = lines.join("\n");
+            if last_newline {
+                text.push('\n');
+            }
+            let mut edits: Vec<Edit> = Vec::new();
+            for (spun, restored) in [("stated", "said"), ("12\nmonths", "year")] {
+                for (at, _) in text.match_indices(spun) {
+                    edits.push(Edit {
+                        start: at,
+                        end: at + spun.len(),
+                        spun: spun.into(),
+                        restored: restored.into(),
+                        score: 1.0,
+                        source: "t".into(),
+                    });
+                }
+            }
+            edits.sort_by_key(|e| e.start);
+            let whole = diff(&text, &edits);
+            let repaired = String::from_utf8(unspin::edit::apply(text.as_bytes(), &edits)).unwrap();
+            proptest::prop_assert_eq!(apply_diff(&text, &whole), repaired);
+            // Chunks end after a line break that no edit holds.
+            let ends: Vec<usize> = text
+                .match_indices('\n')
+                .map(|(i, _)| i + 1)
+                .filter(|&end| end < text.len() && !edits.iter().any(|e| e.start < end && e.end >= end))
+                .collect();
+            if !ends.is_empty() {
+                let mut at: Vec<usize> = cuts.iter().map(|c| ends[c.index(ends.len())]).collect();
+                at.sort_unstable();
+                at.dedup();
+                let mut pieces = text.clone();
+                for &cut in at.iter().rev() {
+                    pieces.insert(cut, '|');
+                }
+                let shifted: Vec<Edit> = edits
+                    .iter()
+                    .map(|e| {
+                        let by = at.iter().filter(|&&cut| cut <= e.start).count();
+                        Edit { start: e.start + by, end: e.end + by, ..e.clone() }
+                    })
+                    .collect();
+                proptest::prop_assert_eq!(diff(&pieces, &shifted).replace('|', ""), whole);
+            }
+        }
+    }
+
     #[test]
     fn nothing_changed_prints_nothing() {
         assert_eq!(diff("a\nb|c\n", &[]), "");
