@@ -352,6 +352,41 @@ mod tests {
         String::from_utf8(out).unwrap()
     }
 
+    /// An edit of every `spun` in `text` to `restored`.
+    fn everywhere(text: &str, spun: &str, restored: &str) -> Vec<Edit> {
+        text.match_indices(spun)
+            .map(|(at, _)| Edit {
+                start: at,
+                end: at + spun.len(),
+                spun: spun.into(),
+                restored: restored.into(),
+                score: 1.0,
+                source: "t".into(),
+            })
+            .collect()
+    }
+
+    /// The diff of `text` cut into chunks after each of the byte
+    /// positions `cuts` (sorted), `|` marks taken out again.
+    fn diff_cut(text: &str, edits: &[Edit], cuts: &[usize]) -> String {
+        let mut pieces = text.to_string();
+        for &cut in cuts.iter().rev() {
+            pieces.insert(cut, '|');
+        }
+        let shifted: Vec<Edit> = edits
+            .iter()
+            .map(|e| {
+                let by = cuts.iter().filter(|&&cut| cut <= e.start).count();
+                Edit {
+                    start: e.start + by,
+                    end: e.end + by,
+                    ..e.clone()
+                }
+            })
+            .collect();
+        diff(&pieces, &shifted).replace('|', "")
+    }
+
     #[test]
     fn hunk_with_context_and_no_newline_at_end() {
         let text = "a\nb\nc\nd\ne stated\nf\ng\nh\ni\nj stated";
@@ -371,17 +406,7 @@ mod tests {
     #[test]
     fn far_apart_changes_make_two_hunks_and_adjacent_lines_group() {
         let text = "x stated\ny stated\n1\n2\n3\n4\n5\n6\n7\n8\nz stated\n";
-        let mut edits = Vec::new();
-        for (i, _) in text.match_indices("stated") {
-            edits.push(Edit {
-                start: i,
-                end: i + 6,
-                spun: "stated".into(),
-                restored: "said".into(),
-                score: 1.0,
-                source: "t".into(),
-            });
-        }
+        let edits = everywhere(text, "stated", "said");
         assert_eq!(
             diff(text, &edits),
             "--- a/f\n+++ b/f\n@@ -1,5 +1,5 @@\n-x stated\n-y stated\n+x said\n+y said\n 1\n 2\n 3\n@@ -8,4 +8,4 @@\n 6\n 7\n 8\n-z stated\n+z said\n"
@@ -425,17 +450,7 @@ mod tests {
         }
         // Two such repairs a line apart make one hunk, its lines counted.
         let text = "x 12\nmonths\ny\nz 12\nmonths\n1\n2\n3\n4\n";
-        let edits: Vec<Edit> = text
-            .match_indices("12\nmonths")
-            .map(|(at, spun)| Edit {
-                start: at,
-                end: at + spun.len(),
-                spun: spun.into(),
-                restored: "year".into(),
-                score: 1.0,
-                source: "t".into(),
-            })
-            .collect();
+        let edits = everywhere(text, "12\nmonths", "year");
         assert_eq!(
             diff(text, &edits),
             "--- a/f\n+++ b/f\n@@ -1,8 +1,6 @@\n-x 12\n-months\n+x year\n y\n-z 12\n-months\n+z year\n 1\n 2\n 3\n"
@@ -458,36 +473,16 @@ mod tests {
             })
             .collect();
         let text = lines.join("\n") + "\n";
-        let edits: Vec<Edit> = text
-            .match_indices("stated")
-            .map(|(at, spun)| Edit {
-                start: at,
-                end: at + spun.len(),
-                spun: spun.into(),
-                restored: "said".into(),
-                score: 1.0,
-                source: "t".into(),
-            })
-            .collect();
+        let edits = everywhere(&text, "stated", "said");
         let whole = diff(&text, &edits);
         assert_eq!(whole.matches("@@ -").count(), 3, "{whole}");
         for cut in 1..text.len() {
             if text.as_bytes()[cut - 1] == b'\n' {
-                let mut pieces = text.clone();
-                pieces.insert(cut, '|');
-                let shifted: Vec<Edit> = edits
-                    .iter()
-                    .map(|e| {
-                        let by = usize::from(e.start >= cut);
-                        Edit {
-                            start: e.start + by,
-                            end: e.end + by,
-                            ..e.clone()
-                        }
-                    })
-                    .collect();
-                let got = diff(&pieces, &shifted).replace('|', "");
-                assert_eq!(got, whole, "cut after byte {cut}");
+                assert_eq!(
+                    diff_cut(&text, &edits, &[cut]),
+                    whole,
+                    "cut after byte {cut}"
+                );
             }
         }
     }
@@ -556,19 +551,8 @@ mod tests {
             if last_newline {
                 text.push('\n');
             }
-            let mut edits: Vec<Edit> = Vec::new();
-            for (spun, restored) in [("stated", "said"), ("12\nmonths", "year")] {
-                for (at, _) in text.match_indices(spun) {
-                    edits.push(Edit {
-                        start: at,
-                        end: at + spun.len(),
-                        spun: spun.into(),
-                        restored: restored.into(),
-                        score: 1.0,
-                        source: "t".into(),
-                    });
-                }
-            }
+            let mut edits = everywhere(&text, "stated", "said");
+            edits.extend(everywhere(&text, "12\nmonths", "year"));
             edits.sort_by_key(|e| e.start);
             let whole = diff(&text, &edits);
             let repaired = String::from_utf8(unspin::edit::apply(text.as_bytes(), &edits)).unwrap();
@@ -583,18 +567,7 @@ mod tests {
                 let mut at: Vec<usize> = cuts.iter().map(|c| ends[c.index(ends.len())]).collect();
                 at.sort_unstable();
                 at.dedup();
-                let mut pieces = text.clone();
-                for &cut in at.iter().rev() {
-                    pieces.insert(cut, '|');
-                }
-                let shifted: Vec<Edit> = edits
-                    .iter()
-                    .map(|e| {
-                        let by = at.iter().filter(|&&cut| cut <= e.start).count();
-                        Edit { start: e.start + by, end: e.end + by, ..e.clone() }
-                    })
-                    .collect();
-                proptest::prop_assert_eq!(diff(&pieces, &shifted).replace('|', ""), whole);
+                proptest::prop_assert_eq!(diff_cut(&text, &edits, &at), whole);
             }
         }
     }
