@@ -32,9 +32,9 @@
 //! to pay).
 //!
 //! Sentences end at sentence punctuation and line breaks, but not at a
-//! line that wraps onto the next before a lowercase word
-//! ([`crate::token::soft_line_break`]): hard-wrapped text keeps its
-//! context, and its phrases match across the wrap.
+//! line that wraps onto the next mid-sentence, before a lowercase word or
+//! after one ([`crate::token::soft_line_break`]): hard-wrapped text keeps
+//! its context, and its phrases match across the wrap.
 //!
 //! Invariants: edits are disjoint, sorted, and cover whole words; the output
 //! depends only on the input and the model (ties go to the reading with
@@ -1434,7 +1434,8 @@ ngram 2=9
         let dict = [("the home", "the house", -0.1)];
         assert_eq!(repaired("the. home", &dict, 0.0), "the. home");
         assert_eq!(repaired("the\n\nhome", &dict, 0.0), "the\n\nhome");
-        assert_eq!(repaired("the\nHome", &dict, 0.0), "the\nHome");
+        assert_eq!(repaired("the.\nHome", &dict, 0.0), "the.\nHome");
+        assert_eq!(repaired("THE\nHome", &dict, 0.0), "THE\nHome");
         assert_eq!(repaired("the home", &dict, 0.0), "the house");
     }
 

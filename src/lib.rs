@@ -208,19 +208,25 @@ mod tests {
         String::from_utf8(edit::apply(text.as_bytes(), &model.repair(text.as_bytes()))).unwrap()
     }
 
-    /// `text` hard-wrapped at `width` columns where the next word starts
-    /// lowercase (the same bytes, some spaces made line breaks).
+    /// `text` hard-wrapped at `width` columns inside its sentences: before
+    /// a lowercase word, or before a capital after a word that ends in a
+    /// lowercase letter or a comma (the same bytes, some spaces made line
+    /// breaks).
     fn wrapped(text: &str, width: usize) -> String {
         let mut out = String::new();
         let mut column = 0;
+        let mut previous = "";
         for (i, word) in text.split(' ').enumerate() {
             if i > 0 {
-                let wrap =
-                    column + word.len() > width && word.starts_with(|c: char| c.is_lowercase());
+                let mid_sentence = word.starts_with(|c: char| c.is_lowercase())
+                    || (word.starts_with(|c: char| c.is_uppercase())
+                        && previous.ends_with(|c: char| c.is_lowercase() || c == ','));
+                let wrap = column + word.len() > width && mid_sentence;
                 out.push(if wrap { '\n' } else { ' ' });
                 column = if wrap { 0 } else { column + 1 };
             }
             out.push_str(word);
+            previous = word;
             column = match word.rfind('\n') {
                 Some(at) => word.len() - at - 1,
                 None => column + word.len(),
@@ -229,9 +235,9 @@ mod tests {
         out
     }
 
-    /// A line wrapped before a lowercase word goes on with the sentence:
-    /// the repairs of hard-wrapped text are those of the text unwrapped,
-    /// scores and all.
+    /// A line wrapped inside a sentence goes on with the sentence, before a
+    /// lowercase word or a capitalised one: the repairs of hard-wrapped
+    /// text are those of the text unwrapped, scores and all.
     #[test]
     fn hard_wrapped_text_is_repaired_as_if_unwrapped() {
         let text = concat!(
@@ -245,6 +251,13 @@ mod tests {
             let wrapped = wrapped(text, width);
             assert!(wrapped.matches('\n').count() > 3 + 60 / width, "{wrapped}");
             assert_eq!(wrapped.len(), text.len());
+            let before_capital = wrapped.split('\n').skip(1);
+            assert!(
+                before_capital
+                    .filter(|line| line.starts_with(char::is_uppercase))
+                    .count()
+                    > 1
+            );
             // The same repairs; a line break inside a repaired phrase is
             // kept where the phrase has room for it.
             let flat = |s: String| s.replace('\n', " ");

@@ -9,8 +9,8 @@
 //! Where a chunk is cut matters, since the decoder reads sentence by
 //! sentence. A chunk ends after the last `\n` it holds that ends a
 //! sentence: one after sentence punctuation, or one the decoder does not
-//! read as a wrapped line ([`crate::token::soft_line_break`]: a blank line
-//! or a next line not starting lowercase). Failing that (a paragraph of
+//! read as a wrapped line ([`crate::token::soft_line_break`]: a blank line,
+//! or a next line that does not go on with the sentence). Failing that (a paragraph of
 //! wrapped lines longer than the chunk), it ends after the last `\n`; a
 //! line longer than the chunk is cut inside: after the last sentence
 //! punctuation (`.` `!` `?` `;` `:`), failing that after the last space or
@@ -618,14 +618,20 @@ mod tests {
             &buf[..cut_point(buf.as_bytes())]
         }
         assert_eq!(
+            cut("one two\nthree four.\nFive six\nseven"),
+            "one two\nthree four.\n"
+        );
+        // No line ends a sentence: the last line break, as a last resort.
+        assert_eq!(
             cut("one two\nthree four\nFive six\nseven"),
-            "one two\nthree four\n"
+            "one two\nthree four\nFive six\n"
         );
         assert_eq!(cut("one two.\nthree four\nfive"), "one two.\n");
         assert_eq!(cut("one two\nthree four!\nfive"), "one two\nthree four!\n");
         // Whether the line after the last break goes on is not known yet.
         assert_eq!(cut("One\n\nTwo three\n  "), "One\n\n");
-        assert_eq!(cut("One\n\nTwo three\n\u{c9}"), "One\n\nTwo three\n");
+        assert_eq!(cut("One\n\nTwo three)\n\u{c9}"), "One\n\nTwo three)\n");
+        assert_eq!(cut("One\n\nTwo three\n\u{c9}"), "One\n\n");
         assert_eq!(cut("One\n\nTwo three\n\u{e9}"), "One\n\n");
         // The buffer ends inside a character (the first byte of "É").
         assert_eq!(cut_point(b"One\n\nTwo three\n\xC3"), 5);

@@ -64,12 +64,17 @@ pub fn is_sentence_punct(c: char) -> bool {
 
 /// Whether the whitespace `start..end` of `input`, holding a line break,
 /// only wraps a line: one line break (`\n`, `\r\n` or `\r`), and the
-/// next line goes on with a lowercase letter. Text hard-wrapped at a
-/// fixed width (mail, `fold`, text dumps of web pages) breaks its
-/// sentences at any word; read as sentence ends, those breaks would cost
-/// the language model its context there. A blank line, or a next line
-/// starting otherwise (a capital, a digit, a quote, a list marker), ends
-/// the sentence; so does the end of the input.
+/// next line goes on with a lowercase letter, or with a capital after a
+/// line that stopped mid-sentence (on a lowercase letter or a comma:
+/// "told reporters\nTrump said"). Text hard-wrapped at a fixed width
+/// (mail, `fold`, text dumps of web pages) breaks its sentences at any
+/// word; read as sentence ends, those breaks would cost the language model
+/// its context there. A blank line, or a next line starting otherwise (a
+/// capital after sentence punctuation, a capitalised line or a closing
+/// bracket; a digit, a quote, a list marker), ends the sentence; so does
+/// the end of the input. Only bytes before `end` and the character at
+/// `end` are read, so a chunk of the input judges a break as the whole
+/// input does.
 pub fn soft_line_break(input: &[u8], start: usize, end: usize) -> bool {
     let run = &input[start..end];
     let line_breaks = run
@@ -77,7 +82,16 @@ pub fn soft_line_break(input: &[u8], start: usize, end: usize) -> bool {
         .enumerate()
         .filter(|&(i, &b)| b == b'\n' || (b == b'\r' && run.get(i + 1) != Some(&b'\n')))
         .count();
-    line_breaks == 1 && char_at(input, end).is_some_and(|(c, _)| c.is_lowercase())
+    if line_breaks != 1 {
+        return false;
+    }
+    match char_at(input, end) {
+        Some((c, _)) if c.is_lowercase() => true,
+        Some((c, _)) if c.is_uppercase() => bstr::decode_last_utf8(&input[..start])
+            .0
+            .is_some_and(|before| before.is_lowercase() || before == ','),
+        _ => false,
+    }
 }
 
 fn is_word_char(c: char) -> bool {
@@ -227,20 +241,20 @@ mod tests {
 
     #[test]
     fn sentence_breaks() {
-        let input = b"a. b, c\nD";
+        let input = b"a. b, c.\nD";
         let breaks: Vec<bool> = tokenize(input)
             .iter()
             .map(|t| t.breaks_sentence(input))
             .collect();
         assert_eq!(
             breaks,
-            [false, true, false, false, false, false, false, true, false]
+            [false, true, false, false, false, false, false, true, true, false]
         );
     }
 
     /// Which line breaks end a sentence: the one before `x` in each input.
     #[test]
-    fn a_line_wrapped_before_a_lowercase_word_goes_on() {
+    fn a_line_wrapped_mid_sentence_goes_on() {
         let ends = |text: &str| {
             let input = text.as_bytes();
             let token = tokenize(input)
@@ -256,6 +270,9 @@ mod tests {
             "a \n  x",
             "a,\n\txé",
             "a\nédition",
+            "a\nX",
+            "a,\nX",
+            "a \n Éx",
         ] {
             assert!(!ends(soft), "{soft:?}");
         }
@@ -263,7 +280,10 @@ mod tests {
             "a\n\nx",
             "a\r\n\r\nx",
             "a\n \nx",
-            "a\nX",
+            "a.\nX",
+            "A\nX",
+            "a)\nX",
+            "\nX",
             "a\n1x",
             "a\n\"x",
             "a\n- x",
