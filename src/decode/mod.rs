@@ -1,0 +1,551 @@
+//! The noisy-channel decoder.
+//!
+//! For each sentence, unspin picks the reading T that maximises
+//! log P_lm(T) + log P_channel(spun | T) (DESIGN.md section 2). Readings are
+//! paths through a lattice over the sentence's words: at every word the path
+//! may keep the word, or take a dictionary edge that replaces the words of a
+//! matched phrase by one of its candidate originals, paying the candidate's
+//! weight plus the edit penalty (less the entry's confidence share).
+//! Keeping costs nothing, so the spun text stands unless the language model
+//! prefers a repair by more than the penalty: that is the keep-bias that
+//! leaves clean text alone.
+//!
+//! Only words near dictionary matches can change, so the lattice is built
+//! only over *windows*: runs of matched words, merged when they are close
+//! enough to share a trigram, plus two words of fixed context on each side.
+//! Outside windows no language model query is made.
+//!
+//! Building the lattice ([`Decoder::lattice`]) does not depend on the edit
+//! penalty, so a document is tokenized and matched once and then decoded at
+//! as many penalties as needed ([`Decoder::decode`]): the probe pass of the
+//! document prior and the repair pass share it.
+//!
+//! Speed (issue 5): news repeats its words, so what depends on a word alone
+//! (its walk through each dictionary, its LM id: `Vocabulary`) or on a
+//! dictionary entry alone (its candidates and their ids: `EntryCache`, both
+//! in `lattice`) is
+//! worked out once per text; the lattice is a few flat arrays, filled
+//! without allocating per sentence or window; and the language model is
+//! asked through [`CachedModel`], whose table of recent answers serves most
+//! of the decoder's repeated queries. Before a sentence's edges are scored,
+//! every query that scoring will make is prefetched, so that the misses in
+//! the model's tables overlap (while the memo misses often enough for that
+//! to pay).
+//!
+//! Sentences end at sentence punctuation and line breaks, but not at a
+//! line that wraps onto the next mid-sentence, before a lowercase word or
+//! after one ([`crate::token::soft_line_break`]): hard-wrapped text keeps
+//! its context, and its phrases match across the wrap.
+//!
+//! Invariants: edits are disjoint, sorted, and cover whole words; the output
+//! depends only on the input and the model (ties go to the reading with
+//! fewer edits, then to the earlier-found one).
+//!
+//! The parts, in the order a text goes through them: `lattice` finds the
+//! edges and builds the windows, `search` picks each window's best reading
+//! at a penalty, `restore` writes the edits that reading takes. This file
+//! holds what they share (the edge, the window, the penalty) and the
+//! [`Decoder`]'s entry points.
+
+mod lattice;
+mod restore;
+mod search;
+
+pub use lattice::Lattice;
+
+use crate::article::Article;
+use crate::dict::{AllowList, Candidate, Dictionary};
+use crate::edit::Edit;
+use crate::lm::{CachedModel, WordId};
+use restore::{make_edit, span_edit};
+use search::Reading;
+use std::ops::Range;
+
+/// The default number of hypotheses kept per lattice position.
+pub const DEFAULT_BEAM: usize = 8;
+
+/// What an edge pays on top of its candidate's weight (log10): the edit
+/// penalty, less the entry's confidence share, and less a further share
+/// for a candidate the document has already been repaired with.
+#[derive(Debug, Clone, Copy)]
+struct Penalty<'a> {
+    edit: f32,
+    /// By candidate index in the lattice: repaired elsewhere in the text.
+    confirmed: &'a [bool],
+    /// The share of the penalty a confirmed candidate is spared.
+    confirmed_share: f32,
+}
+
+impl<'a> Penalty<'a> {
+    /// The same penalty for every edge.
+    fn flat(edit: f32) -> Penalty<'a> {
+        Penalty {
+            edit,
+            confirmed: &[],
+            confirmed_share: 0.0,
+        }
+    }
+
+    /// What taking `r` costs: its weight less the penalty it pays.
+    fn cost(&self, r: &Replacement) -> f32 {
+        let mut penalty = self.edit * (1.0 - r.confidence);
+        if self.confirmed.get(r.candidate as usize) == Some(&true) {
+            penalty *= 1.0 - self.confirmed_share;
+        }
+        r.weight - penalty
+    }
+}
+
+/// A word of the input: its byte span.
+#[derive(Debug, Clone, Copy)]
+struct Word {
+    start: usize,
+    end: usize,
+}
+
+/// A dictionary edge: replace words `start..end` (of its window) by a
+/// candidate original.
+///
+/// Kept small (the lattice of a chunk holds some hundred thousand): the
+/// candidate's text and source stay in the [`EntryCache`](lattice::EntryCache).
+#[derive(Debug, Clone)]
+struct Replacement {
+    start: usize,
+    end: usize,
+    possessive: bool,
+    /// The first word is the text's "a"/"an", which the candidate's first
+    /// word needs to be this article instead ("an individual" -> "a
+    /// person"); the candidate replaces the words after it.
+    article: Option<Article>,
+    /// The candidate's index in the [`EntryCache`](lattice::EntryCache)'s `candidates`.
+    candidate: u32,
+    weight: f32,
+    /// Share of the edit penalty waived (the entry's confidence).
+    confidence: f32,
+    /// Where the language model's ids for the words of the candidate are
+    /// in the [`EntryCache`](lattice::EntryCache)'s `ids`.
+    ids: Range<u32>,
+    /// How much more likely the language model finds the candidate's words
+    /// than the text's own, with the text's own words around them (the
+    /// fixed words after them included), worked out when the lattice is
+    /// pruned. It is the whole score of a window with this one span.
+    local_gain: f32,
+}
+
+impl Replacement {
+    /// The ids of the candidate's words, out of the cache's `ids`.
+    fn ids<'a>(&self, ids: &'a [WordId]) -> &'a [WordId] {
+        &ids[self.ids.start as usize..self.ids.end as usize]
+    }
+}
+
+/// Words of one sentence that may change together, with their context.
+///
+/// What it holds per word and its edges are ranges of the [`Lattice`]'s
+/// arrays, so that building a window allocates nothing.
+#[derive(Debug)]
+struct Window {
+    /// The window's words in the lattice's `spans` and `kept`.
+    words: Range<usize>,
+    /// The two words before the window (or the sentence start).
+    context: [WordId; 2],
+    /// The fixed words after the window whose scores depend on it.
+    tail: Tail,
+    /// The window's edges in the lattice's `replacements`, sorted by start
+    /// word.
+    replacements: Range<usize>,
+}
+
+/// The fixed words after a window: up to two, then the sentence end if it
+/// is that close.
+#[derive(Debug, Clone, Copy)]
+struct Tail {
+    ids: [WordId; 3],
+    len: usize,
+}
+
+impl Tail {
+    fn as_slice(&self) -> &[WordId] {
+        &self.ids[..self.len]
+    }
+}
+
+/// Everything the decoder needs.
+pub struct Decoder<'m> {
+    /// Dictionaries in priority order: a word matched by one dictionary is
+    /// not offered to the ones after it.
+    pub dictionaries: &'m [Dictionary],
+    /// Phrases never to touch.
+    pub allow: Option<&'m AllowList>,
+    /// The language model, through a per-document cache.
+    pub lm: &'m CachedModel<'m>,
+    /// Most hypotheses kept per lattice position.
+    pub beam: usize,
+}
+
+impl<'m> Decoder<'m> {
+    /// Repairs `input` at one edit penalty: [`Decoder::lattice`] then
+    /// [`Decoder::decode`].
+    pub fn repair(&self, input: &[u8], edit_penalty: f32) -> Vec<Edit> {
+        self.decode(input, &self.lattice(input), edit_penalty)
+    }
+
+    /// Picks the best reading of every window and returns the edits, in
+    /// input order.
+    pub fn decode(&self, input: &[u8], lattice: &Lattice<'_>, edit_penalty: f32) -> Vec<Edit> {
+        let reading = self.read(lattice, &Penalty::flat(edit_penalty), None);
+        self.edits(lattice, &reading, |words, r, candidate, gain| {
+            make_edit(input, words, r, candidate, gain)
+        })
+    }
+
+    /// Like [`Decoder::decode`], then once more with every candidate that
+    /// reading took spared `confirmed_share` of the penalty wherever else
+    /// its phrase occurs in the text.
+    ///
+    /// A spinner rewrites a document with one thesaurus: once "workplace"
+    /// has been read as "office" where the language model is sure of it,
+    /// the other "workplace"s of the same text are more likely "office"
+    /// too, even where the context alone is too weak to say so. The share
+    /// is for the caller to set by how sure it is that the text is spun
+    /// at all ([`Model::repair`](crate::Model::repair) uses the document
+    /// prior's probability), so that a false alarm in clean text is not
+    /// spread.
+    pub fn decode_confirming(
+        &self,
+        input: &[u8],
+        lattice: &Lattice<'_>,
+        edit_penalty: f32,
+        confirmed_share: f32,
+    ) -> Vec<Edit> {
+        let make = |words: &[Word], r: &Replacement, candidate: &Candidate<'_>, gain| {
+            make_edit(input, words, r, candidate, gain)
+        };
+        let first = self.read(lattice, &Penalty::flat(edit_penalty), None);
+        if first.windows.is_empty() || confirmed_share <= 0.0 {
+            return self.edits(lattice, &first, make);
+        }
+        let mut confirmed = vec![false; lattice.entries.candidates.len()];
+        for &(window, _, ref taken) in &first.windows {
+            let replacements = &lattice.replacements[lattice.windows[window].replacements.clone()];
+            for &index in &first.taken[taken.clone()] {
+                confirmed[replacements[index].candidate as usize] = true;
+            }
+        }
+        let penalty = Penalty {
+            edit: edit_penalty,
+            confirmed: &confirmed,
+            confirmed_share,
+        };
+        let reading = self.read(lattice, &penalty, Some(&first));
+        self.edits(lattice, &reading, make)
+    }
+
+    /// Like [`Decoder::decode`], for the document prior, which weighs only
+    /// how many edits there are and their scores: the edits have their
+    /// spans and scores but empty `spun`, `restored` and `source`, which
+    /// saves working out the restored text's case.
+    pub(crate) fn decode_scores(&self, lattice: &Lattice<'_>, edit_penalty: f32) -> Vec<Edit> {
+        let reading = self.read(lattice, &Penalty::flat(edit_penalty), None);
+        self.edits(lattice, &reading, |words, r, _, gain| {
+            span_edit(words, r, gain)
+        })
+    }
+
+    /// Makes an edit of each replacement `reading` takes with
+    /// `make(window words, replacement, candidate, window gain)`.
+    fn edits(
+        &self,
+        lattice: &Lattice<'_>,
+        reading: &Reading,
+        mut make: impl FnMut(&[Word], &Replacement, &Candidate<'_>, f32) -> Edit,
+    ) -> Vec<Edit> {
+        let mut edits = Vec::with_capacity(reading.taken.len());
+        for &(index, gain, ref taken) in &reading.windows {
+            let window = lattice.view(index);
+            for &i in &reading.taken[taken.clone()] {
+                let r = &window.replacements[i];
+                let candidate = &window.candidates[r.candidate as usize].candidate;
+                edits.push(make(window.words, r, candidate, gain));
+            }
+        }
+        edits
+    }
+}
+
+/// `n` as a u32, for the compact indices of [`Replacement`].
+fn to_u32(n: usize) -> u32 {
+    u32::try_from(n).expect("a lattice holds fewer than 2^32 ids")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dict::Entry;
+    use crate::lm::{arpa, NgramModel};
+
+    /// A model of a tiny world where people "said" things at "the house".
+    const ARPA: &str = "\\data\\
+ngram 1=14
+ngram 2=9
+
+\\1-grams:
+-1.0\t<s>\t-0.5
+-1.0\t</s>
+-1.2\tthe\t-0.3
+-2.0\thouse\t-0.3
+-2.2\thome\t-0.3
+-1.5\tsaid\t-0.3
+-3.0\tstated\t-0.3
+-1.8\tthey\t-0.3
+-2.0\tpeople's\t-0.3
+-1.3\ta\t-0.3
+-2.0\tan\t-0.3
+-2.5\tperson\t-0.3
+-3.2\tindividual\t-0.3
+-3.0\tadult\t-0.3
+
+\\2-grams:
+-0.3\tthe house\t-0.1
+-1.5\tthe home\t-0.1
+-0.2\tthey said\t-0.1
+-1.8\tthey stated\t-0.1
+-0.4\t<s> they\t-0.1
+-0.3\tsaid </s>
+-0.5\ta person\t-0.1
+-1.5\tan individual\t-0.1
+-1.0\tan adult\t-0.1
+
+\\end\\
+";
+
+    /// Runs `test` with a decoder over the tiny model and a dictionary of
+    /// `entries` (spun, original, weight).
+    fn with_decoder<R>(entries: &[(&str, &str, f32)], test: impl FnOnce(&Decoder<'_>) -> R) -> R {
+        let entries: Vec<Entry> = entries
+            .iter()
+            .map(|(spun, original, weight)| Entry {
+                spun: spun.to_string(),
+                original: original.to_string(),
+                weight: *weight,
+                source: "test".into(),
+                confidence: 0.0,
+            })
+            .collect();
+        let dicts = [Dictionary::from_entries(&entries, "test").unwrap()];
+        let (bytes, _) = arpa::compile(ARPA.as_bytes(), "tiny").unwrap();
+        let lm = NgramModel::from_bytes(&bytes, "tiny").unwrap();
+        let lm = CachedModel::new(&lm);
+        test(&Decoder {
+            dictionaries: &dicts,
+            allow: None,
+            lm: &lm,
+            beam: DEFAULT_BEAM,
+        })
+    }
+
+    fn repaired(input: &str, entries: &[(&str, &str, f32)], penalty: f32) -> String {
+        with_decoder(entries, |decoder| {
+            let edits = decoder.repair(input.as_bytes(), penalty);
+            String::from_utf8(crate::edit::apply(input.as_bytes(), &edits)).unwrap()
+        })
+    }
+
+    #[test]
+    fn repairs_when_the_language_model_prefers_the_original() {
+        let dict = [("stated", "said", -0.5), ("home", "house", -0.5)];
+        assert_eq!(repaired("They stated.", &dict, 0.5), "They said.");
+        assert_eq!(
+            repaired("at the home, they stated", &dict, 0.5),
+            "at the house, they said"
+        );
+    }
+
+    #[test]
+    fn a_high_penalty_keeps_the_text() {
+        let dict = [("stated", "said", -0.5)];
+        assert_eq!(repaired("They stated.", &dict, 5.0), "They stated.");
+    }
+
+    #[test]
+    fn keeps_text_the_language_model_prefers() {
+        // "house" -> "home" is in the dictionary, but the LM prefers "house".
+        let dict = [("house", "home", -0.1)];
+        assert_eq!(repaired("the house", &dict, 0.0), "the house");
+    }
+
+    #[test]
+    fn long_runs_without_punctuation_are_cut_into_bounded_windows() {
+        let dict = [("stated", "said", -0.5), ("home", "house", -0.5)];
+        with_decoder(&dict, |decoder| {
+            let input = "they stated the home ".repeat(200);
+            let lattice = decoder.lattice(input.as_bytes());
+            assert!(lattice.windows.len() > 1);
+            assert!(lattice
+                .windows
+                .iter()
+                .all(|w| w.words.len() <= lattice::MAX_WINDOW_WORDS + 1));
+            let edits = decoder.decode(input.as_bytes(), &lattice, 0.0);
+            let repaired = String::from_utf8(crate::edit::apply(input.as_bytes(), &edits)).unwrap();
+            assert_eq!(repaired, "they said the house ".repeat(200));
+        });
+    }
+
+    #[test]
+    fn case_possessive_and_apostrophe_style_come_from_the_text() {
+        let dict = [("home", "house", -0.1), ("stated", "said", -0.5)];
+        assert_eq!(repaired("Home’s", &dict, 0.0), "House’s");
+        // The tiny model knows "people's" but not "house's": the readings
+        // are compared as possessives, and the unknown one loses.
+        let house = [("people", "house", 0.0)];
+        assert_eq!(repaired("the People’s", &house, 0.0), "the People’s");
+        assert_eq!(repaired("THEY STATED", &dict, 0.5), "THEY SAID");
+    }
+
+    #[test]
+    fn a_repair_after_a_or_an_takes_the_article_its_word_needs() {
+        let person = [("individual", "person", 0.0)];
+        assert_eq!(
+            repaired("they said an individual", &person, 0.0),
+            "they said a person"
+        );
+        // The article keeps the text's case and what follows it as written.
+        assert_eq!(
+            repaired("They said An  individual", &person, 0.0),
+            "They said A  person"
+        );
+        // Where the article already fits, only the word changes.
+        let adult = [("individual", "adult", 0.0)];
+        assert_eq!(
+            repaired("they said an individual", &adult, 0.0),
+            "they said an adult"
+        );
+    }
+
+    #[test]
+    fn a_confirmed_candidate_is_repaired_where_the_context_alone_is_too_weak() {
+        // "they said" makes the first repair sure; at a sentence start the
+        // language model alone does not pay for the second.
+        let dict = [("stated", "said", -0.5)];
+        let input = "They stated. Stated the house.";
+        with_decoder(&dict, |decoder| {
+            let lattice = decoder.lattice(input.as_bytes());
+            let text = |edits: Vec<Edit>| {
+                String::from_utf8(crate::edit::apply(input.as_bytes(), &edits)).unwrap()
+            };
+            let plain = decoder.decode(input.as_bytes(), &lattice, 1.5);
+            assert_eq!(text(plain.clone()), "They said. Stated the house.");
+            let confirming = decoder.decode_confirming(input.as_bytes(), &lattice, 1.5, 1.0);
+            assert_eq!(text(confirming), "They said. Said the house.");
+            let unshared = decoder.decode_confirming(input.as_bytes(), &lattice, 1.5, 0.0);
+            assert_eq!(unshared, plain);
+        });
+        // Nothing to confirm: the weak case alone stays.
+        with_decoder(&dict, |decoder| {
+            let input = "Stated the house.";
+            let lattice = decoder.lattice(input.as_bytes());
+            assert!(decoder
+                .decode_confirming(input.as_bytes(), &lattice, 1.5, 1.0)
+                .is_empty());
+        });
+    }
+
+    #[test]
+    fn a_word_the_model_does_not_know_is_replaced_only_on_confidence() {
+        // "statd" is not in the tiny model: dropping it would look like a
+        // large gain to the language model, which cannot judge it.
+        assert_eq!(
+            repaired("They statd.", &[("statd", "said", 0.0)], 0.5),
+            "They statd."
+        );
+        let confident = [Entry {
+            spun: "statd".into(),
+            original: "said".into(),
+            weight: 0.0,
+            source: "test".into(),
+            confidence: 1.0,
+        }];
+        let dicts = [Dictionary::from_entries(&confident, "test").unwrap()];
+        let (bytes, _) = arpa::compile(ARPA.as_bytes(), "tiny").unwrap();
+        let lm = NgramModel::from_bytes(&bytes, "tiny").unwrap();
+        let lm = CachedModel::new(&lm);
+        let decoder = Decoder {
+            dictionaries: &dicts,
+            allow: None,
+            lm: &lm,
+            beam: DEFAULT_BEAM,
+        };
+        let input = b"They statd.";
+        let edits = decoder.repair(input, 0.5);
+        assert_eq!(crate::edit::apply(input, &edits), b"They said.");
+    }
+
+    /// A candidate the document was repaired with elsewhere is spared the
+    /// share of the penalty; beyond a share of 1 it gains the rest.
+    #[test]
+    fn a_confirmed_candidate_pays_less_than_its_penalty() {
+        let edge = |candidate| Replacement {
+            start: 0,
+            end: 1,
+            possessive: false,
+            article: None,
+            candidate,
+            weight: -1.0,
+            confidence: 0.0,
+            ids: 0..0,
+            local_gain: 0.0,
+        };
+        let confirmed = [true, false];
+        let cost = |share, candidate| {
+            let penalty = Penalty {
+                edit: 0.5,
+                confirmed: &confirmed,
+                confirmed_share: share,
+            };
+            penalty.cost(&edge(candidate))
+        };
+        assert_eq!(cost(0.0, 0), -1.5);
+        assert_eq!(cost(1.0, 0), -1.0);
+        assert_eq!(cost(1.5, 0), -0.75);
+        assert_eq!(cost(1.5, 1), -1.5);
+    }
+
+    #[test]
+    fn phrases_do_not_cross_sentence_breaks() {
+        let dict = [("the home", "the house", -0.1)];
+        assert_eq!(repaired("the. home", &dict, 0.0), "the. home");
+        assert_eq!(repaired("the\n\nhome", &dict, 0.0), "the\n\nhome");
+        assert_eq!(repaired("the.\nHome", &dict, 0.0), "the.\nHome");
+        assert_eq!(repaired("THE\nHome", &dict, 0.0), "THE\nHome");
+        assert_eq!(repaired("the home", &dict, 0.0), "the house");
+    }
+
+    /// A line wrapped inside a phrase (a lowercase word next) does not
+    /// stop it, and the repair keeps the text's whitespace where it can.
+    #[test]
+    fn phrases_run_across_wrapped_lines_keeping_the_whitespace() {
+        let dict = [("the home", "the house", -0.1)];
+        assert_eq!(repaired("the\nhome", &dict, 0.0), "the\nhouse");
+        assert_eq!(repaired("the \r\n  home", &dict, 0.0), "the \r\n  house");
+        assert_eq!(repaired("the  home", &dict, 0.0), "the  house");
+        // One word for two: the line break goes with the space.
+        let dict = [("they stated", "said", -0.1)];
+        assert_eq!(repaired("they\nstated", &dict, 0.0), "said");
+    }
+
+    #[test]
+    fn edits_are_sorted_disjoint_and_deterministic() {
+        let dict = [("stated", "said", -0.5), ("home", "house", -0.5)];
+        with_decoder(&dict, |decoder| {
+            let input = "They stated: the home. They stated the home they stated.".as_bytes();
+            let lattice = decoder.lattice(input);
+            assert_eq!(lattice.words, 10);
+            let edits = decoder.decode(input, &lattice, 1.0);
+            assert!(edits.len() >= 3, "{edits:?}");
+            for pair in edits.windows(2) {
+                assert!(pair[0].end <= pair[1].start);
+            }
+            assert_eq!(edits, decoder.repair(input, 1.0));
+        });
+    }
+}
