@@ -24,6 +24,7 @@ pub mod dict;
 pub mod edit;
 pub mod json;
 pub mod lm;
+pub mod markup;
 pub mod prior;
 pub mod stream;
 pub mod token;

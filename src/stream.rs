@@ -30,8 +30,13 @@
 //! time keeps the verdict local. Cut points depend only on the bytes and
 //! the chunk size, never on how the reader delivers them, so a file and the
 //! same bytes through a pipe give the same output.
+//!
+//! An HTML page ([`Options::markup`]) is the exception: it is read whole
+//! and repaired through its [`prose_view`](crate::markup::prose_view), as
+//! a cut could fall inside a tag or a script (pages are small).
 
 use crate::edit::Edit;
+use crate::markup::{self, Markup};
 use crate::Model;
 use bstr::ByteSlice;
 use std::fmt;
@@ -47,6 +52,9 @@ pub const DEFAULT_CHUNK_SIZE: usize = 256 << 10;
 /// Chunks smaller than this are not allowed (a cut must make progress).
 pub const MIN_CHUNK_SIZE: usize = 16;
 
+/// How many bytes of an input are read to tell whether it is an HTML page.
+const SNIFF_LEN: u64 = 1024;
+
 /// How an input is streamed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Options {
@@ -57,6 +65,11 @@ pub struct Options {
     /// Stop with [`StreamError::Binary`], before repairing anything, when the
     /// first chunk holds a NUL byte.
     pub skip_binary: bool,
+    /// Whether the input is an HTML page, whose markup must stay as it is.
+    /// A page is read whole and repaired through its
+    /// [`prose_view`](crate::markup::prose_view), so that no cut falls
+    /// inside a tag or a script.
+    pub markup: Markup,
 }
 
 impl Default for Options {
@@ -65,6 +78,7 @@ impl Default for Options {
             chunk_size: DEFAULT_CHUNK_SIZE,
             threads: 1,
             skip_binary: false,
+            markup: Markup::Detect,
         }
     }
 }
@@ -153,10 +167,11 @@ impl<E: fmt::Display> fmt::Display for StreamError<E> {
 impl<E: fmt::Debug + fmt::Display> std::error::Error for StreamError<E> {}
 
 /// Repairs everything `reader` yields, chunk by chunk, calling `visit` on
-/// each chunk in input order. An empty input visits no chunk.
+/// each chunk in input order. An empty input visits no chunk; an HTML page
+/// ([`Options::markup`]) is one chunk.
 pub fn repair_chunks<R, E, F>(
     model: &Model,
-    reader: R,
+    mut reader: R,
     options: &Options,
     visit: F,
 ) -> Result<Totals, StreamError<E>>
@@ -164,7 +179,33 @@ where
     R: Read,
     F: FnMut(&Chunk<'_>) -> Result<(), E>,
 {
-    let mut chunker = Chunker::new(reader, options.chunk_size);
+    // Whether the input is an HTML page is judged from its first bytes,
+    // read ahead of the chunker (a chunk may be shorter), which then reads
+    // them again.
+    let mut start = Vec::new();
+    (&mut reader)
+        .take(SNIFF_LEN)
+        .read_to_end(&mut start)
+        .map_err(StreamError::Read)?;
+    let mut visitor = Visitor {
+        visit,
+        totals: Totals::default(),
+        line: 1,
+    };
+    if options.markup.is_html(&start) {
+        let mut page = start;
+        reader.read_to_end(&mut page).map_err(StreamError::Read)?;
+        if page.is_empty() {
+            return Ok(Totals::default());
+        }
+        if options.skip_binary && page[..page.len().min(options.chunk_size)].contains(&0) {
+            return Err(StreamError::Binary);
+        }
+        let edits = model.repair(&markup::prose_view(&page));
+        visitor.chunk(&page, edits)?;
+        return Ok(visitor.totals);
+    }
+    let mut chunker = Chunker::new(io::Cursor::new(start).chain(reader), options.chunk_size);
     let mut first = Vec::new();
     if !chunker.next(&mut first).map_err(StreamError::Read)? {
         return Ok(Totals::default());
@@ -172,11 +213,6 @@ where
     if options.skip_binary && first.contains(&0) {
         return Err(StreamError::Binary);
     }
-    let mut visitor = Visitor {
-        visit,
-        totals: Totals::default(),
-        line: 1,
-    };
     if options.threads <= 1 || chunker.done() {
         // One thread, or one chunk (most files): no worker threads.
         let mut text = first;
@@ -466,6 +502,7 @@ mod tests {
             chunk_size,
             threads,
             skip_binary: false,
+            markup: Markup::Plain,
         }
     }
 
@@ -694,8 +731,74 @@ mod tests {
             })
     }
 
+    /// The first chunk may end before the doctype does: whether the input
+    /// is a page is judged from its start, not from its first chunk.
+    #[test]
+    fn a_page_is_recognised_whatever_the_chunk_size() {
+        let page = b"<!DOCTYPE html><html><body><!-- the White Home stated -->\n\
+                     <script>officers.mentioned = 'White Home';</script></body></html>";
+        for chunk_size in [MIN_CHUNK_SIZE, 20, 64, DEFAULT_CHUNK_SIZE] {
+            let options = Options {
+                markup: Markup::Detect,
+                ..options(chunk_size, 1)
+            };
+            let (out, edits) = stream(embedded(), page, &options);
+            assert_eq!(edits, [], "chunk size {chunk_size}");
+            assert_eq!(out, page);
+        }
+        // Read as text, the same bytes are repaired.
+        let (_, edits) = stream(embedded(), page, &options(MIN_CHUNK_SIZE, 1));
+        assert!(!edits.is_empty());
+    }
+
+    /// A piece of an HTML page: running text with spun words, or markup
+    /// that mentions them too.
+    fn page_piece() -> impl Strategy<Value = String> {
+        prop_oneof![
+            Just("The White Home stated the officers mentioned it. ".to_string()),
+            Just(
+                "Lawmakers in the Home of Representatives welcomed a 12 months of talks.\n"
+                    .to_string()
+            ),
+            Just("<p>".to_string()),
+            Just("</p>\n".to_string()),
+            Just("<a href=\"/white-home\">White Home</a> ".to_string()),
+            Just("<em>stated</em> ".to_string()),
+            Just("<script>var home = 'White Home stated';</script>".to_string()),
+            Just("<style>.home { }</style>".to_string()),
+            Just("<!-- the White Home stated -->".to_string()),
+            Just("<pre>officers mentioned</pre>".to_string()),
+            Just("<div class=\"home stated\">".to_string()),
+            Just("Individuals&rsquo;s Liberation Military &amp; the Home ".to_string()),
+            Just("a < b ".to_string()),
+        ]
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(64))]
+
+        /// An HTML page is repaired whole through its prose view, whatever
+        /// the chunk size: every edit lies in running text, and the markup
+        /// comes through byte for byte.
+        #[test]
+        fn html_pages_are_repaired_in_their_text_only(
+            pieces in prop::collection::vec(page_piece(), 0..40),
+            chunk_size in 16usize..300,
+            threads in 1usize..3,
+        ) {
+            let page = format!("<!DOCTYPE html><html><body>{}</body></html>", pieces.concat());
+            let page = page.as_bytes();
+            let view = markup::prose_view(page);
+            let options = Options { markup: Markup::Detect, ..options(chunk_size, threads) };
+            let (out, edits) = stream(fixed_model(), page, &options);
+            prop_assert_eq!(&edits, &fixed_model().repair(&view));
+            prop_assert_eq!(out, crate::edit::apply(page, &edits));
+            for edit in &edits {
+                let (start, end) = (edit.start, edit.end);
+                prop_assert_eq!(&view[start..end], &page[start..end], "{:?}", edit);
+                prop_assert!(!page[start..end].iter().any(|b| b"<>&|".contains(b)), "{:?}", edit);
+            }
+        }
 
         /// Lines are shorter than the smallest chunk, so every cut is at a
         /// line break that ends a sentence: streamed edits and output equal

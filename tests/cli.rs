@@ -312,3 +312,80 @@ fn score_walks_folders_in_name_order() {
         .code(1)
         .stdout("");
 }
+
+/// The lines of the page fixture that are markup only: everything but the
+/// title, the heading and the paragraphs.
+fn markup_lines(page: &str) -> Vec<&str> {
+    page.lines()
+        .filter(|line| {
+            !["<title>", "<h1>", "<p>"]
+                .iter()
+                .any(|t| line.starts_with(t))
+        })
+        .collect()
+}
+
+#[test]
+fn an_html_page_has_its_text_repaired_and_its_markup_left_alone() {
+    let page = String::from_utf8(read("spun_page.html")).unwrap();
+    let out = unspin().arg(fixture("spun_page.html")).assert().success();
+    let repaired = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    // Scripts, styles, attributes, comments, navigation, code and the
+    // footer mention "home", "stated" and "legislation" too: untouched.
+    assert_eq!(markup_lines(&repaired), markup_lines(&page));
+    for restored in [
+        "digital meeting with his Chinese counterpart",
+        "in over a year, officials said, according to <a href=\"https://example.com/home-stated\">",
+        "Joint Chiefs of Staff",
+        "People&rsquo;s Liberation Army",
+        "the White House welcomed",
+    ] {
+        assert!(
+            repaired.contains(restored),
+            "missing {restored:?} in:\n{repaired}"
+        );
+    }
+    // Read as plain text (as before pages were recognised), the same page
+    // has its markup rewritten: the detection is what protects it.
+    let as_text = unspin()
+        .args(["--input-format", "text"])
+        .arg(fixture("spun_page.html"))
+        .assert()
+        .success();
+    let as_text = String::from_utf8(as_text.get_output().stdout.clone()).unwrap();
+    assert_ne!(markup_lines(&as_text), markup_lines(&page));
+}
+
+#[test]
+fn html_can_be_forced_for_a_fragment_and_scored_on_its_text() {
+    let fragment = "<div class=\"home\"><p>The highest US army officer held a digital \
+                    assembly with his Chinese language counterpart, the ministry stated.</p>\
+                    <p>Lawmakers in the Home of Representatives welcomed the talks.</p></div>\n";
+    let out = unspin()
+        .args(["--input-format", "html"])
+        .write_stdin(fragment)
+        .assert()
+        .success();
+    let repaired = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    assert!(
+        repaired.starts_with("<div class=\"home\"><p>"),
+        "{repaired}"
+    );
+    assert!(repaired.contains("House of Representatives"), "{repaired}");
+    // `unspin score` counts the words of a page's text, not of its markup.
+    let page = fixture("spun_page.html");
+    let out = unspin()
+        .args(["score", "--format", "json"])
+        .arg(&page)
+        .assert()
+        .code(0);
+    let report: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    assert_eq!(report["spun"], true);
+    let words = report["words"].as_u64().unwrap();
+    let text_words = std::fs::read_to_string(&page)
+        .unwrap()
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .count() as u64;
+    assert!(words < text_words * 2 / 3, "{words} of {text_words}");
+}

@@ -50,9 +50,13 @@ pub struct RepairArgs {
     #[arg(long)]
     pub check: bool,
 
-    /// Input format: `text`, or `jsonl` for one JSON object per line whose
-    /// text field is repaired (output: the same objects plus an `edits` array).
-    #[arg(long, value_enum, value_name = "FORMAT", default_value_t = InputFormat::Text)]
+    /// Input format: `auto` reads an input that starts like an HTML page
+    /// (`<!DOCTYPE html`, `<html`) as `html`, any other as `text`; `html`
+    /// repairs only a page's running text, leaving tags, attributes,
+    /// scripts, styles, code and character references as they are; `jsonl`
+    /// reads one JSON object per line whose text field is repaired (output:
+    /// the same objects plus an `edits` array).
+    #[arg(long, value_enum, value_name = "FORMAT", default_value_t = InputFormat::Auto)]
     pub input_format: InputFormat,
 
     /// The field holding the text in --input-format jsonl.
@@ -201,8 +205,12 @@ pub enum Format {
 /// What the inputs hold.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum InputFormat {
+    /// HTML if the input starts like an HTML page, else plain text.
+    Auto,
     /// Plain text, repaired byte for byte.
     Text,
+    /// An HTML page: only its running text is repaired.
+    Html,
     /// JSON Lines: one object per line with a text field.
     Jsonl,
 }

@@ -33,6 +33,7 @@ use std::io::{self, BufReader, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering::Relaxed};
 use std::sync::Mutex;
+use unspin::markup::Markup;
 use unspin::stream::{self, StreamError};
 use unspin::Model;
 
@@ -89,6 +90,8 @@ struct Plan {
     dest: Dest,
     report: Report,
     jsonl: bool,
+    /// How a text input's prose is found (HTML or not).
+    markup: Markup,
     text_field: String,
     check: bool,
     threads: usize,
@@ -177,6 +180,11 @@ impl Plan {
             dest,
             report,
             jsonl,
+            markup: match args.input_format {
+                InputFormat::Text | InputFormat::Jsonl => Markup::Plain,
+                InputFormat::Html => Markup::Html,
+                InputFormat::Auto => Markup::Detect,
+            },
             text_field: args.text_field.clone(),
             check: args.check,
             threads,
@@ -484,6 +492,7 @@ impl Ctx<'_> {
             chunk_size: plan.chunk_size,
             threads: plan.threads,
             skip_binary: !plan.binary && !job.explicit,
+            markup: plan.markup,
         };
         let result = stream::repair_chunks(self.model, reader, &options, |chunk| {
             if INTERRUPTED.load(Relaxed) {

@@ -7,6 +7,7 @@ use super::{EXIT_ERROR, EXIT_FOUND, EXIT_OK};
 use anyhow::Result;
 use std::io::{BufWriter, Write};
 use std::path::Path;
+use unspin::markup;
 use unspin::Assessment;
 
 /// A path as inputs: a folder becomes its files, walked recursively in
@@ -64,7 +65,15 @@ pub fn run(args: &ScoreArgs) -> Result<i32> {
             eprintln!("unspin: {}: binary file skipped", input.name());
             continue;
         }
-        let assessment = model.assess(&text);
+        // A web page is judged on its running text, not on its markup.
+        let view;
+        let prose = if markup::looks_like_html(&text) {
+            view = markup::prose_view(&text);
+            &view
+        } else {
+            &text
+        };
+        let assessment = model.assess(prose);
         let spun = assessment.spun_probability > args.threshold;
         spun_found |= spun;
         if args.check {

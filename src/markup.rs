@@ -1,0 +1,254 @@
+//! HTML: which bytes of a page are prose.
+//!
+//! Users pipe web pages through unspin (`curl … | unspin`). Read as plain
+//! text, a page's markup is words like any other: `<a href="/home">`
+//! becomes `/house`, `function stated()` in a script becomes `said()`.
+//! [`prose_view`] gives a copy of the page in which everything a reader
+//! does not see as running text (tags and their attributes, comments,
+//! scripts, styles, code, character references) is overwritten, byte for
+//! byte, with filler the tokenizer reads as a sentence break or as a stop
+//! between words. Repairing the view gives edits at the page's own byte
+//! offsets, each covering only words of the page's text and the spaces
+//! between them, so applied to the page they leave its markup intact.
+//!
+//! Invariants: the view has the page's length; a byte of the view is
+//! either the page's byte (prose) or filler; filler never joins the words
+//! on either side into one phrase, so no edit spans it.
+//!
+//! The tokenizer is html5gum's (WHATWG tokenization, with byte spans).
+
+use html5gum::emitters::callback::{CallbackEmitter, CallbackEvent};
+use html5gum::{Span, Tokenizer};
+use std::convert::Infallible;
+use std::ops::Range;
+
+/// Elements whose content is not prose: code, scripts, styles, embedded
+/// documents, forms, and the page's navigation and footer ("Home" in a
+/// menu is a link's name, not a spun "House").
+const NOT_PROSE: &[&[u8]] = &[
+    b"script",
+    b"style",
+    b"template",
+    b"noscript",
+    b"textarea",
+    b"pre",
+    b"code",
+    b"kbd",
+    b"samp",
+    b"var",
+    b"svg",
+    b"math",
+    b"iframe",
+    b"object",
+    b"form",
+    b"select",
+    b"button",
+    b"nav",
+    b"footer",
+];
+
+/// Elements that sit inside running text without breaking it.
+const INLINE: &[&[u8]] = &[
+    b"a", b"abbr", b"b", b"bdi", b"bdo", b"cite", b"data", b"del", b"dfn", b"em", b"font", b"i",
+    b"ins", b"mark", b"q", b"s", b"small", b"span", b"strong", b"sub", b"sup", b"time", b"u",
+    b"wbr",
+];
+
+/// Filler inside running text (an inline tag, a character reference):
+/// punctuation that neither ends the sentence nor lets a phrase run
+/// across it.
+const INLINE_FILLER: u8 = b'|';
+
+/// What an input is, for the purpose of finding its prose.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Markup {
+    /// Plain text: every byte is prose.
+    Plain,
+    /// An HTML page: only its running text is prose ([`prose_view`]).
+    Html,
+    /// HTML when it starts like an HTML document ([`looks_like_html`]),
+    /// else plain text.
+    #[default]
+    Detect,
+}
+
+impl Markup {
+    /// Whether an input that starts with `start` is read as HTML.
+    pub fn is_html(self, start: &[u8]) -> bool {
+        match self {
+            Markup::Plain => false,
+            Markup::Html => true,
+            Markup::Detect => looks_like_html(start),
+        }
+    }
+}
+
+/// Whether `input` starts like an HTML document (after a byte-order mark
+/// and whitespace): a doctype, an `<html` tag or an HTML comment.
+pub fn looks_like_html(input: &[u8]) -> bool {
+    let input = input.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(input);
+    let start = input.trim_ascii_start();
+    let head = &start[..start.len().min(14)];
+    let starts = |prefix: &[u8]| {
+        head.len() >= prefix.len() && head[..prefix.len()].eq_ignore_ascii_case(prefix)
+    };
+    starts(b"<!doctype html") || starts(b"<html") || starts(b"<!--")
+}
+
+/// `html` with everything but its prose overwritten by filler (see the
+/// module documentation): markup between blocks by a blank line, markup
+/// inside running text and character references by `|`.
+pub fn prose_view(html: &[u8]) -> Vec<u8> {
+    let mut view = html.to_vec();
+    let mut covered = 0;
+    for prose in prose_spans(html) {
+        fill(&mut view[covered..prose.bytes.start], prose.after_inline);
+        mask_references(&mut view[prose.bytes.clone()]);
+        covered = prose.bytes.end;
+    }
+    fill(&mut view[covered..], false);
+    view
+}
+
+/// A stretch of running text, and whether only inline tags separate it
+/// from the text before.
+struct Prose {
+    bytes: Range<usize>,
+    after_inline: bool,
+}
+
+/// The text stretches of `html` a reader sees, in order.
+fn prose_spans(html: &[u8]) -> Vec<Prose> {
+    let mut prose: Vec<Prose> = Vec::new();
+    // Open elements whose content is not prose, and whether only inline
+    // tags have come since the last text.
+    let mut hidden = 0usize;
+    let mut inline_since_text = true;
+    let mut emitter = CallbackEmitter::new(
+        |event: CallbackEvent<'_>, span: Span<usize>| -> Option<Infallible> {
+            match event {
+                CallbackEvent::String { .. } if hidden == 0 => {
+                    prose.push(Prose {
+                        bytes: span.start..span.end,
+                        after_inline: inline_since_text,
+                    });
+                    inline_since_text = true;
+                }
+                CallbackEvent::OpenStartTag { name } => {
+                    if NOT_PROSE.contains(&name) {
+                        hidden += 1;
+                    }
+                    inline_since_text &= INLINE.contains(&name);
+                }
+                CallbackEvent::EndTag { name } => {
+                    if NOT_PROSE.contains(&name) {
+                        hidden = hidden.saturating_sub(1);
+                    }
+                    inline_since_text &= INLINE.contains(&name);
+                }
+                CallbackEvent::Comment { .. } | CallbackEvent::Doctype { .. } => {
+                    inline_since_text = false;
+                }
+                _ => {}
+            }
+            None
+        },
+    );
+    emitter.naively_switch_states(true);
+    for _ in Tokenizer::new_with_emitter(html, emitter) {}
+    // Spans are in input order and disjoint; keep only those inside it.
+    prose.retain(|p| p.bytes.start < p.bytes.end && p.bytes.end <= html.len());
+    prose
+}
+
+/// Overwrites markup: inside running text with [`INLINE_FILLER`], between
+/// blocks with a blank line (then spaces), which ends the sentence.
+fn fill(bytes: &mut [u8], inline: bool) {
+    if inline {
+        bytes.fill(INLINE_FILLER);
+    } else {
+        bytes.fill(b' ');
+        for byte in bytes.iter_mut().take(2) {
+            *byte = b'\n';
+        }
+    }
+}
+
+/// Overwrites each character reference (`&amp;`, `&#8217;`, `&#x2019;`)
+/// of a text stretch with [`INLINE_FILLER`]: it stands for a character the
+/// view cannot hold in its bytes, and an edit must not rewrite it.
+fn mask_references(text: &mut [u8]) {
+    let mut i = 0;
+    while i < text.len() {
+        if text[i] == b'&' {
+            let name = &text[i + 1..];
+            let end = name
+                .iter()
+                .take(32)
+                .position(|&b| !(b.is_ascii_alphanumeric() || b == b'#'));
+            if let Some(end) = end.filter(|&end| end > 0 && name[end] == b';') {
+                text[i..i + end + 2].fill(INLINE_FILLER);
+                i += end + 2;
+                continue;
+            }
+        }
+        i += 1;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn view(html: &str) -> String {
+        let view = prose_view(html.as_bytes());
+        assert_eq!(view.len(), html.len());
+        String::from_utf8(view).unwrap()
+    }
+
+    #[test]
+    fn keeps_text_and_fills_markup() {
+        let html = "<p class=\"home\">The White <em>Home</em> stated.</p><p>Next</p>";
+        assert_eq!(
+            view(html),
+            "\n\n              The White ||||Home||||| stated.\n\n     Next\n\n  "
+        );
+    }
+
+    #[test]
+    fn scripts_styles_comments_and_code_are_not_prose() {
+        let html = "<script>var home = 1;</script><style>.home{}</style>\
+                    <!-- home --><pre>home</pre><code>x</code>Home";
+        let shown = view(html);
+        assert!(shown.ends_with("Home"), "{shown:?}");
+        assert_eq!(shown.matches("home").count(), 0, "{shown:?}");
+        assert!(shown[..shown.len() - 4]
+            .bytes()
+            .all(|b| b == b' ' || b == b'\n'));
+    }
+
+    #[test]
+    fn character_references_are_filled_within_text() {
+        assert_eq!(
+            view("<p>it&rsquo;s &amp; &#8217; a&b; x & y</p>"),
+            "\n\n it|||||||s ||||| ||||||| a||| x & y\n\n  "
+        );
+    }
+
+    #[test]
+    fn literal_angle_brackets_and_broken_bytes_stay_text() {
+        let html = b"<p>a < b \xff c</p>";
+        let shown = prose_view(html);
+        assert_eq!(&shown[3..12], b"a < b \xff c");
+    }
+
+    #[test]
+    fn recognises_html_documents() {
+        assert!(looks_like_html(b"\xEF\xBB\xBF  <!DOCTYPE html><html>"));
+        assert!(looks_like_html(b"\n<html lang=en>"));
+        assert!(looks_like_html(b"<!-- saved page -->"));
+        assert!(!looks_like_html(b"The <b>bold</b> claim"));
+        assert!(!looks_like_html(b"<htm"));
+        assert!(!looks_like_html(b""));
+    }
+}
