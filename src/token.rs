@@ -13,6 +13,8 @@
 //! [`TokenKind::Newline`]), a single punctuation character, or a run of bytes
 //! that are not valid UTF-8 ([`TokenKind::Invalid`]).
 
+use std::ops::Range;
+
 /// What a token is; the decoder only looks inside [`TokenKind::Word`]s.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TokenKind {
@@ -55,6 +57,60 @@ impl Token {
             TokenKind::Word | TokenKind::Space => false,
         }
     }
+}
+
+/// The byte spans of the web and e-mail addresses in `input`, in order:
+/// each a run of non-whitespace bytes that holds `://`
+/// (`https://example.com/white-home`), starts with `www.` (after an
+/// opening bracket or quote), or holds an `@` with a word character before
+/// it and a `.` somewhere after it (`press@whitehome.gov`). Their words
+/// name things rather than say them: "white-home" in an address is not a
+/// spun "White House", and rewriting it breaks the link.
+pub fn link_spans(input: &[u8]) -> Vec<Range<usize>> {
+    use bstr::ByteSlice;
+    let run_around = |at: usize| {
+        let start = input[..at]
+            .iter()
+            .rposition(u8::is_ascii_whitespace)
+            .map_or(0, |i| i + 1);
+        let end = input[at..]
+            .iter()
+            .position(u8::is_ascii_whitespace)
+            .map_or(input.len(), |n| at + n);
+        start..end
+    };
+    // Only runs around the bytes a link needs are looked at.
+    let mut links: Vec<Range<usize>> = ["://", "@", "www.", "WWW."]
+        .iter()
+        .flat_map(|needle| input.find_iter(needle))
+        .map(run_around)
+        .filter(|run| is_link(&input[run.clone()]))
+        .collect();
+    links.sort_unstable_by_key(|run| run.start);
+    links.dedup();
+    links
+}
+
+/// Whether a run of non-whitespace bytes is a web or e-mail address.
+fn is_link(run: &[u8]) -> bool {
+    if run.windows(3).any(|w| w == b"://") {
+        return true;
+    }
+    let bare = match run.iter().position(|b| !b"(<[\"'".contains(b)) {
+        Some(at) => &run[at..],
+        None => return false,
+    };
+    if bare.len() > 4 && bare[..4].eq_ignore_ascii_case(b"www.") {
+        return true;
+    }
+    run.iter().enumerate().any(|(at, &b)| {
+        b == b'@'
+            && at > 0
+            && run[at - 1].is_ascii_alphanumeric()
+            && run[at + 1..]
+                .windows(2)
+                .any(|w| w[0] == b'.' && w[1].is_ascii_alphanumeric())
+    })
 }
 
 /// Whether `c` ends a sentence: `.` `!` `?` `;` `:` `…`.
@@ -250,6 +306,37 @@ mod tests {
             breaks,
             [false, true, false, false, false, false, false, true, true, false]
         );
+    }
+
+    #[test]
+    fn web_and_mail_addresses_are_found_whole() {
+        fn links(text: &str) -> Vec<&str> {
+            link_spans(text.as_bytes())
+                .into_iter()
+                .map(|span| &text[span])
+                .collect()
+        }
+        assert_eq!(
+            links("See https://example.com/white-home?stated=1, or (www.Example.com/home)."),
+            [
+                "https://example.com/white-home?stated=1,",
+                "(www.Example.com/home)."
+            ]
+        );
+        assert_eq!(
+            links("mail press@whitehome.gov or\tftp://x\nnow"),
+            ["press@whitehome.gov", "ftp://x"]
+        );
+        for none in [
+            "a@b",
+            "@handle says",
+            "user@ host.com",
+            "e.g. this",
+            "wwwhat",
+            "10:30 p.m.",
+        ] {
+            assert_eq!(links(none), Vec::<&str>::new(), "{none}");
+        }
     }
 
     /// Which line breaks end a sentence: the one before `x` in each input.
