@@ -372,6 +372,19 @@ fn html_can_be_forced_for_a_fragment_and_scored_on_its_text() {
         "{repaired}"
     );
     assert!(repaired.contains("House of Representatives"), "{repaired}");
+    let words = |format: &str| {
+        let out = unspin()
+            .args(["score", "--format", "json", "--input-format", format])
+            .write_stdin(fragment)
+            .assert()
+            .code(0);
+        let report: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+        report["words"].as_u64().unwrap()
+    };
+    // 17 + 9 words of text; read as text, "div", "class", "home", "p"
+    // count too.
+    assert_eq!(words("html"), 26);
+    assert!(words("text") > 26);
     // `unspin score` counts the words of a page's text, not of its markup.
     let page = fixture("spun_page.html");
     let out = unspin()

@@ -2,6 +2,7 @@
 
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
+use unspin::markup::Markup;
 
 /// Repair synonym-spun text: restore the original wording, leave clean text alone.
 ///
@@ -188,6 +189,12 @@ pub struct ScoreArgs {
     #[arg(long, default_value_t = 0.5)]
     pub threshold: f64,
 
+    /// Input format: `auto` judges an input that starts like an HTML page
+    /// on its running text, as `html` does for any input; `text` judges
+    /// every byte.
+    #[arg(long, value_enum, value_name = "FORMAT", default_value_t = InputFormat::Auto)]
+    pub input_format: InputFormat,
+
     #[command(flatten)]
     pub model: ModelArgs,
 }
@@ -213,6 +220,17 @@ pub enum InputFormat {
     Html,
     /// JSON Lines: one object per line with a text field.
     Jsonl,
+}
+
+impl InputFormat {
+    /// How the prose of a text input is found.
+    pub fn markup(self) -> Markup {
+        match self {
+            InputFormat::Text | InputFormat::Jsonl => Markup::Plain,
+            InputFormat::Html => Markup::Html,
+            InputFormat::Auto => Markup::Detect,
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]

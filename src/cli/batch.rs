@@ -180,11 +180,7 @@ impl Plan {
             dest,
             report,
             jsonl,
-            markup: match args.input_format {
-                InputFormat::Text | InputFormat::Jsonl => Markup::Plain,
-                InputFormat::Html => Markup::Html,
-                InputFormat::Auto => Markup::Detect,
-            },
+            markup: args.input_format.markup(),
             text_field: args.text_field.clone(),
             check: args.check,
             threads,

@@ -1,10 +1,10 @@
 //! `unspin score`: is each input spun, and why.
 
-use super::args::{Format, ScoreArgs};
+use super::args::{Format, InputFormat, ScoreArgs};
 use super::input::Input;
 use super::repair::load_model;
 use super::{EXIT_ERROR, EXIT_FOUND, EXIT_OK};
-use anyhow::Result;
+use anyhow::{bail, Result};
 use std::io::{BufWriter, Write};
 use std::path::Path;
 use unspin::markup;
@@ -41,6 +41,10 @@ fn expand(path: &Path) -> Vec<(Input, bool)> {
 const EVIDENCE_SHOWN: usize = 5;
 
 pub fn run(args: &ScoreArgs) -> Result<i32> {
+    if args.input_format == InputFormat::Jsonl {
+        bail!("score reads text or HTML: --input-format jsonl is not supported");
+    }
+    let markup = args.input_format.markup();
     let model = load_model(&args.model)?;
     // Each input, and whether it was found by walking a folder.
     let inputs: Vec<(Input, bool)> = if args.paths.is_empty() {
@@ -67,7 +71,7 @@ pub fn run(args: &ScoreArgs) -> Result<i32> {
         }
         // A web page is judged on its running text, not on its markup.
         let view;
-        let prose = if markup::looks_like_html(&text) {
+        let prose = if markup.is_html(&text) {
             view = markup::prose_view(&text);
             &view
         } else {
