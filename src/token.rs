@@ -59,6 +59,76 @@ impl Token {
     }
 }
 
+/// The byte spans of `input` that stay as written even in spun text, in
+/// order and disjoint: web and e-mail addresses ([`link_spans`]) and code
+/// ([`code_spans`]). Their words name things rather than say them.
+pub fn verbatim_spans(input: &[u8]) -> Vec<Range<usize>> {
+    let mut spans = link_spans(input);
+    spans.extend(code_spans(input));
+    spans.sort_unstable_by_key(|span| span.start);
+    let mut merged: Vec<Range<usize>> = Vec::with_capacity(spans.len());
+    for span in spans {
+        match merged.last_mut() {
+            Some(last) if span.start <= last.end => last.end = last.end.max(span.end),
+            _ => merged.push(span),
+        }
+    }
+    merged
+}
+
+/// The byte spans of Markdown code in `input`, in order: fenced blocks
+/// (from a line starting with three backticks or tildes to the next line
+/// starting with the same fence, or to the end), and `inline code` between
+/// single backticks on one line (not a backtick written for an apostrophe,
+/// between letters). A code identifier is not a spun word
+/// ("`home_stated`"), and rewriting it breaks the code.
+pub fn code_spans(input: &[u8]) -> Vec<Range<usize>> {
+    use bstr::ByteSlice;
+    let mut spans = Vec::new();
+    if input.find_byte(b'`').is_none() && input.find("~~~").is_none() {
+        return spans;
+    }
+    let mut fence: Option<(&[u8], usize)> = None;
+    let mut line_start = 0;
+    for line in input.lines_with_terminator() {
+        let at = line_start;
+        line_start += line.len();
+        let trimmed = line.trim_start_with(|c| c == ' ');
+        let opens = [&b"```"[..], b"~~~"]
+            .into_iter()
+            .find(|mark| trimmed.starts_with(mark) && line.len() - trimmed.len() <= 3);
+        match (fence, opens) {
+            (Some((mark, start)), Some(closing)) if closing == mark => {
+                spans.push(start..line_start);
+                fence = None;
+            }
+            (Some(_), _) => {}
+            (None, Some(mark)) => fence = Some((mark, at)),
+            (None, None) => {
+                // A backtick between letters is an apostrophe ("don`t").
+                let apart = |i: usize| !line.get(i).is_some_and(u8::is_ascii_alphanumeric);
+                let mut quote = None;
+                for (i, &b) in line.iter().enumerate() {
+                    if b == b'`' {
+                        match quote {
+                            Some(open) if apart(i + 1) => {
+                                spans.push(at + open..at + i + 1);
+                                quote = None;
+                            }
+                            None if i == 0 || apart(i - 1) => quote = Some(i),
+                            _ => {}
+                        }
+                    }
+                }
+            }
+        }
+    }
+    if let Some((_, start)) = fence {
+        spans.push(start..input.len());
+    }
+    spans
+}
+
 /// The byte spans of the web and e-mail addresses in `input`, in order:
 /// each a run of non-whitespace bytes that holds `://`
 /// (`https://example.com/white-home`), starts with `www.` (after an
@@ -306,6 +376,32 @@ mod tests {
             breaks,
             [false, true, false, false, false, false, false, true, true, false]
         );
+    }
+
+    #[test]
+    fn markdown_code_is_found() {
+        fn code(text: &str) -> Vec<&str> {
+            code_spans(text.as_bytes())
+                .into_iter()
+                .map(|span| &text[span])
+                .collect()
+        }
+        assert_eq!(
+            code("Call `home()` or `x`, not ` alone"),
+            ["`home()`", "`x`"]
+        );
+        assert_eq!(code("they don`t know it`s `code`"), ["`code`"]);
+        assert_eq!(
+            code("Text\n```rust\nlet home = stated();\n```\nMore `a`\n"),
+            ["```rust\nlet home = stated();\n```\n", "`a`"]
+        );
+        assert_eq!(
+            code("  ~~~\nhome\n```\nstill code"),
+            ["  ~~~\nhome\n```\nstill code"]
+        );
+        assert_eq!(code("plain text, no code"), Vec::<&str>::new());
+        let spans = verbatim_spans(b"see `https://a.b/home` and https://c.d");
+        assert_eq!(spans, [4..22, 27..38]);
     }
 
     #[test]

@@ -15,7 +15,7 @@ use super::{to_u32, Decoder, Replacement, Tail, Window, Word};
 use crate::article::{self, Article};
 use crate::dict::{normalize_word_into, Candidate, Dictionary, MatchWord, PhraseMatch, WordWalk};
 use crate::lm::{CachedModel, WordId, UNKNOWN};
-use crate::token::{link_spans, soft_line_break, Token, TokenKind, Tokens};
+use crate::token::{soft_line_break, verbatim_spans, Token, TokenKind, Tokens};
 use rustc_hash::FxHashMap;
 use std::ops::Range;
 
@@ -91,9 +91,9 @@ struct Words {
     key_ends: Vec<usize>,
     /// Index one past the last word of each sentence.
     sentence_ends: Vec<usize>,
-    /// Per word: it is part of a web address or an e-mail address
-    /// ([`link_spans`]), which no edit may touch.
-    linked: Vec<bool>,
+    /// Per word: it is part of an address or of code, which stays as
+    /// written ([`verbatim_spans`]): no edit may touch it.
+    verbatim: Vec<bool>,
 }
 
 impl Words {
@@ -108,10 +108,10 @@ impl Words {
             keys: String::with_capacity(input.len()),
             key_ends: Vec::with_capacity(most_words),
             sentence_ends: Vec::new(),
-            linked: Vec::with_capacity(most_words),
+            verbatim: Vec::with_capacity(most_words),
         };
-        let links = link_spans(input);
-        let mut links = links.iter().peekable();
+        let verbatim = verbatim_spans(input);
+        let mut verbatim = verbatim.iter().peekable();
         // The tokens since the last word of the sentence: how many, and the
         // last of them.
         let mut gap: Option<(usize, Token)> = None;
@@ -138,10 +138,12 @@ impl Words {
                 start: token.start,
                 end: token.end,
             });
-            while links.next_if(|link| link.end <= token.start).is_some() {}
-            words
-                .linked
-                .push(links.peek().is_some_and(|link| link.start <= token.start));
+            while verbatim.next_if(|span| span.end <= token.start).is_some() {}
+            words.verbatim.push(
+                verbatim
+                    .peek()
+                    .is_some_and(|span| span.start <= token.start),
+            );
             words.joiners.push(None);
             gap = Some((0, token));
         }
@@ -301,7 +303,7 @@ impl<'m> Decoder<'m> {
             let sentence = start..end;
             self.add_sentence(
                 &keys[sentence.clone()],
-                &words.linked[sentence.clone()],
+                &words.verbatim[sentence.clone()],
                 &words.spans[sentence.clone()],
                 &distinct[sentence],
                 &mut vocabulary,
@@ -319,7 +321,7 @@ impl<'m> Decoder<'m> {
     fn add_sentence(
         &self,
         keys: &[MatchWord<'_>],
-        linked: &[bool],
+        verbatim: &[bool],
         spans: &[Word],
         distinct: &[usize],
         vocabulary: &mut Vocabulary,
@@ -328,7 +330,7 @@ impl<'m> Decoder<'m> {
     ) {
         self.replacements(
             keys,
-            linked,
+            verbatim,
             distinct,
             vocabulary,
             scratch,
@@ -464,14 +466,14 @@ impl<'m> Decoder<'m> {
 
     /// Finds every dictionary edge of the sentence `keys` and leaves them
     /// in `scratch.edges`, sorted by start word, without edges that touch
-    /// an allowed phrase, a word of a link (`linked`) or a word that a
+    /// an allowed phrase, a word to keep verbatim (`verbatim`) or a word that a
     /// dictionary of higher priority has an entry for; their candidates
     /// (and the ids of their words) in `entries`. `distinct` are the words'
     /// indices in `vocabulary`.
     fn replacements(
         &self,
         keys: &[MatchWord<'_>],
-        linked: &[bool],
+        verbatim: &[bool],
         distinct: &[usize],
         vocabulary: &Vocabulary,
         scratch: &mut SentenceScratch,
@@ -486,7 +488,7 @@ impl<'m> Decoder<'m> {
         } = scratch;
         edges.clear();
         protected.clear();
-        protected.extend_from_slice(linked);
+        protected.extend_from_slice(verbatim);
         if let Some(allow) = self.allow {
             allow.protect(keys, protected);
         }

@@ -402,16 +402,18 @@ ngram 2=9
         assert_eq!(repaired("THEY STATED", &dict, 0.5), "THEY SAID");
     }
 
-    /// Words of a web or e-mail address name things: rewriting them
-    /// breaks the link, however spun they look.
+    /// Words of a web or e-mail address, or of code, name things:
+    /// rewriting them breaks the link or the code, however spun they look.
     #[test]
-    fn words_of_addresses_are_never_changed() {
+    fn words_of_addresses_and_code_are_never_changed() {
         let dict = [("home", "house", -0.1), ("stated", "said", -0.5)];
         assert_eq!(repaired("they stated", &dict, 0.0), "they said");
         for text in [
             "they https://example.com/they-stated",
             "see www.the-home.com/stated now",
             "write to stated@the.home",
+            "call `home.stated()` now",
+            "```\nthey stated\n```\n",
         ] {
             assert_eq!(repaired(text, &dict, 0.0), text);
         }
