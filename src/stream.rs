@@ -10,11 +10,11 @@
 //! sentence. A chunk ends after the last `\n` it holds that ends a
 //! sentence: one after sentence punctuation, or one the decoder does not
 //! read as a wrapped line ([`crate::token::soft_line_break`]: a blank line,
-//! or a next line that does not go on with the sentence). Failing that (a paragraph of
-//! wrapped lines longer than the chunk), it ends after the last `\n`; a
-//! line longer than the chunk is cut inside: after the last sentence
-//! punctuation (`.` `!` `?` `;` `:`), failing that after the last space or
-//! tab, failing that at the last UTF-8 character boundary. A cut after a
+//! or a next line that does not go on with the sentence). Failing that (a
+//! paragraph of wrapped lines longer than the chunk), it ends after the
+//! last `\n`; a line longer than the chunk is cut inside: after the last
+//! sentence punctuation (`.` `!` `?` `;` `:`), failing that after the last
+//! space or tab, failing that at the last UTF-8 character boundary. A cut after a
 //! sentence end falls where the decoder starts a new sentence anyway, so
 //! with a fixed edit penalty
 //! ([`Settings::fixed_penalty`](crate::Settings::fixed_penalty)) the edits
