@@ -378,14 +378,17 @@ mod tests {
         );
     }
 
+    /// The pieces of `text` that `find` returns the spans of.
+    fn found(text: &str, find: fn(&[u8]) -> Vec<Range<usize>>) -> Vec<&str> {
+        find(text.as_bytes())
+            .into_iter()
+            .map(|span| &text[span])
+            .collect()
+    }
+
     #[test]
     fn markdown_code_is_found() {
-        fn code(text: &str) -> Vec<&str> {
-            code_spans(text.as_bytes())
-                .into_iter()
-                .map(|span| &text[span])
-                .collect()
-        }
+        let code = |text| found(text, code_spans);
         assert_eq!(
             code("Call `home()` or `x`, not ` alone"),
             ["`home()`", "`x`"]
@@ -406,12 +409,7 @@ mod tests {
 
     #[test]
     fn web_and_mail_addresses_are_found_whole() {
-        fn links(text: &str) -> Vec<&str> {
-            link_spans(text.as_bytes())
-                .into_iter()
-                .map(|span| &text[span])
-                .collect()
-        }
+        let links = |text| found(text, link_spans);
         assert_eq!(
             links("See https://example.com/white-home?stated=1, or (www.Example.com/home)."),
             [
