@@ -55,6 +55,10 @@ pub const MIN_CHUNK_SIZE: usize = 16;
 /// How many bytes of an input are read to tell whether it is an HTML page.
 const SNIFF_LEN: u64 = 1024;
 
+/// The largest HTML page read (pages are read whole, so memory is bounded
+/// by this rather than by the chunk size).
+pub const MAX_PAGE: usize = 64 << 20;
+
 /// How an input is streamed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Options {
@@ -152,6 +156,9 @@ pub enum StreamError<E> {
     Binary,
     /// The callback returned this error.
     Visit(E),
+    /// The input is an HTML page larger than [`MAX_PAGE`]; nothing was
+    /// repaired.
+    PageTooLarge,
 }
 
 impl<E: fmt::Display> fmt::Display for StreamError<E> {
@@ -160,6 +167,11 @@ impl<E: fmt::Display> fmt::Display for StreamError<E> {
             StreamError::Read(e) => write!(f, "{e}"),
             StreamError::Binary => write!(f, "binary data (NUL bytes)"),
             StreamError::Visit(e) => write!(f, "{e}"),
+            StreamError::PageTooLarge => write!(
+                f,
+                "an HTML page over {} MiB, too large to read whole",
+                MAX_PAGE >> 20
+            ),
         }
     }
 }
@@ -194,7 +206,14 @@ where
     };
     if options.markup.is_html(&start) {
         let mut page = start;
-        reader.read_to_end(&mut page).map_err(StreamError::Read)?;
+        let room = (MAX_PAGE + 1).saturating_sub(page.len()) as u64;
+        reader
+            .take(room)
+            .read_to_end(&mut page)
+            .map_err(StreamError::Read)?;
+        if page.len() > MAX_PAGE {
+            return Err(StreamError::PageTooLarge);
+        }
         if page.is_empty() {
             return Ok(Totals::default());
         }
@@ -729,6 +748,21 @@ mod tests {
                 }
                 line + end
             })
+    }
+
+    /// A page is read whole, so one past the limit is refused, before
+    /// anything is repaired.
+    #[test]
+    fn a_page_past_the_limit_is_refused() {
+        let page = b"<!DOCTYPE html><p>".chain(io::repeat(b'a').take(MAX_PAGE as u64));
+        let options = Options {
+            markup: Markup::Detect,
+            ..options(DEFAULT_CHUNK_SIZE, 1)
+        };
+        let result = repair_chunks(fixed_model(), page, &options, |_| -> Result<(), ()> {
+            panic!("repaired a page past the limit")
+        });
+        assert!(matches!(result, Err(StreamError::PageTooLarge)));
     }
 
     /// The first chunk may end before the doctype does: whether the input

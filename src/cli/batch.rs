@@ -531,13 +531,20 @@ impl Ctx<'_> {
         });
         let totals = match result {
             Ok(totals) => totals,
-            Err(StreamError::Binary) => {
-                self.reporter.stats.binary.fetch_add(1, Relaxed);
-                self.reporter.note(&format!(
-                    "{name}: binary file skipped (--binary repairs it)"
-                ));
+            Err(err @ (StreamError::Binary | StreamError::PageTooLarge)) => {
+                if matches!(err, StreamError::Binary) {
+                    self.reporter.stats.binary.fetch_add(1, Relaxed);
+                    self.reporter.note(&format!(
+                        "{name}: binary file skipped (--binary repairs it)"
+                    ));
+                } else {
+                    self.reporter.error(&format!(
+                        "{name}: an HTML page over {} MiB, too large to read whole: not repaired",
+                        stream::MAX_PAGE >> 20
+                    ));
+                }
                 if let (Dest::Mirror(_), Some(path)) = (&plan.dest, job.path) {
-                    // A complete mirror: binary files are copied as they are.
+                    // A complete mirror: what is not repaired is copied as it is.
                     if let Err(msg) = self.copy_verbatim(path, meta) {
                         self.reporter.error(&msg);
                     }
