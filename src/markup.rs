@@ -84,14 +84,20 @@ impl Markup {
 }
 
 /// Whether `input` starts like an HTML document (after a byte-order mark
-/// and whitespace): a doctype, an `<html` tag or an HTML comment.
+/// and whitespace): a doctype, an `<html` tag or an HTML comment, or an
+/// XML declaration followed by an `<html` tag (XHTML).
 pub fn looks_like_html(input: &[u8]) -> bool {
     let input = input.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(input);
     let start = input.trim_ascii_start();
-    let head = &start[..start.len().min(14)];
     let starts = |prefix: &[u8]| {
-        head.len() >= prefix.len() && head[..prefix.len()].eq_ignore_ascii_case(prefix)
+        start.len() >= prefix.len() && start[..prefix.len()].eq_ignore_ascii_case(prefix)
     };
+    if starts(b"<?xml") {
+        // Within the first KiB, as the stream reads ahead no further.
+        return start[..start.len().min(1024)]
+            .windows(5)
+            .any(|w| w.eq_ignore_ascii_case(b"<html"));
+    }
     starts(b"<!doctype html") || starts(b"<html") || starts(b"<!--")
 }
 
@@ -247,6 +253,10 @@ mod tests {
         assert!(looks_like_html(b"\xEF\xBB\xBF  <!DOCTYPE html><html>"));
         assert!(looks_like_html(b"\n<html lang=en>"));
         assert!(looks_like_html(b"<!-- saved page -->"));
+        assert!(looks_like_html(
+            b"<?xml version=\"1.0\"?>\n<!DOCTYPE html PUBLIC \"-//W3C//DTD XHTML 1.0//EN\">\n<html>"
+        ));
+        assert!(!looks_like_html(b"<?xml version=\"1.0\"?><rss><channel>"));
         assert!(!looks_like_html(b"The <b>bold</b> claim"));
         assert!(!looks_like_html(b"<htm"));
         assert!(!looks_like_html(b""));
