@@ -10,6 +10,7 @@
 //! can only hold valid UTF-8 in the first place.
 
 use crate::edit::{apply, Edit};
+use crate::markup;
 use crate::Model;
 use serde_json::{json, Value};
 
@@ -61,7 +62,9 @@ impl<'a> EditRecord<'a> {
 /// The line must be a JSON object; its `field` is repaired when it is a
 /// string (byte offsets of the edits are into its UTF-8), left alone when
 /// missing or `null`, and an `edits` array is added. Keys keep their order.
-/// A blank line stays blank.
+/// A blank line stays blank. A field that holds an HTML page (as crawls
+/// store them) has only its running text repaired, as a page file has
+/// ([`crate::markup`]).
 pub fn repair_record(model: &Model, line: &[u8], field: &str) -> Result<(Vec<u8>, usize), String> {
     if line.iter().all(|b| b.is_ascii_whitespace()) {
         let mut blank = line.to_vec();
@@ -77,7 +80,11 @@ pub fn repair_record(model: &Model, line: &[u8], field: &str) -> Result<(Vec<u8>
     let edits = match object.get(field) {
         None | Some(Value::Null) => Vec::new(),
         Some(Value::String(text)) => {
-            let edits = model.repair(text.as_bytes());
+            let edits = if markup::looks_like_html(text.as_bytes()) {
+                model.repair(&markup::prose_view(text.as_bytes()))
+            } else {
+                model.repair(text.as_bytes())
+            };
             if !edits.is_empty() {
                 let repaired = apply(text.as_bytes(), &edits);
                 let repaired = String::from_utf8(repaired).expect("edits keep UTF-8 valid");

@@ -167,6 +167,21 @@ mod tests {
         assert!(out.starts_with("{\"id\":7,\"text\":"), "{out}");
     }
 
+    /// Crawls store pages whole: a field that holds one keeps its markup.
+    #[test]
+    fn a_field_holding_an_html_page_has_only_its_text_repaired() {
+        let page = "<!DOCTYPE html><script>var home = 'stated';</script>\
+                    <p class=\\\"home\\\">The Joint Chiefs of Employees met.</p>";
+        let (out, bad) = run(&format!("{{\"html\":\"{page}\"}}\n"), "html", 1);
+        assert!(bad.is_empty());
+        let v: Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(
+            v["html"],
+            "<!DOCTYPE html><script>var home = 'stated';</script>\
+             <p class=\"home\">The Joint Chiefs of Staff met.</p>"
+        );
+    }
+
     #[test]
     fn bad_lines_pass_through_and_are_reported_with_their_line() {
         let input = "{\"body\":\"a\"}\nnot json\n\n{\"body\":3}\n{\"other\":1}";
