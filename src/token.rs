@@ -149,13 +149,22 @@ pub fn link_spans(input: &[u8]) -> Vec<Range<usize>> {
             .map_or(input.len(), |n| at + n);
         start..end
     };
-    // Only runs around the bytes a link needs are looked at.
-    let mut links: Vec<Range<usize>> = ["://", "@", "www.", "WWW."]
-        .iter()
-        .flat_map(|needle| input.find_iter(needle))
-        .map(run_around)
-        .filter(|run| is_link(&input[run.clone()]))
-        .collect();
+    // Only runs around the bytes a link needs are looked at, each run once
+    // per needle (a run of a million '@' is one run, not a million).
+    let mut links: Vec<Range<usize>> = Vec::new();
+    for needle in ["://", "@", "www.", "WWW."] {
+        let mut done = 0;
+        for at in input.find_iter(needle) {
+            if at < done {
+                continue;
+            }
+            let run = run_around(at);
+            done = run.end;
+            if is_link(&input[run.clone()]) {
+                links.push(run);
+            }
+        }
+    }
     links.sort_unstable_by_key(|run| run.start);
     links.dedup();
     links
@@ -173,14 +182,18 @@ fn is_link(run: &[u8]) -> bool {
     if bare.len() > 4 && bare[..4].eq_ignore_ascii_case(b"www.") {
         return true;
     }
-    run.iter().enumerate().any(|(at, &b)| {
-        b == b'@'
-            && at > 0
-            && run[at - 1].is_ascii_alphanumeric()
-            && run[at + 1..]
-                .windows(2)
-                .any(|w| w[0] == b'.' && w[1].is_ascii_alphanumeric())
-    })
+    // A mail address: an '@' after a word character, before a '.' that
+    // starts a domain label.
+    let Some(last_dot) = run
+        .windows(2)
+        .rposition(|w| w[0] == b'.' && w[1].is_ascii_alphanumeric())
+    else {
+        return false;
+    };
+    run[..last_dot]
+        .iter()
+        .enumerate()
+        .any(|(at, &b)| b == b'@' && at > 0 && run[at - 1].is_ascii_alphanumeric())
 }
 
 /// Whether `c` ends a sentence: `.` `!` `?` `;` `:` `…`.
@@ -421,6 +434,9 @@ mod tests {
             links("mail press@whitehome.gov or\tftp://x\nnow"),
             ["press@whitehome.gov", "ftp://x"]
         );
+        // Long runs are looked at once, not once per '@' or '://'.
+        let many = "a@".repeat(200_000) + &"x://".repeat(100_000);
+        assert_eq!(link_spans(many.as_bytes()), vec![0..many.len()]);
         for none in [
             "a@b",
             "@handle says",
