@@ -10,7 +10,7 @@
 //! can only hold valid UTF-8 in the first place.
 
 use crate::edit::{apply, Edit};
-use crate::markup;
+use crate::markup::Markup;
 use crate::Model;
 use serde_json::{json, Value};
 
@@ -80,11 +80,7 @@ pub fn repair_record(model: &Model, line: &[u8], field: &str) -> Result<(Vec<u8>
     let edits = match object.get(field) {
         None | Some(Value::Null) => Vec::new(),
         Some(Value::String(text)) => {
-            let edits = if markup::looks_like_html(text.as_bytes()) {
-                model.repair(&markup::prose_view(text.as_bytes()))
-            } else {
-                model.repair(text.as_bytes())
-            };
+            let edits = model.repair(&Markup::Detect.prose(text.as_bytes()));
             if !edits.is_empty() {
                 let repaired = apply(text.as_bytes(), &edits);
                 let repaired = String::from_utf8(repaired).expect("edits keep UTF-8 valid");

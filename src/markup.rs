@@ -19,6 +19,7 @@
 
 use html5gum::emitters::callback::{CallbackEmitter, CallbackEvent};
 use html5gum::{Span, Tokenizer};
+use std::borrow::Cow;
 use std::convert::Infallible;
 use std::ops::Range;
 
@@ -79,6 +80,16 @@ impl Markup {
             Markup::Plain => false,
             Markup::Html => true,
             Markup::Detect => looks_like_html(start),
+        }
+    }
+
+    /// What of `input` is repaired: its [`prose_view`] when it is read as
+    /// HTML, else the input itself. The edits of either apply to `input`.
+    pub fn prose(self, input: &[u8]) -> Cow<'_, [u8]> {
+        if self.is_html(input) {
+            Cow::Owned(prose_view(input))
+        } else {
+            Cow::Borrowed(input)
         }
     }
 }

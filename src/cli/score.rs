@@ -7,7 +7,6 @@ use super::{EXIT_ERROR, EXIT_FOUND, EXIT_OK};
 use anyhow::{bail, Result};
 use std::io::{BufWriter, Write};
 use std::path::Path;
-use unspin::markup;
 use unspin::Assessment;
 
 /// A path as inputs: a folder becomes its files, walked recursively in
@@ -70,14 +69,7 @@ pub fn run(args: &ScoreArgs) -> Result<i32> {
             continue;
         }
         // A web page is judged on its running text, not on its markup.
-        let view;
-        let prose = if markup.is_html(&text) {
-            view = markup::prose_view(&text);
-            &view
-        } else {
-            &text
-        };
-        let assessment = model.assess(prose);
+        let assessment = model.assess(&markup.prose(&text));
         let spun = assessment.spun_probability > args.threshold;
         spun_found |= spun;
         if args.check {
