@@ -4,25 +4,37 @@
 //! counterpart", "12 months in the past", "an settlement", "stated" where
 //! news says "said". A clean document has almost none. The decoder run at a
 //! neutral edit penalty (the *probe*) finds them: in spun news it repairs
-//! several words per hundred, in clean news about one per thousand. Treating
-//! the number of probe repairs in a document of `n` words as Poisson with
-//! one of those two rates gives a likelihood ratio, hence a probability that
-//! the document is spun. Not every repair is equally telling: a false alarm
-//! in clean text is a close call ("global" -> "international" gains the
-//! reading a factor of 3), a fingerprint is not ("court docket" -> "court",
-//! a factor of 1000), so each repair counts in proportion to its score,
+//! from one to 25 words per hundred, in clean news about one per thousand.
+//! The number of probe repairs in a document of `n` words is treated as
+//! Poisson, at the clean rate or at a spun rate, and the likelihood ratio
+//! gives a probability that the document is spun.
+//!
+//! Spinners differ in how hard they work (the modern one gives the probe
+//! about one repair per ten words, a sparse thesaurus spinner one per
+//! hundred), so the spun rate is not one number but a range, and the spun
+//! likelihood is the average over rates spread evenly on a log scale across
+//! it (a log-uniform prior). A lightly spun document is thus judged against
+//! light spinners rather than the average one, while a clean document's
+//! rare false alarms still fall short of the whole range.
+//!
+//! Not every repair is equally telling: a false alarm in clean text is a
+//! close call ("global" -> "international" gains the reading a factor of
+//! 3), a fingerprint is not ("court docket" -> "court", a factor of 1000),
+//! so each repair counts in proportion to its score,
 //! [`Prior::evidence_unit`] log10 points making one full repair, capped at
-//! two. [`Model::repair`](crate::Model::repair) then sets
-//! the edit penalty between an aggressive and a conservative one by that
-//! probability. `unspin score` reports the same number for triage.
+//! two. [`Model::repair`](crate::Model::repair) then sets the edit penalty
+//! between an aggressive and a conservative one by that probability.
+//! `unspin score` reports the same number for triage.
 
 use crate::edit::Edit;
 
-/// The two rates the evidence is weighed against.
+/// The rates the evidence is weighed against.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Prior {
-    /// Probe repairs per word expected in spun text.
-    pub spun_rate: f64,
+    /// Probe repairs per word expected in the most lightly spun text.
+    pub spun_rate_low: f64,
+    /// Probe repairs per word expected in the most heavily spun text.
+    pub spun_rate_high: f64,
     /// Probe repairs per word expected in clean text (false alarms).
     pub clean_rate: f64,
     /// log-odds that a document is spun before looking at it.
@@ -32,13 +44,14 @@ pub struct Prior {
 }
 
 impl Default for Prior {
-    /// Rates measured on the training pairs: spun news gets about one unit
-    /// of evidence per 10 words, its clean originals about one per 1000;
-    /// the spun rate is set lower, as articles unspin has not seen match
-    /// less.
+    /// Rates measured on the training pairs, each story scored with a
+    /// dictionary mined without it: spun news gets from under one unit of
+    /// evidence per 100 words (sparse thesaurus spinners) to one per 4
+    /// (the modern spinner), clean news about one per 1000.
     fn default() -> Prior {
         Prior {
-            spun_rate: 0.03,
+            spun_rate_low: 0.01,
+            spun_rate_high: 0.3,
             clean_rate: 0.001,
             log_odds: 0.0,
             evidence_unit: 2.0,
@@ -64,16 +77,36 @@ impl Prior {
             .iter()
             .map(|e| (e.score as f64 / self.evidence_unit).clamp(0.0, 2.0))
             .sum();
-        let log_ratio = n * (self.spun_rate / self.clean_rate).ln()
-            - words as f64 * (self.spun_rate - self.clean_rate);
-        let log_odds = self.log_odds + log_ratio;
+        let log_odds = self.log_odds + self.log_likelihood_ratio(n, words as f64);
         Assessment {
             spun_probability: 1.0 / (1.0 + (-log_odds).exp()),
             words,
             evidence,
         }
     }
+
+    /// ln P(`units` of evidence in `words` | spun) / P(same | clean), the
+    /// spun likelihood averaged over [`RATE_STEPS`] rates spread
+    /// geometrically from the low to the high spun rate. Poisson
+    /// likelihoods, whose terms that do not depend on the rate cancel.
+    fn log_likelihood_ratio(&self, units: f64, words: f64) -> f64 {
+        let ratio_at =
+            |rate: f64| units * (rate / self.clean_rate).ln() - words * (rate - self.clean_rate);
+        let span = self.spun_rate_high / self.spun_rate_low;
+        let step =
+            |i: usize| ratio_at(self.spun_rate_low * span.powf(i as f64 / (RATE_STEPS - 1) as f64));
+        // log of the mean of exp(ratio), without overflow.
+        let top = (0..RATE_STEPS).map(step).fold(f64::NEG_INFINITY, f64::max);
+        let mean = (0..RATE_STEPS).map(|i| (step(i) - top).exp()).sum::<f64>() / RATE_STEPS as f64;
+        top + mean.ln()
+    }
 }
+
+/// Spun rates the likelihood is averaged over, each 12% above the one
+/// before: finer than the width of the likelihood for documents that are
+/// close calls (a few hundred words); longer ones are far from the
+/// boundary either way.
+const RATE_STEPS: usize = 32;
 
 #[cfg(test)]
 mod tests {
@@ -97,8 +130,20 @@ mod tests {
     fn many_repairs_mean_spun_few_mean_clean() {
         let prior = Prior::default();
         assert!(prior.assess(edits(15), 300).spun_probability > 0.99);
-        assert!(prior.assess(edits(1), 300).spun_probability < 0.01);
-        assert!(prior.assess(edits(0), 300).spun_probability < 0.001);
+        assert!(prior.assess(edits(1), 300).spun_probability < 0.1);
+        assert!(prior.assess(edits(0), 300).spun_probability < 0.01);
+    }
+
+    /// A sparse spinner's two or three fingerprints in 300 words are far
+    /// fewer than the modern spinner leaves, yet well above clean text's
+    /// rate: judged against light spinners, the document is spun. Against
+    /// one average spun rate (0.03 per word) it was judged clean (0.37).
+    #[test]
+    fn a_lightly_spun_document_counts_as_spun() {
+        let mut light = edits(5);
+        light.iter_mut().for_each(|e| e.score = 1.0);
+        let p = Prior::default().assess(light, 313).spun_probability;
+        assert!(p > 0.5, "{p}");
     }
 
     #[test]
