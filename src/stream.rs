@@ -14,7 +14,10 @@
 //! paragraph of wrapped lines longer than the chunk), it ends after the
 //! last `\n`; a line longer than the chunk is cut inside: after the last
 //! sentence punctuation (`.` `!` `?` `;` `:`), failing that after the last
-//! space or tab, failing that at the last UTF-8 character boundary. A cut after a
+//! space or tab, failing that at the last UTF-8 character boundary. Before
+//! all that, a chunk that opens a Markdown code fence and does not close it
+//! ends before the fence, so that a code block that fits in a chunk is read
+//! whole and its words stay as written. A cut after a
 //! sentence end falls where the decoder starts a new sentence anyway, so
 //! with a fixed edit penalty
 //! ([`Settings::fixed_penalty`](crate::Settings::fixed_penalty)) the edits
@@ -412,8 +415,19 @@ impl<R: Read> Chunker<R> {
     }
 }
 
-/// Where to end a full buffer: a position in `1..=buf.len()`.
+/// Where to end a full buffer: a position in `1..=buf.len()`. Never
+/// inside a fenced code block that the buffer does not close, unless the
+/// block starts the buffer: the next chunk then starts with the fence, and
+/// the block is known as code there ([`crate::token::code_spans`]).
 fn cut_point(buf: &[u8]) -> usize {
+    match crate::token::unclosed_fence(buf) {
+        Some(fence) if fence > 0 => fence,
+        _ => cut_point_in_text(buf),
+    }
+}
+
+/// [`cut_point`] for a buffer with no code block to keep whole.
+fn cut_point_in_text(buf: &[u8]) -> usize {
     if let Some(cut) = last_sentence_line_break(buf) {
         return cut;
     }
@@ -693,6 +707,36 @@ mod tests {
         assert_eq!(cut_point(b"One\n\nTwo three\n\xC3"), 5);
         // Only wrapped lines: the last line break, as before.
         assert_eq!(cut("one\ntwo\nthree"), "one\ntwo\n");
+    }
+
+    /// A fenced code block is never split between chunks when it fits in
+    /// one: the words in it stay as written whatever the chunk size, while
+    /// the prose around it is repaired.
+    #[test]
+    fn a_code_block_is_not_cut_in_two() {
+        let before = "The Pentagon stated it met.\n\n";
+        let code =
+            "```\nofficers.mentioned = stated;\nWhite Home\nthe Joint Chiefs of Employees\n```\n";
+        let input = format!("{before}{code}\nThe officers mentioned it.\n");
+        let code_at = before.len()..before.len() + code.len();
+        for chunk_size in code.len()..input.len() {
+            let (out, edits) = stream(embedded(), input.as_bytes(), &options(chunk_size, 1));
+            let out = String::from_utf8(out).unwrap();
+            assert!(out.contains(code), "chunk size {chunk_size}: {out}");
+            assert!(
+                edits
+                    .iter()
+                    .all(|e| e.end <= code_at.start || e.start >= code_at.end),
+                "chunk size {chunk_size}: {edits:?}"
+            );
+            assert!(out.starts_with("The Pentagon said"), "{out}");
+        }
+        assert_eq!(
+            cut_point(format!("{before}```\nhome").as_bytes()),
+            before.len()
+        );
+        // A block that starts the buffer and outgrows it is cut as text.
+        assert_eq!(cut_point(b"```\nofficers\nmentioned"), 13);
     }
 
     /// A reader that hands out at most `step` bytes per read, as pipes do.

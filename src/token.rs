@@ -83,10 +83,28 @@ pub fn verbatim_spans(input: &[u8]) -> Vec<Range<usize>> {
 /// between letters). A code identifier is not a spun word
 /// ("`home_stated`"), and rewriting it breaks the code.
 pub fn code_spans(input: &[u8]) -> Vec<Range<usize>> {
+    let (mut spans, open_fence) = code_spans_closed(input);
+    if let Some(start) = open_fence {
+        spans.push(start..input.len());
+    }
+    spans
+}
+
+/// Where the fenced code block that is still open at the end of `input`
+/// starts, if one is: the start of its opening fence line. A reader that
+/// cuts a long text into pieces cuts before it, so that the whole block,
+/// closing fence and all, is judged together.
+pub fn unclosed_fence(input: &[u8]) -> Option<usize> {
+    code_spans_closed(input).1
+}
+
+/// The [`code_spans`] of `input` that are closed, and the start of a
+/// fenced block still open at its end.
+fn code_spans_closed(input: &[u8]) -> (Vec<Range<usize>>, Option<usize>) {
     use bstr::ByteSlice;
     let mut spans = Vec::new();
     if input.find_byte(b'`').is_none() && input.find("~~~").is_none() {
-        return spans;
+        return (spans, None);
     }
     let mut fence: Option<(&[u8], usize)> = None;
     let mut line_start = 0;
@@ -123,10 +141,7 @@ pub fn code_spans(input: &[u8]) -> Vec<Range<usize>> {
             }
         }
     }
-    if let Some((_, start)) = fence {
-        spans.push(start..input.len());
-    }
-    spans
+    (spans, fence.map(|(_, start)| start))
 }
 
 /// The byte spans of the web and e-mail addresses in `input`, in order:
@@ -416,6 +431,10 @@ mod tests {
             ["  ~~~\nhome\n```\nstill code"]
         );
         assert_eq!(code("plain text, no code"), Vec::<&str>::new());
+        // Only a fence still open at the end is unclosed, not inline code.
+        assert_eq!(unclosed_fence(b"Text\n  ~~~\nhome\n```\nstill"), Some(5));
+        assert_eq!(unclosed_fence(b"Text\n```\nhome\n```\nMore `a"), None);
+        assert_eq!(unclosed_fence(b"Text with `home"), None);
         let spans = verbatim_spans(b"see `https://a.b/home` and https://c.d");
         assert_eq!(spans, [4..22, 27..38]);
     }
