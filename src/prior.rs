@@ -137,7 +137,7 @@ mod tests {
     /// A sparse spinner's two or three fingerprints in 300 words are far
     /// fewer than the modern spinner leaves, yet well above clean text's
     /// rate: judged against light spinners, the document is spun. Against
-    /// one average spun rate (0.03 per word) it was judged clean (0.37).
+    /// one average spun rate (0.03 per word) it was judged clean (0.36).
     #[test]
     fn a_lightly_spun_document_counts_as_spun() {
         let mut light = edits(5);
