@@ -93,11 +93,12 @@ impl Prior {
         let ratio_at =
             |rate: f64| units * (rate / self.clean_rate).ln() - words * (rate - self.clean_rate);
         let span = self.spun_rate_high / self.spun_rate_low;
-        let step =
-            |i: usize| ratio_at(self.spun_rate_low * span.powf(i as f64 / (RATE_STEPS - 1) as f64));
+        let ratios: [f64; RATE_STEPS] = std::array::from_fn(|i| {
+            ratio_at(self.spun_rate_low * span.powf(i as f64 / (RATE_STEPS - 1) as f64))
+        });
         // log of the mean of exp(ratio), without overflow.
-        let top = (0..RATE_STEPS).map(step).fold(f64::NEG_INFINITY, f64::max);
-        let mean = (0..RATE_STEPS).map(|i| (step(i) - top).exp()).sum::<f64>() / RATE_STEPS as f64;
+        let top = ratios.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        let mean = ratios.iter().map(|r| (r - top).exp()).sum::<f64>() / RATE_STEPS as f64;
         top + mean.ln()
     }
 }

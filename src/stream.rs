@@ -415,10 +415,11 @@ impl<R: Read> Chunker<R> {
     }
 }
 
-/// Where to end a full buffer: a position in `1..=buf.len()`. Never
-/// inside a fenced code block that the buffer does not close, unless the
-/// block starts the buffer: the next chunk then starts with the fence, and
-/// the block is known as code there ([`crate::token::code_spans`]).
+/// Where to end a full buffer: a position in `1..=buf.len()`. A buffer
+/// that opens a fenced code block without closing it ends before the
+/// fence, so that the next chunk starts with the fence and knows the block
+/// as code ([`crate::token::code_spans`]); a block that starts the buffer
+/// and outgrows it is cut like text.
 fn cut_point(buf: &[u8]) -> usize {
     match crate::token::unclosed_fence(buf) {
         Some(fence) if fence > 0 => fence,
