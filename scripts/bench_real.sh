@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# End-to-end throughput on real, distinct articles: the number the speed
+# goal (5 MB/s on one core) is about. scripts/bench.sh repeats one fixture,
+# so there the language model's memo answers most queries; real articles
+# each bring their own words and n-grams.
+#
+#   scripts/bench_real.sh [RUNS] [DIR...]     # default: 15 runs of ../shared/dev
+#
+# Every *.txt under the DIRs (sorted by path) is joined into one input in a
+# temporary folder, outside the repository: the development texts are
+# measurement data and are never committed. Each run is a new process
+# (start-up and a cold memo included), pinned to one core; the script
+# prints the fastest and the median run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+runs=${1:-15}
+shift || true
+dirs=("$@")
+if [ ${#dirs[@]} -eq 0 ]; then dirs=(../shared/dev); fi
+cargo build --release --quiet
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+input="$work/articles.txt"
+find "${dirs[@]}" -type f -name '*.txt' | LC_ALL=C sort | while read -r f; do cat "$f"; done > "$input"
+pin=()
+if command -v taskset > /dev/null; then pin=(taskset -c 0); fi
+python3 - "$input" "$runs" "${pin[@]}" target/release/unspin <<'PY'
+import os, statistics, subprocess, sys, time
+path, runs, cmd = sys.argv[1], int(sys.argv[2]), sys.argv[3:]
+data = open(path, "rb").read()
+if not data:
+    sys.exit("bench_real.sh: no *.txt input found")
+times = []
+for _ in range(runs):
+    with open(path, "rb") as stdin:
+        t0 = time.perf_counter()
+        subprocess.run(cmd, stdin=stdin, stdout=subprocess.DEVNULL, check=True)
+        times.append(time.perf_counter() - t0)
+mb = len(data) / 1e6
+best, median = min(times), statistics.median(times)
+print(f"input: {len(data)} bytes of real articles, {runs} runs, start-up included")
+print(f"fastest: {best * 1000:.1f} ms  {mb / best:.2f} MB/s")
+print(f"median:  {median * 1000:.1f} ms  {mb / median:.2f} MB/s")
+PY
