@@ -4,9 +4,11 @@
 //! hypothesis of a window re-scores the fixed words after it,
 //! [`Model::repair`](crate::Model::repair) decodes each document twice (the
 //! probe for the prior, then the repair), and articles of a crawl share
-//! most of their common n-grams. A vocabulary lookup walks an FST and an
-//! n-gram query searches the model's key arrays, while a hash-map hit is a
-//! few nanoseconds, so the decoder asks through this cache.
+//! most of their common n-grams. Vocabulary lookups and n-gram queries
+//! probe the model's tables, 75 MB of them, where nearly every probe is a
+//! cache miss (and a number or possessive the model lacks takes a second
+//! lookup), while the memo's hash maps are small enough to stay in cache,
+//! so the decoder asks through this cache.
 //!
 //! Dictionary candidates are asked about as whole phrases
 //! ([`CachedModel::phrase_ids`]): a common spun word has up to a few dozen

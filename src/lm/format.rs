@@ -6,7 +6,7 @@
 //! read in place from an embedded or memory-mapped buffer:
 //!
 //! ```text
-//! 0   "UNSPNLM5"
+//! 0   "UNSPNLM6"
 //! 8   u32 order (1..=3), u32 zero
 //! 16  u64 unigram count, u64 bigram count, u64 trigram count
 //! 40  u64 vocabulary FST length
@@ -15,6 +15,7 @@
 //!     u64 bigram table keys+probs, i16 bigram backoffs
 //!     u64 trigram table keys,      i16 trigram probs
 //!     vocabulary: fst::Map word -> id
+//!     u64 vocabulary table
 //! ```
 //!
 //! Word ids are the words' ranks in byte order. An n-gram key packs the ids
@@ -34,15 +35,25 @@
 //! Most queries are for n-grams the model does not have (the back-off
 //! path) and are answered by the one slot read.
 //!
+//! The vocabulary table finds a word's id the same way, by a hash of the
+//! word ([`word_hash`]): each slot holds the top 43 bits of a word's hash
+//! and its id ([`vocab_entry`]). A lookup compares hashes only, as KenLM's
+//! probing tables do: an unknown word is taken for a known one only if
+//! their hashes agree in all 43 bits, less than once in 10^12 lookups. Where
+//! two words of the vocabulary share those bits, their slot says so
+//! ([`SHARED_FINGERPRINT`]) and the FST answers. The FST alone would do,
+//! but walking it costs some two thousand instructions a word, a
+//! hash and a probe a few dozen.
+//!
 //! Version 1 ("UNSPNLM1") holds the n-grams in sorted arrays instead of
 //! tables; it is how the embedded model is stored in the repository
 //! (`data/lm/en-us.unlm`), and [`add_index`] (run by build.rs) derives the
-//! current version from it. Files of versions 2 to 4 (earlier derived
+//! current version from it. Files of versions 2 to 5 (earlier derived
 //! formats) are refused with the advice to run `unspin lm compile` again,
 //! as version 1 files given to `--lm` are.
 
 /// Magic bytes at the start of a compiled model.
-pub const LM_MAGIC: &[u8; 8] = b"UNSPNLM5";
+pub const LM_MAGIC: &[u8; 8] = b"UNSPNLM6";
 /// Magic bytes of the version without hash tables.
 pub const LM_MAGIC_V1: &[u8; 8] = b"UNSPNLM1";
 /// Bits per word id in an n-gram key; the vocabulary holds at most 2^21 - 1 words.
@@ -84,6 +95,8 @@ pub struct Layout {
     pub tri_keys: std::ops::Range<usize>,
     pub tri_prob: std::ops::Range<usize>,
     pub vocab: std::ops::Range<usize>,
+    /// The vocabulary's hash table (empty in version 1).
+    pub vocab_table: std::ops::Range<usize>,
 }
 
 /// How a version stores its n-grams.
@@ -147,6 +160,10 @@ impl Layout {
             tri_keys: section(n3 * 8),
             tri_prob: section(n3 * 2),
             vocab: section(vocab_len),
+            vocab_table: section(match storage {
+                Storage::Tables => table_slots(n1) * 8,
+                _ => 0,
+            }),
         }
     }
 
@@ -165,7 +182,7 @@ impl Layout {
             .filter(|_| bytes.len() >= HEADER_LEN)
             .and_then(Storage::of);
         let Some(storage) = storage else {
-            // Versions 2 to 4 were derived at build time; none is converted.
+            // Versions 2 to 5 were derived at build time; none is converted.
             return Err(if bytes.starts_with(b"UNSPNLM") {
                 "a model from another unspin: run `unspin lm compile` again".into()
             } else {
@@ -184,7 +201,7 @@ impl Layout {
         }
         let unk = f32::from_le_bytes(bytes[48..52].try_into().unwrap());
         let layout = Layout::new(order, counts, u64_at(40), unk, storage);
-        if layout.vocab.end > bytes.len() {
+        if layout.vocab_table.end > bytes.len() {
             return Err("truncated".into());
         }
         Ok(layout)
@@ -211,7 +228,7 @@ pub struct ModelParts {
 pub fn write(parts: &ModelParts) -> Result<Vec<u8>, fst::Error> {
     let sorted = write_sorted(parts)?;
     let layout = Layout::parse_any(&sorted).expect("a model just written is valid");
-    Ok(with_tables(&sorted, &layout))
+    Ok(with_tables(&sorted, &layout).expect("a vocabulary just built is valid"))
 }
 
 /// Serialises a model in version 1 (see [`write()`]).
@@ -319,6 +336,101 @@ pub fn next_slot(slot: usize, slots: usize) -> usize {
     }
 }
 
+/// The hash of a word for the vocabulary table: FNV-1a over its bytes,
+/// then MurmurHash3's 64-bit finaliser, so that every bit of the hash
+/// depends on every byte of the word. Part of the format: a model's table
+/// is only valid with the hash it was built with.
+pub fn word_hash(word: &[u8]) -> u64 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for &byte in word {
+        hash ^= byte as u64;
+        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    hash ^= hash >> 33;
+    hash = hash.wrapping_mul(0xff51_afd7_ed55_8ccd);
+    hash ^= hash >> 33;
+    hash = hash.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+    hash ^ (hash >> 33)
+}
+
+/// The bits of a vocabulary table slot that hold the word's id.
+const ID_MASK: u64 = (1 << ID_BITS) - 1;
+
+/// The id in the vocabulary table of a fingerprint that several words of
+/// the vocabulary share (one more than the largest id there can be): the
+/// FST tells them apart.
+pub const SHARED_FINGERPRINT: u32 = MAX_VOCAB as u32;
+
+/// The bits of a word's hash that the vocabulary table keeps: all but
+/// the [`ID_BITS`] low ones.
+fn fingerprint(hash: u64) -> u64 {
+    hash & !ID_MASK
+}
+
+/// The first slot to probe for a word of hash `hash` in a vocabulary table
+/// of `slots` slots. It depends on the fingerprint alone, so that words
+/// that share one share their probe sequence too.
+fn vocab_slot(hash: u64, slots: usize) -> usize {
+    slot_of(fingerprint(hash), slots)
+}
+
+/// A vocabulary table slot: the word's fingerprint, and its id in the low
+/// bits. No slot is [`EMPTY_KEY`], since no id is `2^ID_BITS - 1`.
+pub fn vocab_entry(hash: u64, id: u32) -> u64 {
+    fingerprint(hash) | id as u64
+}
+
+/// The id that the vocabulary `table` holds for a word of hash `hash`
+/// (perhaps [`SHARED_FINGERPRINT`]), or `None` if it holds none. Probes
+/// each slot at most once, so that a damaged table without an empty slot
+/// cannot make it loop.
+pub fn vocab_lookup(table: &[u64], hash: u64) -> Option<u32> {
+    let mut slot = vocab_slot(hash, table.len());
+    for _ in 0..table.len() {
+        let entry = u64::from_le(table[slot]);
+        if entry == EMPTY_KEY {
+            return None;
+        }
+        if fingerprint(entry) == fingerprint(hash) {
+            return Some((entry & ID_MASK) as u32);
+        }
+        slot = next_slot(slot, table.len());
+    }
+    None
+}
+
+/// The vocabulary table of the FST `vocab` (see the module docs).
+fn build_vocab_table(vocab: &[u8]) -> Result<Vec<u64>, fst::Error> {
+    use fst::Streamer;
+    let vocab = fst::Map::new(vocab)?;
+    let slots = table_slots(vocab.len());
+    let mut table = vec![EMPTY_KEY; slots];
+    let mut words = vocab.stream();
+    while let Some((word, id)) = words.next() {
+        insert_word(&mut table, word_hash(word), id as u32);
+    }
+    Ok(table)
+}
+
+/// Enters the word of hash `hash` and id `id` in the vocabulary `table`,
+/// or marks its slot [`SHARED_FINGERPRINT`] if a word of the same
+/// fingerprint is there already.
+fn insert_word(table: &mut [u64], hash: u64, id: u32) {
+    let mut slot = vocab_slot(hash, table.len());
+    loop {
+        let entry = table[slot];
+        if entry == EMPTY_KEY {
+            table[slot] = vocab_entry(hash, id);
+            return;
+        }
+        if fingerprint(entry) == fingerprint(hash) {
+            table[slot] = vocab_entry(hash, SHARED_FINGERPRINT);
+            return;
+        }
+        slot = next_slot(slot, table.len());
+    }
+}
+
 /// The hash table of sorted `keys` (see the module docs): the key of each
 /// slot, and the slot of each key.
 fn build_table(keys: &[u64]) -> (Vec<u64>, Vec<usize>) {
@@ -343,12 +455,12 @@ pub fn add_index(bytes: &[u8]) -> Result<Vec<u8>, String> {
     if bytes[..8] == *LM_MAGIC {
         return Ok(bytes.to_vec());
     }
-    Ok(with_tables(bytes, &old))
+    with_tables(bytes, &old).map_err(|e| format!("vocabulary: {e}"))
 }
 
 /// The current version of the model in `bytes`, an older version laid out
 /// as `old` (its n-grams in sorted arrays).
-fn with_tables(bytes: &[u8], old: &Layout) -> Vec<u8> {
+fn with_tables(bytes: &[u8], old: &Layout) -> Result<Vec<u8>, fst::Error> {
     let new = Layout::new(
         old.order,
         old.counts,
@@ -356,7 +468,7 @@ fn with_tables(bytes: &[u8], old: &Layout) -> Vec<u8> {
         old.unk,
         Storage::Tables,
     );
-    let mut out = vec![0u8; new.vocab.start + padded(new.vocab.len())];
+    let mut out = vec![0u8; new.vocab_table.end];
     out[..HEADER_LEN].copy_from_slice(&bytes[..HEADER_LEN]);
     out[..8].copy_from_slice(LM_MAGIC);
     for (from, to) in [
@@ -403,7 +515,12 @@ fn with_tables(bytes: &[u8], old: &Layout) -> Vec<u8> {
             }
         }
     }
-    out
+    let vocab_table = build_vocab_table(&bytes[old.vocab.clone()])?;
+    for (slot, entry) in vocab_table.iter().enumerate() {
+        let at = new.vocab_table.start + 8 * slot;
+        out[at..at + 8].copy_from_slice(&entry.to_le_bytes());
+    }
+    Ok(out)
 }
 
 #[cfg(test)]
@@ -420,6 +537,45 @@ mod tests {
             order: 3,
             unk: -10.0,
         }
+    }
+
+    #[test]
+    fn the_vocabulary_table_finds_every_word_and_no_other() {
+        let parts = ModelParts {
+            words: (0..5000).map(|i| format!("w{i:05}")).collect(),
+            ..parts()
+        };
+        let bytes = write_sorted(&parts).unwrap();
+        let layout = Layout::parse_any(&bytes).unwrap();
+        let table = build_vocab_table(&bytes[layout.vocab]).unwrap();
+        assert_eq!(table.len(), table_slots(5000));
+        for (id, word) in parts.words.iter().enumerate() {
+            assert_eq!(
+                vocab_lookup(&table, word_hash(word.as_bytes())),
+                Some(id as u32)
+            );
+        }
+        for absent in ["w5000", "w0000 ", "", "W00001", "w0001"] {
+            assert_eq!(vocab_lookup(&table, word_hash(absent.as_bytes())), None);
+        }
+        // A damaged table with no empty slot still answers.
+        let full = vec![vocab_entry(word_hash(b"w00000"), 0); 7];
+        assert_eq!(vocab_lookup(&full, word_hash(b"absent")), None);
+    }
+
+    #[test]
+    fn words_that_share_a_fingerprint_are_marked_for_the_fst() {
+        let mut table = vec![EMPTY_KEY; table_slots(3)];
+        let (hash, other) = (word_hash(b"cat"), word_hash(b"dog"));
+        // The same bits above the id: the same fingerprint.
+        let twin = hash ^ 1;
+        insert_word(&mut table, hash, 7);
+        insert_word(&mut table, other, 8);
+        assert_eq!(vocab_lookup(&table, hash), Some(7));
+        insert_word(&mut table, twin, 9);
+        assert_eq!(vocab_lookup(&table, hash), Some(SHARED_FINGERPRINT));
+        assert_eq!(vocab_lookup(&table, twin), Some(SHARED_FINGERPRINT));
+        assert_eq!(vocab_lookup(&table, other), Some(8));
     }
 
     #[test]

@@ -2,7 +2,6 @@
 
 use super::format::{self, Layout};
 use super::{LanguageModel, WordId, UNKNOWN};
-use std::borrow::Cow;
 use std::path::Path;
 
 /// The model built into the binary: `data/lm/en-us.unlm`, copied to
@@ -53,7 +52,6 @@ impl Bytes {
 pub struct NgramModel {
     bytes: Bytes,
     layout: Layout,
-    vocab: fst::Map<Cow<'static, [u8]>>,
     start: WordId,
     end: WordId,
     identity: u64,
@@ -106,21 +104,20 @@ impl NgramModel {
             return Err(err("model bytes are not 8-aligned".into()));
         }
         let layout = Layout::parse(slice).map_err(err)?;
-        let vocab_bytes = slice[layout.vocab.clone()].to_vec();
-        let vocab = fst::Map::new(Cow::Owned(vocab_bytes)).map_err(|e| err(e.to_string()))?;
+        let vocab = fst::Map::new(&slice[layout.vocab.clone()]).map_err(|e| err(e.to_string()))?;
         if vocab.len() != layout.counts[0] {
             return Err(err("vocabulary size does not match the header".into()));
         }
-        let start = vocab.get("<s>").map_or(UNKNOWN, |id| id as WordId);
-        let end = vocab.get("</s>").map_or(UNKNOWN, |id| id as WordId);
-        Ok(NgramModel {
+        let mut model = NgramModel {
             bytes,
             layout,
-            vocab,
-            start,
-            end,
+            start: UNKNOWN,
+            end: UNKNOWN,
             identity: super::new_identity(),
-        })
+        };
+        model.start = model.word_id("<s>");
+        model.end = model.word_id("</s>");
+        Ok(model)
     }
 
     /// The model's order (1 to 3).
@@ -135,6 +132,13 @@ impl NgramModel {
 
     fn i16s(&self, range: &std::ops::Range<usize>) -> &[i16] {
         bytemuck::cast_slice(&self.bytes.as_slice()[range.clone()])
+    }
+
+    /// The vocabulary as an FST: for the words whose hashes the
+    /// vocabulary table cannot tell apart.
+    fn vocab_fst(&self) -> fst::Map<&[u8]> {
+        fst::Map::new(&self.bytes.as_slice()[self.layout.vocab.clone()])
+            .expect("the vocabulary was checked when the model was loaded")
     }
 
     fn score(value: i16) -> f32 {
@@ -223,7 +227,15 @@ impl Table<'_> {
 
 impl LanguageModel for NgramModel {
     fn word_id(&self, word: &str) -> WordId {
-        self.vocab.get(word).map_or(UNKNOWN, |id| id as WordId)
+        let table = bytemuck::cast_slice(&self.bytes.as_slice()[self.layout.vocab_table.clone()]);
+        match format::vocab_lookup(table, format::word_hash(word.as_bytes())) {
+            None => UNKNOWN,
+            Some(format::SHARED_FINGERPRINT) => self
+                .vocab_fst()
+                .get(word)
+                .map_or(UNKNOWN, |id| id as WordId),
+            Some(id) => id,
+        }
     }
 
     fn sentence_start(&self) -> WordId {
@@ -313,7 +325,13 @@ mod tests {
 
     #[test]
     fn models_of_older_versions_are_refused_with_advice() {
-        for magic in [format::LM_MAGIC_V1, b"UNSPNLM2", b"UNSPNLM3", b"UNSPNLM4"] {
+        for magic in [
+            format::LM_MAGIC_V1,
+            b"UNSPNLM2",
+            b"UNSPNLM3",
+            b"UNSPNLM4",
+            b"UNSPNLM5",
+        ] {
             let mut bytes = vec![0u8; 64];
             bytes[..8].copy_from_slice(magic);
             let err = NgramModel::from_bytes(&bytes, "old.unlm").unwrap_err();
@@ -382,6 +400,31 @@ mod tests {
             .filter(|key| find(lm.bigrams(), *key).is_none())
             .count();
         assert_eq!(missing, 300 * 300 - parts.bigrams.len());
+    }
+
+    /// Every word of the vocabulary is found by its hash, and the FST
+    /// answers for a slot that two words' fingerprints share.
+    #[test]
+    fn word_ids_come_from_the_table_or_else_the_fst() {
+        let (parts, mut bytes) = dense_model(300);
+        let lm = NgramModel::from_bytes(&bytes, "dense").unwrap();
+        for (id, word) in parts.words.iter().enumerate() {
+            assert_eq!(lm.word_id(word), id as WordId);
+        }
+        assert_eq!(lm.word_id("w00300"), UNKNOWN);
+        // Mark the slot of "w00042" as shared, as a twin would have.
+        let hash = format::word_hash(b"w00042");
+        let entry = format::vocab_entry(hash, 42).to_le_bytes();
+        let table = lm.layout.vocab_table.clone();
+        let at = (table.start..table.end)
+            .step_by(8)
+            .find(|&at| bytes[at..at + 8] == entry)
+            .unwrap();
+        let shared = format::vocab_entry(hash, format::SHARED_FINGERPRINT);
+        bytes[at..at + 8].copy_from_slice(&shared.to_le_bytes());
+        let doctored = NgramModel::from_bytes(&bytes, "doctored").unwrap();
+        assert_eq!(doctored.word_id("w00042"), 42);
+        assert_eq!(doctored.word_id("w00043"), 43);
     }
 
     /// Prefetching reads only slots a lookup would read: any ids, known,
