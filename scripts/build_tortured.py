@@ -5,6 +5,8 @@ tortured-phrase list (scientific paper mills' spun terminology).
     python3 scripts/build_tortured.py \
         --pps ../shared/data-sources/pps_tortured_phrases.tsv \
         --bigrams ../shared/data-sources/frequency_bigramdictionary_en_243_342.txt \
+        --freq ../shared/data-sources/frequency_dictionary_en_82_765.txt \
+        --exc ../shared/data-sources/wordnet3.0_exc \
         --out data/dict/tortured.csv
 
 Cleaning (DESIGN.md section 3, layer 2):
@@ -25,12 +27,30 @@ Cleaning (DESIGN.md section 3, layer 2):
   ("in the presence" is, "profound learning" is not), or it is a single word;
 - a tortured phrase with several expected forms keeps them all.
 
+The list gives most phrases in one grammatical number ("help vector
+machine"), while papers use both ("help vector machines"). So each pair
+also yields its other number, the last word of both sides inflected alike
+("irregular woodland" -> "random forest" gives "irregular woodlands" ->
+"random forests", and "help vectors" -> "support vectors" gives "help
+vector" -> "support vector"), with build_thesaurus.py's inflection (WordNet's
+exception lists, then regular rules, every form checked against the
+SymSpell word list). A variant is made only where both last words have
+the form and both change the same way (a pair whose sides differ in
+number, "heart wellbeing the executives" for "heart health management",
+gets none). A variant goes through the ordinary-English filter too
+("big facts" -> "big data" must not give "big fact" -> "big datum"), and
+never replaces a pair the list has itself. Source
+`tortured:inflected`, same weight and confidence.
+
 Every row gets weight -0.1, confidence 0.9 (a tortured phrase almost never
 occurs in clean text, so the spinner is nearly the only way to get it: the
 decoder waives most of the edit penalty even in a document that looks
 clean) and source `tortured:pps`. Output rows are sorted, so the file is stable.
 """
-import argparse, csv, re, sys
+import argparse, csv, os, re, sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from build_thesaurus import Morph, load_exc, load_freq  # noqa: E402
 
 PAREN = re.compile(r"\s*\([^)]*\)")
 BAD_EXPECTED = re.compile(r"[?/;,:\"()“”]")
@@ -45,10 +65,35 @@ def clean_expected(text):
     return text
 
 
+def ordinary(words, frequent):
+    """Whether a tortured side could be ordinary English: a single word, or
+    every pair of adjacent words a frequent bigram."""
+    return len(words) < 2 or all((x, y) in frequent for x, y in zip(words, words[1:]))
+
+
+def other_number(phrase, morph):
+    """The phrase with its last word, as a noun, in the other grammatical
+    number, and which number that is ("pl" or "sg"); None where the word
+    has no such form."""
+    words = phrase.split(" ")
+    last = words[-1]
+    for lemma, pos, tag in morph.lemmas(last, morph.freq):
+        # A plural without -s is often a mass noun ("big data", "social
+        # media"), whose singular ("datum") is no variant of the phrase.
+        if pos == "noun" and tag == "pl" and lemma != last and last.endswith("s"):
+            return " ".join(words[:-1] + [lemma]), "sg"
+    plural = morph.inflect_word(last, "noun", "pl")
+    if plural:
+        return " ".join(words[:-1] + [plural[0]]), "pl"
+    return None
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--pps", required=True)
     ap.add_argument("--bigrams", required=True)
+    ap.add_argument("--freq", required=True, help="SymSpell unigram list")
+    ap.add_argument("--exc", required=True, help="folder of WordNet's *.exc lists")
     ap.add_argument("--out", required=True)
     a = ap.parse_args()
 
@@ -78,7 +123,7 @@ def main():
             if alternatives or len(expected.split(" ")) >= len(words) + 3:
                 dropped["not a rewrite"] += 1
                 continue
-            if len(words) < 2 or all((x, y) in frequent for x, y in zip(words, words[1:])):
+            if ordinary(words, frequent):
                 dropped["ordinary"] += 1
                 continue
             if expected == tortured:
@@ -86,12 +131,26 @@ def main():
                 continue
             rows.add((tortured, expected))
 
+    morph = Morph(load_freq(a.freq), *load_exc(a.exc))
+    listed = {tortured for tortured, _ in rows}
+    variants = set()
+    for tortured, expected in rows:
+        one, other = other_number(tortured, morph), other_number(expected, morph)
+        # Both sides change number the same way, or the words do not
+        # correspond ("the executives" for "management").
+        if (one and other and one[1] == other[1] and one[0] not in listed
+                and one[0] != other[0] and not ordinary(one[0].split(" "), frequent)):
+            variants.add((one[0], other[0]))
+
     with open(a.out, "w", encoding="utf-8", newline="") as f:
         w = csv.writer(f, lineterminator="\n")
         w.writerow(["spun", "original", "weight", "source", "confidence"])
-        for tortured, expected in sorted(rows):
-            w.writerow([tortured, expected, "-0.1", "tortured:pps", "0.9"])
-    print(f"{len(rows)} rows written to {a.out}; dropped {dropped}", file=sys.stderr)
+        for (tortured, expected), source in sorted(
+                [(row, "tortured:pps") for row in rows]
+                + [(row, "tortured:inflected") for row in variants]):
+            w.writerow([tortured, expected, "-0.1", source, "0.9"])
+    print(f"{len(rows)} rows and {len(variants)} number variants written to {a.out}; "
+          f"dropped {dropped}", file=sys.stderr)
 
 
 if __name__ == "__main__":

@@ -18,6 +18,19 @@ fn tortured_phrases_of_paper_mills() {
     );
 }
 
+/// The paper-mill list gives most phrases in one number; papers use both.
+#[test]
+fn tortured_phrases_in_the_other_number() {
+    assert_eq!(
+        repair("The irregular woodlands were trained on the labelled set.\n"),
+        "The random forests were trained on the labelled set.\n"
+    );
+    assert_eq!(
+        repair("We compare irregular woodlands with help vector machines on three datasets.\n"),
+        "We compare random forests with support vector machines on three datasets.\n"
+    );
+}
+
 #[test]
 fn tortured_phrase_repaired_inside_otherwise_clean_text() {
     let clean = "The committee met on Monday and approved the plan after a long debate.\n";

@@ -712,4 +712,22 @@ mod tests {
             .collect();
         assert_eq!(kept, ["random forest"]);
     }
+
+    /// Each tortured phrase also comes in its other number, but a mass
+    /// noun's plural ("big data") is not singularised.
+    #[test]
+    fn embedded_tortured_phrases_come_in_both_numbers() {
+        let dict = Dictionary::embedded();
+        let machines: Vec<_> = dict
+            .lookup("help vector machines")
+            .expect("the plural of a listed phrase")
+            .map(|c| (c.original, c.source))
+            .collect();
+        assert_eq!(
+            machines,
+            [("support vector machines", "tortured:inflected")]
+        );
+        assert!(dict.lookup("big facts").is_some());
+        assert!(dict.lookup("big fact").is_none());
+    }
 }
