@@ -11,7 +11,7 @@
 //! the language model is only asked about words of a window and the two
 //! on either side.
 
-use super::{to_u32, Decoder, Replacement, Tail, Window, Word};
+use super::{keep_unlikelihood, to_u32, Decoder, Replacement, Tail, Window, Word};
 use crate::article::{self, Article};
 use crate::dict::{normalize_word_into, Candidate, Dictionary, MatchWord, PhraseMatch, WordWalk};
 use crate::lm::{CachedModel, WordId, UNKNOWN};
@@ -517,7 +517,8 @@ impl<'m> Decoder<'m> {
                         *entries.ids.last_mut().expect("a phrase has a word") = possessive;
                         ids = at..entries.ids.len();
                     }
-                    let (weight, confidence) = (candidate.weight, candidate.confidence);
+                    let confidence = candidate.confidence;
+                    let weight = candidate.weight + keep_unlikelihood(confidence);
                     edges.push(Replacement {
                         start: m.start,
                         end: m.end,

@@ -5,7 +5,9 @@
 //! paths through a lattice over the sentence's words: at every word the path
 //! may keep the word, or take a dictionary edge that replaces the words of a
 //! matched phrase by one of its candidate originals, paying the candidate's
-//! weight plus the edit penalty (less the entry's confidence share).
+//! weight plus the edit penalty (less the entry's confidence share). An
+//! entry's confidence also makes keeping its spun phrase less likely
+//! ([`keep_unlikelihood`]).
 //! Keeping costs nothing, so the spun text stands unless the language model
 //! prefers a repair by more than the penalty: that is the keep-bias that
 //! leaves clean text alone.
@@ -96,6 +98,22 @@ impl<'a> Penalty<'a> {
     }
 }
 
+/// How much less likely (log10) a spun phrase is as written than the
+/// language model says, for a dictionary entry of `confidence`: the entry
+/// is that sure the phrase never occurs in clean text, so keeping it has
+/// likelihood 1 - `confidence` (at most 1000 to 1 against, so that an
+/// entry of confidence 1 still leaves the model a say between several
+/// candidates).
+///
+/// The language model alone cannot know this. A trigram model of news
+/// finds "singular price decomposition" about as likely as "singular
+/// value decomposition", and "help vector machines" more likely than
+/// "support vector machines"; that a paper mill is nearly the only
+/// writer of the former is what the tortured-phrase list says.
+pub fn keep_unlikelihood(confidence: f32) -> f32 {
+    -(1.0 - confidence.clamp(0.0, 0.999)).log10()
+}
+
 /// A word of the input: its byte span.
 #[derive(Debug, Clone, Copy)]
 struct Word {
@@ -119,6 +137,8 @@ struct Replacement {
     article: Option<Article>,
     /// The candidate's index in the [`EntryCache`](lattice::EntryCache)'s `candidates`.
     candidate: u32,
+    /// The candidate's weight, plus the [`keep_unlikelihood`] of its
+    /// entry's confidence.
     weight: f32,
     /// Share of the edit penalty waived (the entry's confidence).
     confidence: f32,
@@ -324,15 +344,25 @@ ngram 2=9
     fn with_decoder<R>(entries: &[(&str, &str, f32)], test: impl FnOnce(&Decoder<'_>) -> R) -> R {
         let entries: Vec<Entry> = entries
             .iter()
-            .map(|(spun, original, weight)| Entry {
-                spun: spun.to_string(),
-                original: original.to_string(),
-                weight: *weight,
-                source: "test".into(),
-                confidence: 0.0,
-            })
+            .map(|&(spun, original, weight)| entry(spun, original, weight, 0.0))
             .collect();
-        let dicts = [Dictionary::from_entries(&entries, "test").unwrap()];
+        with_entries(&entries, test)
+    }
+
+    fn entry(spun: &str, original: &str, weight: f32, confidence: f32) -> Entry {
+        Entry {
+            spun: spun.into(),
+            original: original.into(),
+            weight,
+            source: "test".into(),
+            confidence,
+        }
+    }
+
+    /// Runs `test` with a decoder over the tiny model and a dictionary of
+    /// `entries`.
+    fn with_entries<R>(entries: &[Entry], test: impl FnOnce(&Decoder<'_>) -> R) -> R {
+        let dicts = [Dictionary::from_entries(entries, "test").unwrap()];
         let (bytes, _) = arpa::compile(ARPA.as_bytes(), "tiny").unwrap();
         let lm = NgramModel::from_bytes(&bytes, "tiny").unwrap();
         let lm = CachedModel::new(&lm);
@@ -475,26 +505,29 @@ ngram 2=9
             repaired("They statd.", &[("statd", "said", 0.0)], 0.5),
             "They statd."
         );
-        let confident = [Entry {
-            spun: "statd".into(),
-            original: "said".into(),
-            weight: 0.0,
-            source: "test".into(),
-            confidence: 1.0,
-        }];
-        let dicts = [Dictionary::from_entries(&confident, "test").unwrap()];
-        let (bytes, _) = arpa::compile(ARPA.as_bytes(), "tiny").unwrap();
-        let lm = NgramModel::from_bytes(&bytes, "tiny").unwrap();
-        let lm = CachedModel::new(&lm);
-        let decoder = Decoder {
-            dictionaries: &dicts,
-            allow: None,
-            lm: &lm,
-            beam: DEFAULT_BEAM,
-        };
+        let confident = [entry("statd", "said", 0.0, 1.0)];
         let input = b"They statd.";
-        let edits = decoder.repair(input, 0.5);
+        let edits = with_entries(&confident, |decoder| decoder.repair(input, 0.5));
         assert_eq!(crate::edit::apply(input, &edits), b"They said.");
+    }
+
+    /// An entry's confidence that its spun phrase never occurs in clean
+    /// text makes keeping the phrase that much less likely: the model
+    /// prefers "the house" to "the home" by 1.2 (log10), which an entry 90%
+    /// sure that "the house" is a spinner's does not overrule, and one 99%
+    /// sure does.
+    #[test]
+    fn confidence_makes_keeping_the_spun_phrase_less_likely() {
+        assert_eq!(keep_unlikelihood(0.0), 0.0);
+        assert!((keep_unlikelihood(0.9) - 1.0).abs() < 1e-5);
+        assert!((keep_unlikelihood(1.0) - 3.0).abs() < 1e-3);
+        let repaired_with = |confidence| {
+            let house = [entry("house", "home", -0.1, confidence)];
+            let edits = with_entries(&house, |decoder| decoder.repair(b"the house", 0.5));
+            String::from_utf8(crate::edit::apply(b"the house", &edits)).unwrap()
+        };
+        assert_eq!(repaired_with(0.9), "the house");
+        assert_eq!(repaired_with(0.99), "the home");
     }
 
     /// A candidate the document was repaired with elsewhere is spared the

@@ -36,7 +36,9 @@ pub const MAX_CANDIDATES: usize = 32;
 /// that `spun` never occurs in clean text, whatever the document: 0 for
 /// ordinary words ("stated"), near 1 for phrases only a spinner writes
 /// ("joint chiefs of employees", "profound learning"). The decoder lowers
-/// the document's edit penalty for the entry by that share.
+/// the document's edit penalty for the entry by that share, and takes
+/// keeping the spun phrase to be 1 - `confidence` times as likely as the
+/// language model says ([`keep_unlikelihood`](crate::decode::keep_unlikelihood)).
 #[derive(Debug, Clone, PartialEq, serde::Deserialize)]
 pub struct Entry {
     pub spun: String,
