@@ -14,7 +14,8 @@ Cleaning (DESIGN.md section 3, layer 2):
 - the expected form loses parenthesised abbreviations ("graph neural network
   (gnn)" -> "graph neural network") and brackets ("recurrent [neural]
   networks" -> "recurrent neural networks"); forms with alternatives ("/",
-  ";", ",") or other punctuation are dropped, as are tortured sides with
+  ";", ",") or other punctuation (a TeX "\\&", an ellipsis, a full stop) or
+  without a letter are dropped, as are tortured sides with
   punctuation other than hyphens and apostrophes (they could never match);
   so are expected forms that offer alternatives the tortured side does not
   have ("adverse effect" or "negative relationship": more " or " than the
@@ -53,7 +54,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from build_thesaurus import Morph, load_exc, load_freq  # noqa: E402
 
 PAREN = re.compile(r"\s*\([^)]*\)")
-BAD_EXPECTED = re.compile(r"[?/;,:\"()“”]")
+BAD_EXPECTED = re.compile(r"[?/;,:\"()“”\\&.%…]|^[^a-z]*$")
 ALLOWED = re.compile(r"^[a-z0-9]+(?:['-][a-z0-9]+)*(?: [a-z0-9]+(?:['-][a-z0-9]+)*)*$")
 
 
