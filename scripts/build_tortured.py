@@ -26,7 +26,13 @@ Cleaning (DESIGN.md section 3, layer 2):
 - entries whose tortured side is ordinary English are dropped: every pair of
   adjacent words in it is a frequent bigram of the SymSpell/Google Books list
   ("in the presence" is, "profound learning" is not), or it is a single word;
-- a tortured phrase with several expected forms keeps them all.
+- a tortured phrase with several expected forms keeps them all;
+- entries whose expected form has a word nothing else attests (not in the
+  SymSpell word list, not in any tortured phrase, not in another expected
+  form) are dropped: most such words are the list's typos ("wavelet
+  singular entrooy", "bilstm netwok"), which unspin must not write. The
+  language model cannot judge them either (it does not know them), so it
+  does not stand in the way.
 
 The list gives most phrases in one grammatical number ("help vector
 machine"), while papers use both ("help vector machines"). So each pair
@@ -64,6 +70,27 @@ def clean_expected(text):
     if not text or BAD_EXPECTED.search(text):
         return None
     return text
+
+
+def words_of(phrase):
+    """The words of a phrase, hyphenated words split, possessives dropped."""
+    return [re.sub(r"['’]s?$", "", w) for w in re.split(r"[ \-–]", phrase) if w]
+
+
+def unattested_words(rows, freq):
+    """Words of expected forms that nothing else attests: not in the word
+    list, in no tortured phrase, and in no other expected form. Most are
+    the list's typos ("wavelet singular entrooy", "bilstm netwok"); a few
+    are rare terms ("anemometry")."""
+    seen_in = {}
+    spun_words = set()
+    for tortured, expected in rows:
+        spun_words.update(words_of(tortured))
+        for word in set(words_of(expected)):
+            seen_in[word] = seen_in.get(word, 0) + 1
+    return {w for w, n in seen_in.items()
+            if n < 2 and w not in freq and w not in spun_words
+            and re.search("[a-z]", w) and not re.search("[0-9]", w)}
 
 
 def ordinary(words, frequent):
@@ -133,6 +160,9 @@ def main():
             rows.add((tortured, expected))
 
     morph = Morph(load_freq(a.freq), *load_exc(a.exc))
+    unattested = unattested_words(rows, morph.freq)
+    dropped["unattested word"] = sum(1 for _, e in rows if unattested & set(words_of(e)))
+    rows = {(t, e) for t, e in rows if not unattested & set(words_of(e))}
     listed = {tortured for tortured, _ in rows}
     variants = set()
     for tortured, expected in rows:

@@ -708,6 +708,8 @@ mod tests {
             "antigermicidal agent",
             "earlier intellect of",
             "fenced in area system",
+            // "wavelet singular entrooy": a typo unspin must not write.
+            "wavelet particular entropy",
         ] {
             let originals: Vec<_> = dict.lookup(spun).into_iter().flatten().collect();
             assert!(originals.is_empty(), "{spun}: {originals:?}");
