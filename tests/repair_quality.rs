@@ -33,6 +33,20 @@ fn tortured_phrases_the_language_model_alone_would_keep() {
     );
 }
 
+/// The news model does not know many terms of science ("perceptron",
+/// "cosine"); where it cannot judge, the tortured-phrase list decides.
+#[test]
+fn tortured_phrases_whose_originals_the_language_model_does_not_know() {
+    assert_eq!(
+        repair("We trained a multi-facet perceptron on the images.\n"),
+        "We trained a multi-layer perceptron on the images.\n"
+    );
+    assert_eq!(
+        repair("The discrete cosine change of each block is quantised.\n"),
+        "The discrete cosine transform of each block is quantised.\n"
+    );
+}
+
 /// The paper-mill list gives most phrases in one number; papers use both.
 #[test]
 fn tortured_phrases_in_the_other_number() {

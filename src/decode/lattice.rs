@@ -356,6 +356,18 @@ impl<'m> Decoder<'m> {
             }
         }
         let kept = &*kept;
+        // The model cannot judge a reading with a word it does not know: it
+        // would score the word as the rarest there is, for the repair if
+        // the text has it ("ageing" -> "aging" would gain as much as
+        // dropping that word) and against it if the candidate has it
+        // ("multi-layer perceptron"). Such an edge stands on its entry's
+        // confidence alone: without one it is dropped; with one the model
+        // is asked about the text's own words in the candidate's place,
+        // which leaves it indifferent.
+        let silent = |r: &Replacement, ids: &[WordId]| {
+            kept[r.start..r.end].contains(&UNKNOWN) || r.ids(ids).contains(&UNKNOWN)
+        };
+        let mut any_silent = false;
         let context_at = |start: usize| match start {
             0 => [UNKNOWN, lm.sentence_start()],
             1 => [lm.sentence_start(), kept[0]],
@@ -418,12 +430,10 @@ impl<'m> Decoder<'m> {
                     })
                 }
             };
-            // The model cannot judge a word it does not know, so it cannot
-            // say that replacing one is a repair ("ageing" -> "aging" would
-            // gain as much as dropping the rarest word there is): such an
-            // edge stands only on its entry's confidence.
-            if r.confidence == 0.0 && kept[r.start..r.end].contains(&UNKNOWN) {
-                return false;
+            if silent(r, ids) {
+                r.local_gain = 0.0;
+                any_silent |= r.confidence > 0.0;
+                return r.confidence > 0.0;
             }
             let (with, after) = self.score_words(span.context, r.ids(ids));
             let gain = with + self.score_words(after, span.tail.as_slice()).0
@@ -432,6 +442,16 @@ impl<'m> Decoder<'m> {
             r.local_gain = gain;
             gain + r.weight > -PRUNE_MARGIN
         });
+        if any_silent {
+            let ids = &mut lattice.entries.ids;
+            for r in edges.iter_mut() {
+                if silent(r, ids) {
+                    let at = ids.len();
+                    ids.extend_from_slice(&kept[r.start..r.end]);
+                    r.ids = to_u32(at)..to_u32(ids.len());
+                }
+            }
+        }
         let mut edges = edges.iter().peekable();
         while let Some(first) = edges.next() {
             // Gather the edges that share a trigram with this window, up to

@@ -511,6 +511,22 @@ ngram 2=9
         assert_eq!(crate::edit::apply(input, &edits), b"They said.");
     }
 
+    /// A reading with a word the model does not know ("mansion" is not in
+    /// the tiny model) is decided by the entry's confidence alone: never
+    /// without one, however the model would score the unknown word, and
+    /// with one as if the model were indifferent (it would otherwise
+    /// score "mansion" as the rarest word there is, and keep "house").
+    #[test]
+    fn a_candidate_the_model_does_not_know_stands_on_confidence() {
+        let repaired_with = |confidence| {
+            let house = [entry("house", "mansion", -0.1, confidence)];
+            let edits = with_entries(&house, |decoder| decoder.repair(b"the house", 0.0));
+            String::from_utf8(crate::edit::apply(b"the house", &edits)).unwrap()
+        };
+        assert_eq!(repaired_with(0.0), "the house");
+        assert_eq!(repaired_with(0.5), "the mansion");
+    }
+
     /// An entry's confidence that its spun phrase never occurs in clean
     /// text makes keeping the phrase that much less likely: the model
     /// prefers "the house" to "the home" by 1.2 (log10), which an entry 90%
