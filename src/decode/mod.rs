@@ -375,10 +375,12 @@ ngram 2=9
     }
 
     fn repaired(input: &str, entries: &[(&str, &str, f32)], penalty: f32) -> String {
-        with_decoder(entries, |decoder| {
-            let edits = decoder.repair(input.as_bytes(), penalty);
-            String::from_utf8(crate::edit::apply(input.as_bytes(), &edits)).unwrap()
-        })
+        with_decoder(entries, |decoder| repaired_by(decoder, input, penalty))
+    }
+
+    fn repaired_by(decoder: &Decoder<'_>, input: &str, penalty: f32) -> String {
+        let edits = decoder.repair(input.as_bytes(), penalty);
+        String::from_utf8(crate::edit::apply(input.as_bytes(), &edits)).unwrap()
     }
 
     #[test]
@@ -506,9 +508,10 @@ ngram 2=9
             "They statd."
         );
         let confident = [entry("statd", "said", 0.0, 1.0)];
-        let input = b"They statd.";
-        let edits = with_entries(&confident, |decoder| decoder.repair(input, 0.5));
-        assert_eq!(crate::edit::apply(input, &edits), b"They said.");
+        let repaired = with_entries(&confident, |decoder| {
+            repaired_by(decoder, "They statd.", 0.5)
+        });
+        assert_eq!(repaired, "They said.");
     }
 
     /// A reading with a word the model does not know ("mansion" is not in
@@ -520,8 +523,7 @@ ngram 2=9
     fn a_candidate_the_model_does_not_know_stands_on_confidence() {
         let repaired_with = |confidence| {
             let house = [entry("house", "mansion", -0.1, confidence)];
-            let edits = with_entries(&house, |decoder| decoder.repair(b"the house", 0.0));
-            String::from_utf8(crate::edit::apply(b"the house", &edits)).unwrap()
+            with_entries(&house, |decoder| repaired_by(decoder, "the house", 0.0))
         };
         assert_eq!(repaired_with(0.0), "the house");
         assert_eq!(repaired_with(0.5), "the mansion");
@@ -539,8 +541,7 @@ ngram 2=9
         assert!((keep_unlikelihood(1.0) - 3.0).abs() < 1e-3);
         let repaired_with = |confidence| {
             let house = [entry("house", "home", -0.1, confidence)];
-            let edits = with_entries(&house, |decoder| decoder.repair(b"the house", 0.5));
-            String::from_utf8(crate::edit::apply(b"the house", &edits)).unwrap()
+            with_entries(&house, |decoder| repaired_by(decoder, "the house", 0.5))
         };
         assert_eq!(repaired_with(0.9), "the house");
         assert_eq!(repaired_with(0.99), "the home");
