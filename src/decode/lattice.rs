@@ -22,7 +22,13 @@ use std::ops::Range;
 /// How far (log10) an edge may fall short of paying for itself, with no
 /// edit penalty and its neighbours as written, and still enter the lattice
 /// (where a neighbouring repair might make it worthwhile).
-const PRUNE_MARGIN: f32 = 3.0;
+///
+/// Most edges that enter are thesaurus candidates (weights near -2.5)
+/// that the search then never takes, and every one costs it time. At 2.5
+/// every development text is repaired exactly as at 3.0, with 7% fewer
+/// instructions; at 2.25 three texts change, at 2.0 eight, and
+/// cross-validation loses repairs.
+const PRUNE_MARGIN: f32 = 2.5;
 
 /// Most words a window grows to before it is closed at the next place no
 /// edge spans. Text without sentence punctuation (lists, chat logs, word
