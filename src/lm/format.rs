@@ -375,7 +375,10 @@ fn vocab_slot(hash: u64, slots: usize) -> usize {
 }
 
 /// A vocabulary table slot: the word's fingerprint, and its id in the low
-/// bits. No slot is [`EMPTY_KEY`], since no id is `2^ID_BITS - 1`.
+/// bits. A word's slot is never [`EMPTY_KEY`], since no word's id is
+/// `2^ID_BITS - 1`; only a [`SHARED_FINGERPRINT`] slot whose fingerprint
+/// is all ones would be (one chance in 2^43), and its words would then
+/// read as unknown.
 pub fn vocab_entry(hash: u64, id: u32) -> u64 {
     fingerprint(hash) | id as u64
 }
