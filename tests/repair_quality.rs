@@ -47,6 +47,21 @@ fn tortured_phrases_whose_originals_the_language_model_does_not_know() {
     );
 }
 
+/// The README's paper-mill example, end to end.
+#[test]
+fn the_tortured_abstract_fixture() {
+    let input = include_str!("fixtures/tortured_abstract.txt");
+    let expected = input
+        .replace("profound learning", "deep learning")
+        .replace("neural organization", "neural network")
+        .replace("irregular woodlands", "random forests")
+        .replace("help vector machines", "support vector machines")
+        .replace("middle filter", "median filter")
+        .replace("cosine change", "cosine transform")
+        .replace("multi-facet perceptron", "multi-layer perceptron");
+    assert_eq!(repair(input), expected);
+}
+
 /// The paper-mill list gives most phrases in one number; papers use both.
 #[test]
 fn tortured_phrases_in_the_other_number() {
