@@ -378,6 +378,11 @@ ngram 2=9
         with_decoder(entries, |decoder| repaired_by(decoder, input, penalty))
     }
 
+    /// `input` repaired at `penalty` with a dictionary of `entry` alone.
+    fn repaired_with_entry(entry: Entry, input: &str, penalty: f32) -> String {
+        with_entries(&[entry], |decoder| repaired_by(decoder, input, penalty))
+    }
+
     fn repaired_by(decoder: &Decoder<'_>, input: &str, penalty: f32) -> String {
         let edits = decoder.repair(input.as_bytes(), penalty);
         String::from_utf8(crate::edit::apply(input.as_bytes(), &edits)).unwrap()
@@ -507,11 +512,11 @@ ngram 2=9
             repaired("They statd.", &[("statd", "said", 0.0)], 0.5),
             "They statd."
         );
-        let confident = [entry("statd", "said", 0.0, 1.0)];
-        let repaired = with_entries(&confident, |decoder| {
-            repaired_by(decoder, "They statd.", 0.5)
-        });
-        assert_eq!(repaired, "They said.");
+        let confident = entry("statd", "said", 0.0, 1.0);
+        assert_eq!(
+            repaired_with_entry(confident, "They statd.", 0.5),
+            "They said."
+        );
     }
 
     /// A reading with a word the model does not know ("mansion" is not in
@@ -522,8 +527,11 @@ ngram 2=9
     #[test]
     fn a_candidate_the_model_does_not_know_stands_on_confidence() {
         let repaired_with = |confidence| {
-            let house = [entry("house", "mansion", -0.1, confidence)];
-            with_entries(&house, |decoder| repaired_by(decoder, "the house", 0.0))
+            repaired_with_entry(
+                entry("house", "mansion", -0.1, confidence),
+                "the house",
+                0.0,
+            )
         };
         assert_eq!(repaired_with(0.0), "the house");
         assert_eq!(repaired_with(0.5), "the mansion");
@@ -540,8 +548,7 @@ ngram 2=9
         assert!((keep_unlikelihood(0.9) - 1.0).abs() < 1e-5);
         assert!((keep_unlikelihood(1.0) - 3.0).abs() < 1e-3);
         let repaired_with = |confidence| {
-            let house = [entry("house", "home", -0.1, confidence)];
-            with_entries(&house, |decoder| repaired_by(decoder, "the house", 0.5))
+            repaired_with_entry(entry("house", "home", -0.1, confidence), "the house", 0.5)
         };
         assert_eq!(repaired_with(0.9), "the house");
         assert_eq!(repaired_with(0.99), "the home");
