@@ -288,6 +288,7 @@ impl<'m> Decoder<'m> {
     /// Tokenizes `input`, finds every dictionary match and builds the
     /// windows to decode.
     pub fn lattice(&self, input: &[u8]) -> Lattice<'m> {
+        self.lm.expect_text(input.len());
         let words = Words::read(input);
         let keys = words.match_words();
         let (mut vocabulary, distinct) = Vocabulary::new(&keys, self.dictionaries);
