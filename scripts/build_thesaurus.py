@@ -206,6 +206,18 @@ def _cvc(w):
             and w[-2] in VOWELS and w[-3] not in VOWELS)
 
 
+def _with_suffix(w, suffix):
+    """w + a vowel suffix when w ends consonant-vowel-consonant: a word of
+    one syllable doubles its last consonant ("plan" -> "planned", "stat" ->
+    "statted", never "stated", which is "state" + "d"); a longer one may or
+    may not ("travelled" / "traveled", "targeted", "referred"), so both
+    forms are offered and the frequency list decides."""
+    doubled = w + w[-1] + suffix
+    if len(re.findall(r"[aeiou]+", w)) == 1:
+        return [doubled]
+    return [doubled, w + suffix]
+
+
 def regular_forms(lemma, tag):
     w = lemma
     if tag in ("pl", "s"):
@@ -221,20 +233,20 @@ def regular_forms(lemma, tag):
             return [w + "d"]
         if w.endswith("y") and len(w) > 1 and w[-2] not in VOWELS:
             return [w[:-1] + "ied"]
-        return [w + w[-1] + "ed", w + "ed"] if _cvc(w) else [w + "ed"]
+        return _with_suffix(w, "ed") if _cvc(w) else [w + "ed"]
     if tag == "ing":
         if w.endswith("ie"):
             return [w[:-2] + "ying"]
         if w.endswith("e") and not w.endswith(("ee", "ye", "oe")) and len(w) > 2:
             return [w[:-1] + "ing"]
-        return [w + w[-1] + "ing", w + "ing"] if _cvc(w) else [w + "ing"]
+        return _with_suffix(w, "ing") if _cvc(w) else [w + "ing"]
     if tag in ("er", "est"):
         suf = tag
         if w.endswith("e"):
             return [w + suf[1:]]
         if w.endswith("y") and len(w) > 1 and w[-2] not in VOWELS:
             return [w[:-1] + "i" + suf]
-        return [w + w[-1] + suf, w + suf] if _cvc(w) else [w + suf]
+        return _with_suffix(w, suf) if _cvc(w) else [w + suf]
     return []
 
 

@@ -739,4 +739,24 @@ mod tests {
         assert!(dict.lookup("big facts").is_some());
         assert!(dict.lookup("big fact").is_none());
     }
+
+    /// A mined swap is also built in its other inflections, from the real
+    /// lemmas of its words: "stated" -> "said" is "state" -> "say", so
+    /// "stating" -> "saying", and never "stat" -> "say" (a one-syllable
+    /// "stat" would make "statted").
+    #[test]
+    fn embedded_inflections_come_from_real_lemmas() {
+        let dict = Dictionary::embedded();
+        let originals = |spun: &str| -> Vec<&str> {
+            dict.lookup(spun)
+                .into_iter()
+                .flatten()
+                .map(|c| c.original)
+                .collect()
+        };
+        assert!(originals("stating").contains(&"saying"));
+        for (spun, original) in [("stat", "say"), ("stats", "says"), ("fac", "secure")] {
+            assert!(!originals(spun).contains(&original), "{spun} -> {original}");
+        }
+    }
 }
