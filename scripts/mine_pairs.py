@@ -524,13 +524,23 @@ def inflected_rows(rows, sources):
     """The other inflections of each mined single-word swap: the spinner
     that wrote "youngsters" for "children" writes "youngster" for "child",
     and "stated" for "said" means "stating" for "saying". Both words must be
-    the same form (plural, past, ...) of lemmas sharing a part of speech;
+    the same form (plural, past, ...) of lemmas sharing a part of speech
+    (one MyThes gives both lemmas, where it knows them);
     forms come from WordNet's exception lists and regular rules, and must be
     in the frequency list (build_thesaurus.Morph, as for the thesaurus
     layer). Weight: the mined row's minus INFLECTION_DISCOUNT; rows already
     mined win."""
-    from build_thesaurus import STOP as CONTENT_STOP, Morph, load_exc, load_freq
+    from build_thesaurus import STOP as CONTENT_STOP, Morph, load_exc, load_freq, load_mythes
     freq = load_freq(os.path.join(sources, "frequency_dictionary_en_82_765.txt"))
+    # the parts of speech MyThes knows each word in: "driver" is no
+    # comparative of "drive", nor "partying" a form of the noun "party"
+    # (they made "driver" -> "forcer", "occasioning" -> "partying")
+    pos_of = {w: {pos for pos, _ in senses}
+              for w, senses in load_mythes(os.path.join(sources, "mythes_th_en_US_v2.dat.gz")).items()}
+
+    def can_be(lemma, pos):
+        known = pos_of.get(lemma)
+        return known is None or pos in known
     to_lemma, forms = load_exc(os.path.join(sources, "wordnet3.0_exc"))
     morph = Morph(freq, to_lemma, forms)
     lexicon = set(freq)
@@ -558,6 +568,8 @@ def inflected_rows(rows, sources):
                 if (pos_o, tag_o) != (pos, tag):
                     continue
                 if spun not in forms_of(ls, pos, tag) or original not in forms_of(lo, pos, tag):
+                    continue
+                if not (can_be(ls, pos) and can_be(lo, pos)):
                     continue
                 # a base form stands for this part of speech only if both
                 # words have some inflection under it
