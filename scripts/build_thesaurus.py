@@ -29,7 +29,8 @@ Usage (from the project root; Python 3.11, standard library only):
    their spun copies.  k-fold by story reports held-out ranking quality.
 5. Output rows spun,original,weight,source with weight = log10 P(s | w)
    minus a layer discount (--discount, default 1.0, tuned end to end);
-   per spun key the top K originals by P(s | w) P(w), above a floor;
+   per spun key the top K originals by P(s | w) P(w), above a floor
+   (a lower one, --rare-floor, for keys rarer than --rare-count);
    function words, numbers and words under 3 letters are not keys.
 
 Deterministic: sorted iteration everywhere, negatives subsampled by a CRC32
@@ -1116,9 +1117,21 @@ def edge_source(G, wl, sl):
     return "thesaurus:" + "+".join(src)
 
 
-def emit(E, model, path, top_k, floor, log, discount=0.0):
+def emit(E, model, path, top_k, floor, log, discount=0.0, rare_floor=None, rare_count=0):
+    """Writes the layer: per spun key its top_k originals by P(s|w) P(w)
+    among the edges with P(s|w) >= floor, or >= rare_floor for a key rarer
+    than rare_count in the frequency list (see --rare-floor)."""
     best = {}
     lf = math.log10(floor)
+    lrf = math.log10(rare_floor) if rare_floor else lf
+    key_floors = {}
+
+    def key_floor(s):
+        if s not in key_floors:
+            count = min(E.M.freq.get(x, 0) for x in s.replace("-", " ").split())
+            key_floors[s] = lrf if count < rare_count else lf
+        return key_floors[s]
+
     n_edges = 0
     for i, wl in enumerate(E.words):
         if i % 20000 == 0:
@@ -1131,7 +1144,7 @@ def emit(E, model, path, top_k, floor, log, discount=0.0):
                 n_edges += 1
                 x = features(E, wl, sl, pos, tag, a, b)
                 lp = model.log10p(x)
-                if lp < lf:
+                if lp < lf and (lp < lrf or lp < key_floor(b)):
                     continue
                 post = lp + prior(x)
                 d = best.setdefault(b, {})
@@ -1165,6 +1178,11 @@ def main():
     ap.add_argument("--out", default=os.path.join(here, "..", "data", "thesaurus", "thesaurus.csv"))
     ap.add_argument("--top-k", type=int, default=3)
     ap.add_argument("--floor", type=float, default=1e-3, help="drop edges with P(s|w) below this")
+    ap.add_argument("--rare-floor", type=float, default=None,
+                    help="the floor for spun keys rarer than --rare-count (default: --floor); "
+                         "a rare key is cheap to check, as it seldom occurs")
+    ap.add_argument("--rare-count", type=float, default=0,
+                    help="a key whose rarest word has a smaller count in the frequency list is rare")
     ap.add_argument("--folds", type=int, default=7, help="k-fold by story for the held-out report (0: skip)")
     ap.add_argument("--neg-rate", type=int, default=8, help="keep 1 in N negative edges (weighted N)")
     ap.add_argument("--l2", type=float, default=1.0)
@@ -1243,7 +1261,7 @@ def main():
     if not a.no_emit:
         FC = None
         E._inst = {}
-        emit(E, model, a.out, a.top_k, a.floor, log, a.discount)
+        emit(E, model, a.out, a.top_k, a.floor, log, a.discount, a.rare_floor, a.rare_count)
 
 
 if __name__ == "__main__":

@@ -40,7 +40,8 @@ SHARED = os.path.join(ROOT, "..", "shared")
 
 
 # The committed data/dict/thesaurus.csv's arguments (THESAURUS.md).
-THESAURUS_ARGS = ["--seed", "13", "--top-k", "3", "--floor", "1e-2", "--discount", "1.0"]
+THESAURUS_ARGS = ["--seed", "13", "--top-k", "3", "--floor", "1e-2", "--rare-floor", "1e-3",
+                  "--rare-count", "1e6", "--discount", "1.0"]
 
 
 def thesaurus_path(fold_dir):

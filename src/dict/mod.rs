@@ -740,6 +740,35 @@ mod tests {
         assert!(dict.lookup("big fact").is_none());
     }
 
+    /// The thesaurus layer keeps edges down to P(s|w) = 1e-3 (weight -4)
+    /// for a rare spun word, which costs little time as it seldom occurs,
+    /// and only down to 1e-2 (weight -3) for a common one.
+    #[test]
+    fn embedded_thesaurus_floor_is_lower_for_rare_keys() {
+        let dict = Dictionary::embedded();
+        let thesaurus = |spun: &str| -> Vec<(&str, f32)> {
+            dict.lookup(spun)
+                .into_iter()
+                .flatten()
+                .filter(|c| c.source.starts_with("thesaurus"))
+                .map(|c| (c.original, c.weight))
+                .collect()
+        };
+        let rare = thesaurus("ceaselessly");
+        assert!(
+            rare.iter()
+                .any(|&(original, weight)| original == "constantly" && weight < -3.0),
+            "{rare:?}"
+        );
+        for common in ["important", "said", "people", "government"] {
+            let edges = thesaurus(common);
+            assert!(
+                edges.iter().all(|&(_, weight)| weight >= -3.0),
+                "{common}: {edges:?}"
+            );
+        }
+    }
+
     /// A mined swap is also built in its other inflections, from the real
     /// lemmas of its words: "stated" -> "said" is "state" -> "say", so
     /// "stating" -> "saying", and never "stat" -> "say" (a one-syllable
