@@ -519,18 +519,6 @@ ngram 2=9
         );
     }
 
-    /// A name the model does not know reads, as context, like the pronoun
-    /// that could stand in its place: "Thune stated" is judged as "They
-    /// stated" is, not as if the sentence began at "stated".
-    #[test]
-    fn an_unknown_word_reads_as_a_pronoun_in_context() {
-        with_decoder(&[("stated", "said", -0.5)], |decoder| {
-            let gain = |input: &str| decoder.repair(input.as_bytes(), 0.0)[0].score;
-            assert!((gain("Thune stated.") - gain("They stated.")).abs() < 1e-4);
-            assert!((gain("Thune stated.") - gain("Stated.")).abs() > 0.05);
-        });
-    }
-
     /// A reading with a word the model does not know ("mansion" is not in
     /// the tiny model) is decided by the entry's confidence alone: never
     /// without one, however the model would score the unknown word, and
