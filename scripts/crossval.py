@@ -123,15 +123,15 @@ def held_only(fold_dir, seed):
                            and not occurs(train, phrase))
 
 
-def merge_dictionary(fold_dir, strict_seed=None):
-    """The fold's dictionary: its learned layers plus the hand-written ones
-    (with `strict_seed`, the seed's spun phrases, the curated rows seen
-    only in held-out stories left out)."""
+def merge_dictionary(fold_dir, seed_phrases=None):
+    """The fold's dictionary: its learned layers plus the hand-written ones.
+    Given `seed_phrases` (the seed pairs' spun side: --strict-curated), the
+    curated rows seen only in the fold's held-out stories are left out."""
     curated = os.path.join(ROOT, "data", "dict", "curated.csv")
     layers = [os.path.join(fold_dir, "mined.csv"), curated,
               os.path.join(ROOT, "data", "dict", "tortured.csv"),
               thesaurus_path(fold_dir)]
-    leave_out = held_only(fold_dir, strict_seed) if strict_seed is not None else None
+    leave_out = held_only(fold_dir, seed_phrases) if seed_phrases is not None else None
     out = os.path.join(fold_dir, "dict-strict.csv" if leave_out else "dict.csv")
     with open(out, "w", newline="", encoding="utf-8") as f:
         w = csv.writer(f, lineterminator="\n")
