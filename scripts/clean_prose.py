@@ -52,20 +52,22 @@ def main():
                     if os.path.isfile(p)})
     if not paths:
         sys.exit("clean_prose.py: no files found")
-    total_words = changed = 0
+    total_words = 0
     for path in paths:
         with open(path, encoding="utf-8", errors="replace") as f:
             total_words += words(f.read())
-        out = subprocess.run([a.unspin, "--format", "json", path],
-                             capture_output=True, text=True, check=True).stdout
-        for line in out.splitlines():
-            edit = json.loads(line)
-            if edit.get("type") != "edit":
-                continue
-            changed += max(words(edit["spun"]), words(edit["restored"]))
-            if a.list:
-                print(f"{path}:{edit['line']}: {edit['spun']!r} -> {edit['restored']!r} "
-                      f"({edit['source']})")
+    # One process for all files, as a batch user would run it.
+    out = subprocess.run([a.unspin, "--format", "json", *paths],
+                         capture_output=True, text=True, check=True).stdout
+    changed = 0
+    for line in out.splitlines():
+        edit = json.loads(line)
+        if edit.get("type") != "edit":
+            continue
+        changed += max(words(edit["spun"]), words(edit["restored"]))
+        if a.list:
+            print(f"{edit['path']}:{edit['line']}: {edit['spun']!r} -> {edit['restored']!r} "
+                  f"({edit['source']})")
     print(f"{len(paths)} files, {total_words} words: {changed} words changed "
           f"({1000 * changed / max(total_words, 1):.3f} per 1000)")
 
