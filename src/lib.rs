@@ -19,6 +19,7 @@
 
 pub mod article;
 pub mod case;
+pub mod cues;
 pub mod decode;
 pub mod dict;
 pub mod edit;
@@ -29,6 +30,7 @@ pub mod prior;
 pub mod stream;
 pub mod token;
 
+pub use cues::Cues;
 pub use dict::{AllowList, Dictionary};
 pub use edit::Edit;
 pub use lm::{LanguageModel, NgramModel};
@@ -37,9 +39,10 @@ pub use prior::{Assessment, Prior};
 /// How eager unspin is to change text.
 ///
 /// Each repair costs an edit penalty (log10) on top of its dictionary
-/// weight. The penalty is chosen per document: a probe pass at
-/// `probe_penalty` gives the [`Prior`]'s probability p that the document is
-/// spun, and the repair pass uses `p * spun_penalty + (1 - p) *
+/// weight. The penalty is chosen per document: the [`Prior`] weighs the
+/// document's [cues](cues) and the fingerprints a probe pass at
+/// `probe_penalty` finds into a probability p that it is spun, and the
+/// repair pass uses `p * spun_penalty + (1 - p) *
 /// clean_penalty`, divided by `strength`. A candidate that repair pass
 /// took somewhere is then spared `p * consistency` of the penalty wherever
 /// else its phrase occurs ([`decode::Decoder::decode_confirming`]); beyond
@@ -75,7 +78,7 @@ impl Default for Settings {
         Settings {
             probe_penalty: 1.0,
             spun_penalty: 0.5,
-            clean_penalty: 3.0,
+            clean_penalty: 5.0,
             strength: 1.0,
             // Cross-validation by story (scripts/crossval.py): 1.0, 1.5,
             // 1.75, 2.0, 3.0 give fixed 0.309, 0.312, 0.314, 0.314, 0.315
@@ -162,9 +165,15 @@ impl Model {
         input: &[u8],
         lattice: &decode::Lattice<'_>,
     ) -> Assessment {
+        let prior = &self.settings.prior;
         let probe_penalty = self.scaled(self.settings.probe_penalty);
-        let probe = decoder.decode(input, lattice, probe_penalty);
-        self.settings.prior.assess(probe, lattice.words)
+        let fingerprints = decoder.decode_fingerprints(
+            input,
+            lattice,
+            probe_penalty,
+            prior.fingerprint_confidence,
+        );
+        prior.assess(Cues::embedded().weigh(input), fingerprints, lattice.words)
     }
 
     /// The edit penalty for a document with this assessment.
@@ -181,11 +190,7 @@ impl Model {
         if let Some(penalty) = self.settings.fixed_penalty {
             return decoder.decode(input, &lattice, penalty);
         }
-        // Only the probe's number of edits and their scores count here, so
-        // its edits are made without their text.
-        let probe_penalty = self.scaled(self.settings.probe_penalty);
-        let probe = decoder.decode_scores(&lattice, probe_penalty);
-        let assessment = self.settings.prior.assess(probe, lattice.words);
+        let assessment = self.assess_lattice(&decoder, input, &lattice);
         let share = assessment.spun_probability as f32 * self.settings.consistency;
         decoder.decode_confirming(input, &lattice, self.penalty_for(&assessment), share)
     }
@@ -280,21 +285,24 @@ mod tests {
     /// same way.
     #[test]
     fn a_spun_document_is_repaired_consistently() {
-        let spun = "Officers mentioned the legislation would take effect. \
-                    Critics of the legislation stated it was rushed.";
+        let spun = "Officers mentioned the legislation would additionally take effect. \
+                    Critics of the legislation stated it was rushed, whether or not \
+                    the invoice passes.";
         let alone = Settings {
             consistency: 0.0,
             ..Settings::default()
         };
         assert_eq!(
             repaired(spun, alone),
-            "Officers said the legislation would take effect. \
-             Critics of the law said it was rushed."
+            "Officers said the legislation would also take effect. \
+             Critics of the law said it was rushed, whether \
+             the bill passes."
         );
         assert_eq!(
             repaired(spun, Settings::default()),
-            "Officers said the law would take effect. \
-             Critics of the law said it was rushed."
+            "Officers said the law would also take effect. \
+             Critics of the law said it was rushed, whether \
+             the bill passes."
         );
         // At a fixed penalty each sentence is decoded on its own.
         let fixed = Settings {

@@ -721,7 +721,7 @@ mod tests {
         let input = format!("{before}{code}\nThe officers mentioned it.\n");
         let code_at = before.len()..before.len() + code.len();
         for chunk_size in code.len()..input.len() {
-            let (out, edits) = stream(embedded(), input.as_bytes(), &options(chunk_size, 1));
+            let (out, edits) = stream(fixed_model(), input.as_bytes(), &options(chunk_size, 1));
             let out = String::from_utf8(out).unwrap();
             assert!(out.contains(code), "chunk size {chunk_size}: {out}");
             assert!(
@@ -826,7 +826,7 @@ mod tests {
             assert_eq!(out, page);
         }
         // Read as text, the same bytes are repaired.
-        let (_, edits) = stream(embedded(), page, &options(MIN_CHUNK_SIZE, 1));
+        let (_, edits) = stream(fixed_model(), page, &options(MIN_CHUNK_SIZE, 1));
         assert!(!edits.is_empty());
     }
 

@@ -167,9 +167,11 @@ fn user_dictionary_csv_and_compiled() {
     let csv = dir.path().join("mine.csv");
     std::fs::write(
         &csv,
-        "spun,original,weight,source\nprofound learning,deep learning,-0.1,mine\n",
+        "spun,original,weight,source,confidence\nprofound learning,deep learning,-0.1,mine,0.9\n",
     )
     .unwrap();
+    // One sentence is too little evidence of spinning for an entry that
+    // is not sure of itself; this one is (the `confidence` column).
     let input = "We train profound learning models.\n";
     let expected = "We train deep learning models.\n";
     unspin()
@@ -238,6 +240,7 @@ fn user_language_model_from_arpa() {
         .arg(&csv)
         .arg("--lm")
         .arg(&model)
+        .args(["--edit-penalty", "0.5"])
         .write_stdin("large dog\n")
         .assert()
         .success()

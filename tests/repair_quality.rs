@@ -113,22 +113,25 @@ fn a_repair_after_an_article_restores_the_article_too() {
 
 /// Training saw the spinner write "stated" for "said" and "youngsters"
 /// for "children"; the mined layer carries each swap over to the words'
-/// other inflections.
+/// other inflections. (The first sentence makes the text recognisably
+/// spun: one sentence with two weak cues alone is left as it is.)
 #[test]
 fn mined_swaps_carry_over_to_other_inflections() {
+    let spun = "Officials additionally mentioned the invoice would nonetheless move ahead. \
+                The senator kept stating that the youngster had been hurt.\n";
     assert_eq!(
-        repair("The senator kept stating that the youngster had been hurt.\n"),
-        "The senator kept saying that the child had been hurt.\n"
+        repair(spun),
+        "Officials also mentioned the bill would still move ahead. \
+         The senator kept saying that the child had been hurt.\n"
     );
-    let json = repair_with(
-        &["--format", "json"],
-        "The senator kept stating that the youngster had been hurt.\n",
-    );
+    let json = repair_with(&["--format", "json"], spun);
     assert_eq!(
         json.matches("\"source\":\"mined:inflected\"").count(),
         2,
         "{json}"
     );
+    let alone = "The senator kept stating that the youngster had been hurt.\n";
+    assert_eq!(repair(alone), alone);
 }
 
 /// Digits are unknown to the speech language model; read as number words,

@@ -92,19 +92,30 @@ pub fn run(args: &ScoreArgs) -> Result<i32> {
 
 fn text_line(name: &str, spun: bool, a: &Assessment) -> String {
     let verdict = if spun { "spun" } else { "clean" };
-    let repairs = match a.evidence.len() {
-        1 => "1 repair".to_string(),
-        n => format!("{n} repairs"),
-    };
     let mut line = format!(
-        "{name}\t{verdict}\t{:.3}\t{repairs} in {} words",
+        "{name}\t{verdict}\t{:.3}\t{} words",
         a.spun_probability, a.words
     );
     let mut strongest: Vec<_> = a.evidence.iter().collect();
     strongest.sort_by(|x, y| y.score.total_cmp(&x.score));
-    for (i, e) in strongest.iter().take(EVIDENCE_SHOWN).enumerate() {
+    let fingerprints = strongest
+        .iter()
+        .map(|e| format!("{:?} -> {:?}", e.spun, e.restored));
+    let cues = a.cues.iter().map(|c| {
+        let times = if c.count > 1 {
+            format!(" x{}", c.count)
+        } else {
+            String::new()
+        };
+        format!("{:?}{times} {:+.2}", c.cue, c.log10_ratio)
+    });
+    let shown: Vec<String> = fingerprints.chain(cues).collect();
+    for (i, item) in shown.iter().take(EVIDENCE_SHOWN).enumerate() {
         line.push_str(if i == 0 { ": " } else { ", " });
-        line.push_str(&format!("{:?} -> {:?}", e.spun, e.restored));
+        line.push_str(item);
+    }
+    if shown.len() > EVIDENCE_SHOWN {
+        line.push_str(", ...");
     }
     line
 }
@@ -115,6 +126,7 @@ fn json_line(name: &str, spun: bool, a: &Assessment) -> String {
         "spun": spun,
         "spun_probability": a.spun_probability,
         "words": a.words,
+        "cues": a.cues,
         "evidence": a.evidence,
     })
     .to_string()

@@ -59,7 +59,7 @@ use crate::article::Article;
 use crate::dict::{AllowList, Candidate, Dictionary};
 use crate::edit::Edit;
 use crate::lm::{CachedModel, WordId};
-use restore::{make_edit, span_edit};
+use restore::make_edit;
 use search::Reading;
 use std::ops::Range;
 
@@ -153,6 +153,12 @@ struct Replacement {
 }
 
 impl Replacement {
+    /// Whether taking this edge is evidence of spinning on its own: it
+    /// replaces several words, or its entry is at least `confidence` sure.
+    fn is_fingerprint(&self, confidence: f32) -> bool {
+        self.end - self.start > 1 || self.confidence >= confidence
+    }
+
     /// The ids of the candidate's words, out of the cache's `ids`.
     fn ids<'a>(&self, ids: &'a [WordId]) -> &'a [WordId] {
         &ids[self.ids.start as usize..self.ids.end as usize]
@@ -261,15 +267,59 @@ impl<'m> Decoder<'m> {
         self.edits(lattice, &reading, make)
     }
 
-    /// Like [`Decoder::decode`], for the document prior, which weighs only
-    /// how many edits there are and their scores: the edits have their
-    /// spans and scores but empty `spun`, `restored` and `source`, which
-    /// saves working out the restored text's case.
-    pub(crate) fn decode_scores(&self, lattice: &Lattice<'_>, edit_penalty: f32) -> Vec<Edit> {
+    /// The edits of the probe reading at `edit_penalty` that replace a
+    /// phrase of several words, or come from an entry of at least
+    /// `confidence`: the fingerprints the document prior counts beside the
+    /// text's cues ("Joint Chiefs of Employees", a listed tortured phrase,
+    /// a user's entry it is sure of). Their scores say how much likelier
+    /// the language model finds the original than the phrase as written. A
+    /// text where no such edge was matched is not decoded.
+    pub fn decode_fingerprints(
+        &self,
+        input: &[u8],
+        lattice: &Lattice<'_>,
+        edit_penalty: f32,
+        confidence: f32,
+    ) -> Vec<Edit> {
+        if !lattice
+            .replacements
+            .iter()
+            .any(|r| r.is_fingerprint(confidence))
+        {
+            return Vec::new();
+        }
         let reading = self.read(lattice, &Penalty::flat(edit_penalty), None);
-        self.edits(lattice, &reading, |words, r, _, gain| {
-            span_edit(words, r, gain)
-        })
+        let confident: Vec<bool> = self
+            .confident_replacements(lattice, &reading, confidence)
+            .collect();
+        let edits = self.edits(lattice, &reading, |words, r, candidate, gain| {
+            make_edit(input, words, r, candidate, gain)
+        });
+        edits
+            .into_iter()
+            .zip(confident)
+            .filter_map(|(edit, confident)| confident.then_some(edit))
+            .collect()
+    }
+
+    /// Whether each replacement `reading` takes, in the order
+    /// [`Decoder::edits`] makes them, is a fingerprint.
+    fn confident_replacements<'r>(
+        &self,
+        lattice: &'r Lattice<'_>,
+        reading: &'r Reading,
+        confidence: f32,
+    ) -> impl Iterator<Item = bool> + 'r {
+        reading
+            .windows
+            .iter()
+            .flat_map(move |&(index, _, ref taken)| {
+                let replacements =
+                    &lattice.replacements[lattice.windows[index].replacements.clone()];
+                reading.taken[taken.clone()]
+                    .iter()
+                    .map(move |&i| replacements[i].is_fingerprint(confidence))
+            })
     }
 
     /// Makes an edit of each replacement `reading` takes with

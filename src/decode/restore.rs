@@ -13,19 +13,6 @@ use crate::case::transfer_case;
 use crate::dict::Candidate;
 use crate::edit::Edit;
 
-/// An edit with the span and score of replacement `r` of `words` but no
-/// text: for passes that only count or locate what they would change.
-pub(super) fn span_edit(words: &[Word], r: &Replacement, gain: f32) -> Edit {
-    Edit {
-        start: words[r.start].start,
-        end: words[r.end - 1].end,
-        spun: String::new(),
-        restored: String::new(),
-        score: gain,
-        source: String::new(),
-    }
-}
-
 /// The edit that applies replacement `r` to `words` of `input`.
 pub(super) fn make_edit(
     input: &[u8],

@@ -1,0 +1,163 @@
+#!/usr/bin/env python3
+"""Build data/prior/cues.csv: how much more often each word or phrase of the
+spinner's vocabulary occurs in spun text than in clean text.
+
+The document prior (src/prior.rs) weighs a document's words by these numbers,
+so that a word only a spinner writes ("12 months in the past", "additionally")
+counts for much, a word clean prose uses every day ("stated", "army") for
+little, and a word the spinner nearly always replaces ("said", "bill") counts
+against spinning.
+
+For each cue c (a single word that is a spun key or an original in the
+hand-made and mined dictionaries, or a multi-word spun key):
+
+    observed(c)  = its count in spun text: the spun side of each training
+                   pair (the copies of one story averaged), plus each
+                   spun-only article (at most 3 per article);
+    expected(c)  = its count had the same texts not been spun: the pair's
+                   original for a pair, and for a spun-only article its
+                   length times the rate of c in clean news (at most 3);
+    ratio(c)     = (observed + A) / (expected + A),
+
+A pseudo-count that pulls a cue with little data toward 1 (no evidence).
+A ratio above 1 is then divided by how much more common c is in books than
+in news (Google Books counts), so that a word formal registers use often
+("stated", "individuals") is not a strong cue just because news rarely has
+it.  Only counts of words are read; no text is written.
+
+Usage (defaults are the committed parameters):
+
+    python3 scripts/build_cues.py --shared ../shared --out data/prior/cues.csv
+"""
+import argparse
+import collections
+import csv
+import json
+import math
+import os
+import re
+
+PSEUDO = 3.0          # A above
+PER_DOC_CAP = 3       # counts per spun-only article, and expected counts
+MAX_PHRASE = 5        # words in a multi-word cue
+MIN_ABS_LOG = 0.02    # cues closer than this to no evidence are left out
+
+TOK = re.compile(r"[a-z0-9]+(?:'[a-z0-9]+)*")
+QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'"})
+
+
+def tokens(text):
+    return TOK.findall(text.translate(QUOTES).lower())
+
+
+def read_body(path):
+    """A spun-only article without its `# URL` and `# style:` lines."""
+    lines = open(path, encoding="utf-8").read().split("\n")
+    return "\n".join(l for l in lines if not l.startswith("# "))
+
+
+def stories(train):
+    """{story: [(spun, orig)]}: pairs with one original are one story."""
+    out = collections.defaultdict(list)
+    for d in sorted(os.listdir(train)):
+        p = os.path.join(train, d)
+        if not os.path.isfile(os.path.join(p, "spun.txt")):
+            continue
+        meta = json.load(open(os.path.join(p, "meta.json"), encoding="utf-8"))
+        orig = open(os.path.join(p, "orig.txt"), encoding="utf-8").read()
+        key = meta.get("orig_url") or orig[:200]
+        out[key].append((open(os.path.join(p, "spun.txt"), encoding="utf-8").read(), orig))
+    return out
+
+
+def vocabulary(dict_files):
+    words, phrases = set(), set()
+    for path in dict_files:
+        for row in csv.DictReader(open(path, encoding="utf-8")):
+            spun = tuple(tokens(row["spun"]))
+            if len(spun) > 1 and len(spun) <= MAX_PHRASE:
+                phrases.add(spun)
+            for side in (spun, tuple(tokens(row["original"]))):
+                if len(side) == 1:
+                    words.add(side[0])
+    return words, phrases
+
+
+def count(toks, words, phrases):
+    c = collections.Counter(w for w in toks if w in words)
+    for n in range(2, MAX_PHRASE + 1):
+        for i in range(len(toks) - n + 1):
+            g = tuple(toks[i:i + n])
+            if g in phrases:
+                c[" ".join(g)] += 1
+    return c
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--shared", default="../shared")
+    ap.add_argument("--dicts", nargs="+", default=["data/dict/curated.csv", "data/dict/mined.csv"])
+    ap.add_argument("--out", default="data/prior/cues.csv")
+    ap.add_argument("--pseudo", type=float, default=PSEUDO)
+    a = ap.parse_args()
+    src = os.path.join(a.shared, "data-sources")
+    news = {}
+    for line in open(os.path.join(src, "news_counts_2020s", "unigrams.tsv"), encoding="utf-8"):
+        w, c, _ = line.rstrip("\n").split("\t")
+        news[w] = int(c)
+    news_total = sum(news.values())
+    news_pairs = {}
+    for line in open(os.path.join(src, "news_counts_2020s", "bigrams.tsv"), encoding="utf-8"):
+        pair, c = line.rstrip("\n").split("\t")
+        news_pairs[pair] = int(c)
+    books = {}
+    for line in open(os.path.join(src, "frequency_dictionary_en_82_765.txt"), encoding="utf-8"):
+        w, c = line.split()
+        books[w] = int(c)
+    books_total = sum(books.values())
+
+    words, phrases = vocabulary(a.dicts)
+    cues = words | {" ".join(p) for p in phrases}
+
+    def news_rate(c):
+        if " " not in c:
+            return (news.get(c, 0) + 0.5) / news_total
+        parts = c.split(" ")
+        if len(parts) == 2:
+            return (news_pairs.get(c, 0) + 0.1) / news_total
+        return 0.1 / news_total
+
+    observed, expected = collections.Counter(), collections.Counter()
+    for pairs in stories(os.path.join(a.shared, "dev", "train")).values():
+        for spun, _ in pairs:
+            for c, n in count(tokens(spun), words, phrases).items():
+                observed[c] += n / len(pairs)
+        expected.update(count(tokens(pairs[0][1]), words, phrases))
+    only = os.path.join(a.shared, "dev", "spun_only")
+    rates = {c: news_rate(c) for c in cues}
+    for name in sorted(os.listdir(only)):
+        toks = tokens(read_body(os.path.join(only, name)))
+        for c, n in count(toks, words, phrases).items():
+            observed[c] += min(n, PER_DOC_CAP)
+        for c, r in rates.items():
+            expected[c] += min(len(toks) * r, PER_DOC_CAP)
+
+    rows = []
+    for c in sorted(cues):
+        ratio = (observed[c] + a.pseudo) / (expected[c] + a.pseudo)
+        if ratio > 1 and " " not in c:
+            formal = books.get(c, 0) / books_total
+            ratio = max(1.0, ratio * rates[c] / max(rates[c], formal))
+        log = math.log10(ratio)
+        if abs(log) >= MIN_ABS_LOG:
+            rows.append((c, round(log, 3), round(observed[c], 2), round(expected[c], 2)))
+    os.makedirs(os.path.dirname(a.out) or ".", exist_ok=True)
+    with open(a.out, "w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f, lineterminator="\n")
+        w.writerow(["cue", "log10_ratio", "observed", "expected"])
+        w.writerows(rows)
+    print(f"build_cues: {len(rows)} cues of {len(cues)} -> {a.out}")
+
+
+if __name__ == "__main__":
+    main()
