@@ -84,18 +84,27 @@ def vocabulary(dict_files):
 
 
 def count(toks, words, phrases):
-    c = collections.Counter(w for w in toks if w in words)
-    for n in range(2, MAX_PHRASE + 1):
-        for i in range(len(toks) - n + 1):
-            g = tuple(toks[i:i + n])
-            if g in phrases:
-                c[" ".join(g)] += 1
+    """Cue counts of a token list, longest match first: a phrase's words
+    are not counted again as words (as src/cues.rs reads a text)."""
+    c = collections.Counter()
+    i = 0
+    while i < len(toks):
+        for n in range(min(MAX_PHRASE, len(toks) - i), 1, -1):
+            if tuple(toks[i:i + n]) in phrases:
+                c[" ".join(toks[i:i + n])] += 1
+                i += n
+                break
+        else:
+            if toks[i] in words:
+                c[toks[i]] += 1
+            i += 1
     return c
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--shared", default="../shared")
+    ap.add_argument("--train", help="training pairs (default: SHARED/dev/train)")
     ap.add_argument("--dicts", nargs="+", default=["data/dict/curated.csv", "data/dict/mined.csv"])
     ap.add_argument("--out", default="data/prior/cues.csv")
     ap.add_argument("--pseudo", type=float, default=PSEUDO)
@@ -128,7 +137,7 @@ def main():
         return 0.1 / news_total
 
     observed, expected = collections.Counter(), collections.Counter()
-    for pairs in stories(os.path.join(a.shared, "dev", "train")).values():
+    for pairs in stories(a.train or os.path.join(a.shared, "dev", "train")).values():
         for spun, _ in pairs:
             for c, n in count(tokens(spun), words, phrases).items():
                 observed[c] += n / len(pairs)

@@ -9,8 +9,9 @@ Usage (from the project root, after `cargo build --release`):
 
 Why: dev/test is for measuring only, and dev/train numbers are flattered by
 the layers mined from dev/train itself. Here every layer learned from the
-training pairs (mined.csv, thesaurus.csv) is rebuilt from all stories but
-the held-out fold's, with the same commands as the committed data; the
+training pairs (mined.csv, thesaurus.csv, and the prior's cue table) is
+rebuilt from all stories but the held-out fold's, with the same commands as
+the committed data; the
 hand-written layers (curated.csv, tortured.csv) are used as committed. Each
 fold's held-out pairs are then repaired with that fold's dictionary
 (`--no-default-dict --dict`) and scored by evalspin.py together with
@@ -85,6 +86,13 @@ def build_layers(fold_dir, sources):
              "--out", mined, "--seed", os.path.join(sources, "news_spinner_seed_pairs.tsv"),
              "--thesaurus", sources],
             check=True, stdout=log, stderr=log)
+    cues = os.path.join(fold_dir, "cues.csv")
+    if not os.path.exists(cues):
+        subprocess.run(
+            [sys.executable, os.path.join(HERE, "build_cues.py"), "--shared", SHARED,
+             "--train", train, "--out", cues, "--dicts", mined,
+             os.path.join(ROOT, "data", "dict", "curated.csv")],
+            check=True, stdout=log, stderr=log)
     if not os.path.exists(thesaurus):
         # The committed layer's command, without its own held-out report.
         subprocess.run(
@@ -147,7 +155,8 @@ def merge_dictionary(fold_dir, seed_phrases=None):
 
 
 def evaluate(fold_dir, dictionary, unspin, extra, clean):
-    cmd = " ".join([unspin, "--no-default-dict", "--dict", dictionary] + extra)
+    cmd = " ".join([unspin, "--no-default-dict", "--dict", dictionary,
+                    "--cues", os.path.join(fold_dir, "cues.csv")] + extra)
     out = subprocess.run(
         [sys.executable, os.path.join(SHARED, "tools", "evalspin.py"), "--cmd", cmd,
          "--pairs", os.path.join(fold_dir, "held"), "--clean", clean, "--json"],

@@ -160,25 +160,39 @@ impl Cues {
         Weighed { log10_ratio, found }
     }
 
-    /// Counts the cues among the words of one unbroken run.
+    /// Counts the cues among the words of one unbroken run, longest match
+    /// first: the words of a matched phrase do not count again as words,
+    /// since the phrase's own ratio already says what they are worth
+    /// together ("stated that" is not "stated" and "that" twice over).
     fn count_run<'s>(&'s self, run: &[String], counts: &mut FxHashMap<&'s str, u32>) {
         let mut phrase = String::new();
-        for i in 0..run.len() {
-            if let Some((cue, _)) = self.weights.get_key_value(run[i].as_str()) {
-                *counts.entry(cue).or_default() += 1;
-            }
-            if !self.phrase_starts.contains(run[i].as_str()) {
-                continue;
-            }
-            phrase.clear();
-            phrase.push_str(&run[i]);
-            for next in run.iter().skip(i + 1).take(MAX_PHRASE_WORDS - 1) {
-                phrase.push(' ');
-                phrase.push_str(next);
-                if let Some((cue, _)) = self.weights.get_key_value(phrase.as_str()) {
-                    *counts.entry(cue).or_default() += 1;
+        let mut i = 0;
+        while i < run.len() {
+            let mut matched: Option<(&'s str, usize)> = None;
+            if self.phrase_starts.contains(run[i].as_str()) {
+                phrase.clear();
+                phrase.push_str(&run[i]);
+                for (n, next) in run[i + 1..].iter().take(MAX_PHRASE_WORDS - 1).enumerate() {
+                    phrase.push(' ');
+                    phrase.push_str(next);
+                    if let Some((cue, _)) = self.weights.get_key_value(phrase.as_str()) {
+                        matched = Some((cue, n + 2));
+                    }
                 }
             }
+            let (cue, len) = match matched {
+                Some(found) => (Some(found.0), found.1),
+                None => (
+                    self.weights
+                        .get_key_value(run[i].as_str())
+                        .map(|(cue, _)| &**cue),
+                    1,
+                ),
+            };
+            if let Some(cue) = cue {
+                *counts.entry(cue).or_default() += 1;
+            }
+            i += len;
         }
     }
 }
@@ -200,10 +214,13 @@ mod tests {
 
     #[test]
     fn words_and_phrases_add_up_case_blind() {
-        let w = table().weigh(b"He STATED it 12 months in the past.");
+        let w = table().weigh(b"He STATED it 12 months in the past, not 12 months ago.");
         let cues: Vec<&str> = w.found.iter().map(|f| f.cue.as_str()).collect();
         assert_eq!(cues, ["12 months in the past", "stated", "12 months"]);
         assert!((w.log10_ratio - 2.9).abs() < 1e-6, "{w:?}");
+        // The longest phrase wins; its words do not count again.
+        let w = table().weigh(b"12 months in the past");
+        assert_eq!(w.found.len(), 1, "{w:?}");
     }
 
     #[test]

@@ -78,7 +78,7 @@ impl Default for Settings {
         Settings {
             probe_penalty: 1.0,
             spun_penalty: 0.5,
-            clean_penalty: 5.0,
+            clean_penalty: 8.0,
             strength: 1.0,
             // Cross-validation by story (scripts/crossval.py): 1.0, 1.5,
             // 1.75, 2.0, 3.0 give fixed 0.309, 0.312, 0.314, 0.314, 0.315
@@ -95,6 +95,8 @@ impl Default for Settings {
 pub struct Model {
     dictionaries: Vec<Dictionary>,
     allow: Option<AllowList>,
+    /// The prior's cue table, when not the embedded one.
+    cues: Option<Cues>,
     lm: Box<dyn LanguageModel>,
     settings: Settings,
 }
@@ -120,6 +122,7 @@ impl Model {
         Model {
             dictionaries,
             allow: None,
+            cues: None,
             lm,
             settings,
         }
@@ -131,6 +134,20 @@ impl Model {
             allow: Some(allow),
             ..self
         }
+    }
+
+    /// The same model, weighing documents with `cues` instead of the
+    /// embedded table (for a table built from other spun text).
+    pub fn with_cues(self, cues: Cues) -> Model {
+        Model {
+            cues: Some(cues),
+            ..self
+        }
+    }
+
+    /// The cue table the prior weighs documents with.
+    pub fn cues(&self) -> &Cues {
+        self.cues.as_ref().unwrap_or_else(|| Cues::embedded())
     }
 
     /// The settings in use.
@@ -173,7 +190,7 @@ impl Model {
             probe_penalty,
             prior.fingerprint_confidence,
         );
-        prior.assess(Cues::embedded().weigh(input), fingerprints, lattice.words)
+        prior.assess(self.cues().weigh(input), fingerprints, lattice.words)
     }
 
     /// The edit penalty for a document with this assessment.

@@ -130,6 +130,12 @@ pub struct ModelArgs {
     #[arg(long)]
     pub no_default_dict: bool,
 
+    /// Weigh the evidence that a document is spun with this cue table (a
+    /// CSV `cue,log10_ratio,...` as made by scripts/build_cues.py) instead
+    /// of the built-in one.
+    #[arg(long, value_name = "FILE", hide_short_help = true)]
+    pub cues: Option<PathBuf>,
+
     /// Use this language model (made by `unspin lm compile`) instead of the built-in one.
     #[arg(long, value_name = "FILE")]
     pub lm: Option<PathBuf>,

@@ -4,7 +4,7 @@ use super::args::ModelArgs;
 use super::input::describe;
 use anyhow::{anyhow, Result};
 use std::borrow::Cow;
-use unspin::{AllowList, Dictionary, Model, NgramModel, Settings};
+use unspin::{AllowList, Cues, Dictionary, Model, NgramModel, Settings};
 
 /// Builds the model the options ask for.
 pub fn load_model(args: &ModelArgs) -> Result<Model> {
@@ -43,7 +43,14 @@ pub fn load_model(args: &ModelArgs) -> Result<Model> {
         consistency: args.consistency.unwrap_or(defaults.consistency),
         ..defaults
     };
-    let model = Model::new(dictionaries, Box::new(lm), settings);
+    let mut model = Model::new(dictionaries, Box::new(lm), settings);
+    if let Some(path) = &args.cues {
+        let name = path.display().to_string();
+        let text = std::fs::read(path).map_err(|e| anyhow!("{name}: {}", describe(&e)))?;
+        let cues =
+            Cues::parse(&String::from_utf8_lossy(&text)).map_err(|e| anyhow!("{name}: {e}"))?;
+        model = model.with_cues(cues);
+    }
     Ok(if args.allow.is_empty() {
         model
     } else {

@@ -1,0 +1,79 @@
+//! Clean text that uses the spinner's favourite words in their ordinary
+//! sense ("stated his name", "40 individuals", "the army") must come back
+//! unchanged and be judged clean. The fixtures in tests/fixtures/traps/
+//! were written for this test across registers: legal, medical, finance,
+//! military history, sport, fiction, software documentation, e-mail.
+//! Each file is one document, repaired alone, as a user pipes it.
+
+use std::path::PathBuf;
+use unspin::{edit, Model};
+
+fn fixtures() -> Vec<(String, String)> {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/traps");
+    let mut docs: Vec<(String, String)> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .map(|entry| {
+            let path = entry.unwrap().path();
+            let text = std::fs::read_to_string(&path).unwrap();
+            (
+                path.file_name().unwrap().to_string_lossy().into_owned(),
+                text,
+            )
+        })
+        .collect();
+    docs.sort();
+    docs
+}
+
+#[test]
+fn clean_documents_with_spinner_words_are_left_alone() {
+    let model = Model::embedded();
+    let docs = fixtures();
+    assert!(docs.len() >= 20, "the trap fixtures are missing");
+    let changed: Vec<String> = docs
+        .iter()
+        .filter_map(|(name, text)| {
+            let edits = model.repair(text.as_bytes());
+            (!edits.is_empty()).then(|| {
+                let repaired = edit::apply(text.as_bytes(), &edits);
+                format!("{name}: {}", String::from_utf8_lossy(&repaired))
+            })
+        })
+        .collect();
+    assert!(changed.is_empty(), "changed:\n{}", changed.join("\n"));
+}
+
+#[test]
+fn clean_documents_with_spinner_words_are_judged_clean() {
+    let model = Model::embedded();
+    for (name, text) in fixtures() {
+        let assessment = model.assess(text.as_bytes());
+        assert!(
+            assessment.spun_probability < 0.5,
+            "{name}: {} ({:?})",
+            assessment.spun_probability,
+            assessment.cues
+        );
+    }
+}
+
+/// The same words in a spun paragraph are repaired: the trap documents
+/// stay clean because of what else they say, not because "stated" is
+/// never touched.
+#[test]
+fn the_same_words_in_spun_text_are_repaired() {
+    let model = Model::embedded();
+    let spun = "The witness stated the defendant had nonetheless left the constructing \
+                earlier than midnight. Prosecutors additionally mentioned the courtroom \
+                would hear the case subsequent 12 months, whether or not the invoice passes.";
+    let repaired =
+        String::from_utf8(edit::apply(spun.as_bytes(), &model.repair(spun.as_bytes()))).unwrap();
+    for restored in ["said", "still", "before", "also", "court", "bill"] {
+        assert!(
+            repaired
+                .split(|c: char| !c.is_alphanumeric())
+                .any(|w| w == restored),
+            "{restored}: {repaired}"
+        );
+    }
+}
