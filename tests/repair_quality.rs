@@ -117,11 +117,13 @@ fn a_repair_after_an_article_restores_the_article_too() {
 /// spun: one sentence with two weak cues alone is left as it is.)
 #[test]
 fn mined_swaps_carry_over_to_other_inflections() {
-    let spun = "Officials additionally mentioned the invoice would nonetheless move ahead. \
+    let spun = "Officials additionally mentioned the invoice would nonetheless move ahead, \
+                whether or not the Home votes this 12 months. \
                 The senator kept stating that the youngster had been hurt.\n";
     assert_eq!(
         repair(spun),
-        "Officials also mentioned the bill would still move ahead. \
+        "Officials also said the bill would still go ahead, \
+         whether the House votes this year. \
          The senator kept saying that the child had been hurt.\n"
     );
     let json = repair_with(&["--format", "json"], spun);
