@@ -35,6 +35,7 @@ import argparse
 import csv
 import json
 import os
+import random
 import re
 import subprocess
 import sys
@@ -59,14 +60,23 @@ def thesaurus_path(fold_dir):
     return os.path.join(fold_dir, "thesaurus-" + "-".join(THESAURUS_ARGS[1::2]) + ".csv")
 
 
-def make_folds(train, work, k):
-    """Links each fold's training and held-out pairs under work/fN."""
+def make_folds(train, work, k, max_stories=None):
+    """Links each fold's training and held-out pairs under work/fN. With
+    `max_stories`, each fold trains on that many of its training stories
+    only (a fixed draw), for the learning curve; the held-out part stays
+    the same."""
     stories = sorted(story_groups(train))
     for fold in range(k):
         held = {sid for i, (sid, _) in enumerate(stories) if i % k == fold}
+        rest = [sid for sid, _ in stories if sid not in held]
+        if max_stories is not None:
+            random.Random(fold).shuffle(rest)
+        used = set(rest[:max_stories])
         for part in ("train", "held"):
             os.makedirs(os.path.join(work, f"f{fold}", part), exist_ok=True)
         for sid, pairs in stories:
+            if sid not in held and sid not in used:
+                continue
             part = "held" if sid in held else "train"
             for pair in pairs:
                 link = os.path.join(work, f"f{fold}", part, pair)
@@ -74,7 +84,7 @@ def make_folds(train, work, k):
                     os.symlink(os.path.abspath(os.path.join(train, pair)), link)
 
 
-def build_layers(fold_dir, sources):
+def build_layers(fold_dir, sources, thesaurus_layer=True):
     """Mines and fits the learned layers from the fold's training pairs."""
     train = os.path.join(fold_dir, "train")
     mined = os.path.join(fold_dir, "mined.csv")
@@ -93,7 +103,7 @@ def build_layers(fold_dir, sources):
              "--train", train, "--out", cues, "--dicts", mined,
              os.path.join(ROOT, "data", "dict", "curated.csv")],
             check=True, stdout=log, stderr=log)
-    if not os.path.exists(thesaurus):
+    if thesaurus_layer and not os.path.exists(thesaurus):
         # The committed layer's command, without its own held-out report.
         subprocess.run(
             [sys.executable, os.path.join(HERE, "build_thesaurus.py"), "--sources", sources,
@@ -131,14 +141,15 @@ def held_only(fold_dir, seed):
                            and not occurs(train, phrase))
 
 
-def merge_dictionary(fold_dir, seed_phrases=None):
+def merge_dictionary(fold_dir, seed_phrases=None, thesaurus_layer=True):
     """The fold's dictionary: its learned layers plus the hand-written ones.
     Given `seed_phrases` (the seed pairs' spun side: --strict-curated), the
     curated rows seen only in the fold's held-out stories are left out."""
     curated = os.path.join(ROOT, "data", "dict", "curated.csv")
     layers = [os.path.join(fold_dir, "mined.csv"), curated,
-              os.path.join(ROOT, "data", "dict", "tortured.csv"),
-              thesaurus_path(fold_dir)]
+              os.path.join(ROOT, "data", "dict", "tortured.csv")]
+    if thesaurus_layer:
+        layers.append(thesaurus_path(fold_dir))
     leave_out = held_only(fold_dir, seed_phrases) if seed_phrases is not None else None
     out = os.path.join(fold_dir, "dict-strict.csv" if leave_out else "dict.csv")
     with open(out, "w", newline="", encoding="utf-8") as f:
@@ -155,13 +166,28 @@ def merge_dictionary(fold_dir, seed_phrases=None):
 
 
 def evaluate(fold_dir, dictionary, unspin, extra, clean):
+    """evalspin.py's totals for the fold's held-out pairs, and its per-pair
+    rows keyed by pair name."""
     cmd = " ".join([unspin, "--no-default-dict", "--dict", dictionary,
                     "--cues", os.path.join(fold_dir, "cues.csv")] + extra)
-    out = subprocess.run(
+    done = subprocess.run(
         [sys.executable, os.path.join(SHARED, "tools", "evalspin.py"), "--cmd", cmd,
-         "--pairs", os.path.join(fold_dir, "held"), "--clean", clean, "--json"],
-        check=True, capture_output=True, text=True).stdout
-    return json.loads(out)
+         "--pairs", os.path.join(fold_dir, "held"), "--clean", clean, "--json", "--per-pair"],
+        check=True, capture_output=True, text=True)
+    rows = {}
+    for line in done.stderr.splitlines():
+        if line.startswith("pair "):
+            fields = line.split()
+            rows[fields[1]] = {k: int(v) for k, v in (f.split("=") for f in fields[2:])}
+    return json.loads(done.stdout), rows
+
+
+def style_of(train, pair):
+    try:
+        meta = json.load(open(os.path.join(train, pair, "meta.json"), encoding="utf-8"))
+    except (OSError, ValueError):
+        return "unknown"
+    return meta.get("style") or "unknown"
 
 
 def main():
@@ -173,21 +199,37 @@ def main():
     ap.add_argument("--sources", default=os.path.join(SHARED, "data-sources"))
     ap.add_argument("--strict-curated", action="store_true",
                     help="leave out curated rows seen only in held-out stories")
+    ap.add_argument("--stories", type=int,
+                    help="train each fold on this many stories only (learning curve; "
+                         "use a --work folder of its own)")
+    ap.add_argument("--no-thesaurus", action="store_true",
+                    help="leave the thesaurus layer out (it takes minutes per fold)")
     ap.add_argument("--unspin", default=os.path.join(ROOT, "target", "release", "unspin"))
     ap.add_argument("extra", nargs="*", help="arguments for unspin (after --)")
     a = ap.parse_args()
 
-    make_folds(a.train, a.work, a.folds)
+    make_folds(a.train, a.work, a.folds, a.stories)
     folds = [os.path.join(a.work, f"f{i}") for i in range(a.folds)]
+    thesaurus_layer = not a.no_thesaurus
     with ThreadPoolExecutor(max_workers=2) as pool:
-        list(pool.map(lambda d: build_layers(d, a.sources), folds))
+        list(pool.map(lambda d: build_layers(d, a.sources, thesaurus_layer), folds))
     seed = seed_spun_phrases(a.sources) if a.strict_curated else None
-    dictionaries = [merge_dictionary(d, seed) for d in folds]
+    dictionaries = [merge_dictionary(d, seed, thesaurus_layer) for d in folds]
     with ThreadPoolExecutor(max_workers=2) as pool:
         results = list(pool.map(
             lambda fd: evaluate(fd[0], fd[1], a.unspin, a.extra, a.clean),
             zip(folds, dictionaries)))
 
+    by_style = {}
+    for _, rows in results:
+        for pair, row in rows.items():
+            acc = by_style.setdefault(style_of(a.train, pair), dict(se=0, oe=0, ch=0, ag=0, n=0))
+            acc["se"] += row["spun_err"]
+            acc["oe"] += row["out_err"]
+            acc["ch"] += row["changed"]
+            acc["ag"] += row["agree"]
+            acc["n"] += 1
+    results = [r for r, _ in results]
     total = dict(spun_err=0, out_err=0, changed=0, correct=0.0, clean_tokens=0, clean_changed=0)
     for i, r in enumerate(results):
         print(f"fold {i}: pairs {r['pairs']} fixed {r['fixed']:.4f} recall {r['recall']:.4f} "
@@ -203,6 +245,9 @@ def main():
     print(f"pooled: fixed {fixed:.4f} precision {precision:.4f} changed {total['changed']} "
           f"clean_fp_per_1000 {1000 * total['clean_changed'] / max(total['clean_tokens'], 1):.3f} "
           f"(dev/clean under each fold's dictionary)")
+    for style, acc in sorted(by_style.items()):
+        print(f"{style}: pairs {acc['n']} fixed {1 - acc['oe'] / max(acc['se'], 1):.4f} "
+              f"precision {acc['ag'] / max(acc['ch'], 1):.4f} changed {acc['ch']}")
 
 
 if __name__ == "__main__":
