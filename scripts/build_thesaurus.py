@@ -191,6 +191,23 @@ def load_ppdb(path):
     return out
 
 
+def load_ppdb1(path):
+    """PPDB 1.0 XL lexical: {word: {paraphrase: rank}}, in PPDB's order."""
+    out = {}
+    with gzip.open(path, "rt", encoding="utf-8") as f:
+        for line in f:
+            p = line.split()
+            if len(p) < 2:
+                continue
+            w = p[0].lower()
+            d = out.setdefault(w, {})
+            for s in p[1:]:
+                s = s.lower()
+                if s != w and s not in d:
+                    d[s] = len(d)
+    return out
+
+
 # ---------------------------------------------------------------- morphology
 VOWELS = set("aeiou")
 # (pos, tag) pairs that a lemma can be inflected into; 'pl' for nouns and
@@ -489,6 +506,8 @@ class Graph:
         for a, b in sorted(ppdb):
             self.ppdb.setdefault(a, set()).add(b)
             self.ppdb.setdefault(b, set()).add(a)
+        log("loading ppdb1 xl ...")
+        self.ppdb1 = load_ppdb1(os.path.join(src_dir, "ppdb1_xl_lexical.txt.gz"))
         # moby rank lookup
         self.moby_rank = {w: {s: r for r, s in enumerate(L)} for w, L in self.moby.items()}
         # mythes: w -> {s: (first sense index, pos, position, rel)} best per rel
@@ -513,7 +532,8 @@ class Graph:
             self.my[w] = d
             self.my_pos[w] = poss
             self.my_nsyn[w] = n
-        self.lexicon = set(self.moby) | set(self.mythes) | set(self.ppdb) | set(freq)
+        self.lexicon = (set(self.moby) | set(self.mythes) | set(self.ppdb) | set(self.ppdb1)
+                        | set(freq))
 
     def neighbours(self, w):
         """sorted list of lemma s with an edge w -> s"""
@@ -521,6 +541,7 @@ class Graph:
         for (s, rel) in self.my.get(w, {}):
             out.add(s)
         out |= self.ppdb.get(w, set())
+        out |= set(self.ppdb1.get(w, ()))
         out.discard(w)
         return sorted(out)
 
@@ -528,7 +549,8 @@ class Graph:
         return (s in self.moby_rank.get(w, {}) or w in self.moby_rank.get(s, {})
                 or any((s, r) in self.my.get(w, {}) for r in ("", "similar", "generic", "related"))
                 or any((w, r) in self.my.get(s, {}) for r in ("", "similar", "generic", "related"))
-                or s in self.ppdb.get(w, ()))
+                or s in self.ppdb.get(w, ())
+                or s in self.ppdb1.get(w, ()) or w in self.ppdb1.get(s, ()))
 
     def pos_of_edge(self, w, s):
         """parts of speech under which w -> s holds"""
@@ -686,7 +708,8 @@ FEATURES = [
     "lf_w", "lf_w2", "lf_s", "lf_s2", "lf_diff", "s_rarer", "pos_agree", "pos_unknown",
     "inflected", "s_multiword", "w_multiword", "s_contains_w", "w_function_word",
     "s_chars", "shared_prefix4", "w_contains_s", "three_sources", "s_freqrank_in_w",
-    "w_freqrank_in_s", "strong_listsize",
+    "w_freqrank_in_s", "strong_listsize", "ppdb1", "ppdb1_logrank", "ppdb1_rev",
+    "ppdb1_and_other",
 ]
 
 
@@ -745,6 +768,11 @@ def features(E, wl, sl, pos, tag, wf, sf):
     x[35] = math.log1p(E.s_rank(wl, sl)) / 3
     x[36] = math.log1p(E.w_rank(wl, sl)) / 3
     x[37] = math.log1p(E.strong_size(wl)) / 3
+    r1 = G.ppdb1.get(wl, {}).get(sl)
+    if r1 is not None:
+        x[38], x[39] = 1.0, math.log1p(r1) / 3
+        x[41] = float(x[17] > 0)
+    x[40] = float(wl in G.ppdb1.get(sl, ()))
     return x
 
 
@@ -1114,6 +1142,8 @@ def edge_source(G, wl, sl):
         src.append("mythes")
     if sl in G.ppdb.get(wl, ()):
         src.append("ppdb")
+    if sl in G.ppdb1.get(wl, ()) or wl in G.ppdb1.get(sl, ()):
+        src.append("ppdb1")
     return "thesaurus:" + "+".join(src)
 
 
