@@ -66,7 +66,7 @@ impl Default for Prior {
         Prior {
             log_odds: -3.0,
             cue_scale: 1.5,
-            evidence_unit: 2.0,
+            evidence_unit: 1.0,
             fingerprint_log_odds: 2.5,
             fingerprint_confidence: 0.5,
         }

@@ -145,7 +145,7 @@ fn numbers_in_clean_text_stay() {
     assert_eq!(repair(clean), clean);
     assert_eq!(
         repair("It was the first such dialog in over a 12 months amid hopes of calm.\n"),
-        "It was the first such conversation in over a year amid hopes of calm.\n"
+        "It was the first such dialog in over a year amid hopes of calm.\n"
     );
 }
 

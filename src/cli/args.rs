@@ -162,6 +162,11 @@ pub struct ModelArgs {
     /// candidate it has been repaired with elsewhere (for tuning).
     #[arg(long, value_name = "SHARE", hide = true)]
     pub consistency: Option<f32>,
+
+    /// Share of a spun word's cue weight that keeping it costs in a spun
+    /// document (for tuning).
+    #[arg(long, value_name = "SHARE", hide = true)]
+    pub keep_cost: Option<f32>,
 }
 
 #[derive(Debug, Subcommand)]

@@ -41,6 +41,7 @@ pub fn load_model(args: &ModelArgs) -> Result<Model> {
         spun_penalty: args.spun_penalty.unwrap_or(defaults.spun_penalty),
         clean_penalty: args.clean_penalty.unwrap_or(defaults.clean_penalty),
         consistency: args.consistency.unwrap_or(defaults.consistency),
+        keep_cost: args.keep_cost.unwrap_or(defaults.keep_cost),
         ..defaults
     };
     let mut model = Model::new(dictionaries, Box::new(lm), settings);

@@ -13,6 +13,7 @@
 
 use super::{keep_unlikelihood, to_u32, Decoder, Replacement, Tail, Window, Word};
 use crate::article::{self, Article};
+use crate::cues::Cues;
 use crate::dict::{normalize_word_into, Candidate, Dictionary, MatchWord, PhraseMatch, WordWalk};
 use crate::lm::{CachedModel, WordId, UNKNOWN};
 use crate::token::{soft_line_break, verbatim_spans, Token, TokenKind, Tokens};
@@ -230,6 +231,8 @@ pub(super) struct EntryCache<'d> {
     /// The ids of the candidates' words, one candidate after the other,
     /// and those of possessive edges.
     pub(super) ids: Vec<WordId>,
+    /// (dictionary index, entry) -> the keep cost of its spun phrase.
+    keep_costs: FxHashMap<(usize, u64), f32>,
 }
 
 /// A candidate and what the decoder needs to know about it.
@@ -241,6 +244,31 @@ pub(super) struct CachedCandidate<'d> {
 }
 
 impl<'d> EntryCache<'d> {
+    /// The keep cost of the phrase `m` matched in `keys`: what its cue
+    /// weight, or the positive cue weights of its words together, say
+    /// against keeping it, whichever is more (an edge that replaces a
+    /// phrase replaces its words too). Worked out once per entry.
+    fn keep_cost(
+        &mut self,
+        which: usize,
+        m: &PhraseMatch,
+        keys: &[MatchWord<'_>],
+        cues: &Cues,
+    ) -> f32 {
+        *self
+            .keep_costs
+            .entry((which, m.entry()))
+            .or_insert_with(|| {
+                let words = &keys[m.start..m.end];
+                let of_words: f32 = words
+                    .iter()
+                    .map(|w| cues.weight(w.key).unwrap_or(0.0).max(0.0))
+                    .sum();
+                let phrase = words.iter().map(|w| w.key).collect::<Vec<_>>().join(" ");
+                cues.weight(&phrase).unwrap_or(0.0).max(of_words)
+            })
+    }
+
     /// The range of `candidates` holding the candidates of match `m` of
     /// `dict`, the dictionary at index `which`.
     fn read(
@@ -531,6 +559,7 @@ impl<'m> Decoder<'m> {
             for m in found.iter() {
                 claimed[m.start..m.end].iter_mut().for_each(|c| *c = true);
                 let candidates = entries.read(which, dict, m, self.lm);
+                let keep_cost = entries.keep_cost(which, m, keys, self.cues);
                 for index in candidates {
                     let cached = &entries.candidates[index];
                     let candidate = &cached.candidate;
@@ -556,6 +585,7 @@ impl<'m> Decoder<'m> {
                         confidence,
                         ids: to_u32(ids.start)..to_u32(ids.end),
                         local_gain: 0.0,
+                        keep_cost,
                     });
                 }
             }
