@@ -697,6 +697,9 @@ def main():
         allstop = all(w in STOP for w in (rs + " " + ro).split(" "))
         if allstop and k == 1 and (" " not in rs + ro or shared[key]):
             continue     # one-off function-word pair ("on" -> "of"): alignment noise
+        if k == 1 and all(w in STOP for w in rs.split(" ")):
+            continue     # one-off swap from function words ("in" -> "Ark"): noise, and
+                         # its key would match nearly every sentence
         # occurrences, each story weighing as one copy (the mean over its copies)
         needle = " " + ro + " "
         spun_as = sum(c / len(story_text[st]) for st, c in occurrences[key].items())
