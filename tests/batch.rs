@@ -663,13 +663,13 @@ fn json_lines_records_are_repaired_in_place_of_their_text() {
         for (i, record) in records.iter().enumerate() {
             assert_eq!(record["id"], i);
             if i == 300 {
-                assert_eq!(record["edits"], serde_json::json!([]));
+                assert_eq!(record["unspin_edits"], serde_json::json!([]));
             } else if i % 3 == 0 {
                 assert!(record["body"]
                     .as_str()
                     .unwrap()
                     .contains("Joint Chiefs of Staff"));
-                let edit = &record["edits"][0];
+                let edit = &record["unspin_edits"][0];
                 let start = edit["byte_start"].as_u64().unwrap() as usize;
                 let end = edit["byte_end"].as_u64().unwrap() as usize;
                 assert_eq!(&spun[start..end], edit["spun"].as_str().unwrap());
@@ -677,13 +677,13 @@ fn json_lines_records_are_repaired_in_place_of_their_text() {
                 assert_eq!(record["body"], "A clean sentence.");
             }
         }
-        // Keys keep their order; `edits` comes last.
+        // Keys keep their order; the edits come last.
         assert!(out.starts_with("{\"id\":0,\"body\":"), "{out}");
         assert!(out
             .lines()
             .next()
             .unwrap()
-            .contains("\"url\":\"u0\",\"edits\":["));
+            .contains("\"url\":\"u0\",\"unspin_edits\":["));
     }
     // Files of records mirror too, and a bad line is reported by number.
     tree.write(
@@ -701,6 +701,100 @@ fn json_lines_records_are_repaired_in_place_of_their_text() {
         out.contains("Joint Chiefs of Staff") && out.ends_with("\nnot json\n"),
         "{out}"
     );
+}
+
+/// `-w` on JSON Lines writes back the user's own bytes: numbers past 64
+/// bits, `2.50`, `1e2`, `\u00e9` escapes, CRLF endings and a field named
+/// `edits` all survive; only the repaired words and the added edits key
+/// differ. A record that already has the edits key is left as it is.
+#[test]
+fn json_lines_in_place_keeps_every_byte_outside_the_repaired_words() {
+    let tree = Tree::new();
+    let lines = [
+        "{\"id\":1,\"edits\":[\"my log\"],\"text\":\"officers mentioned\"}\r\n",
+        "{\"n\":123456789012345678901234567890,\"p\":2.50,\"e\":1e2,\"s\":\"caf\\u00e9\", \"text\" : \"the ministry stated\" }\r\n",
+        "{\"text\":\"A clean line.\"}\r\n",
+        "{\"unspin_edits\":[],\"text\":\"officers mentioned\"}\n",
+    ];
+    let input = lines.concat();
+    tree.write("in/a.jsonl", &input);
+    let run = tree
+        .unspin()
+        .args(["--input-format", "jsonl", "-w", "in/a.jsonl"])
+        .assert()
+        .code(2);
+    assert!(
+        stderr_of(&run)
+            .contains("in/a.jsonl: line 4: the record already has a field `unspin_edits`"),
+        "{}",
+        stderr_of(&run)
+    );
+    let out = text(&tree.read("in/a.jsonl"));
+    let out: Vec<&str> = out.split_inclusive('\n').collect();
+    assert_eq!(out.len(), 4);
+    let strip_edits = |line: &str| {
+        let at = line.find(",\"unspin_edits\":[").unwrap();
+        let end = at + line[at..].find(']').unwrap();
+        let end = if line[at..end].contains('{') {
+            at + line[at..].find("}]").unwrap() + 1
+        } else {
+            end
+        };
+        format!("{}{}", &line[..at], &line[end + 1..])
+    };
+    assert_eq!(
+        strip_edits(out[0]),
+        lines[0].replace("mentioned", "said"),
+        "{}",
+        out[0]
+    );
+    assert_eq!(
+        strip_edits(out[1]),
+        lines[1].replace("stated", "said"),
+        "{}",
+        out[1]
+    );
+    assert_eq!(strip_edits(out[2]), lines[2]);
+    assert_eq!(out[3], lines[3]);
+    let record: serde_json::Value = serde_json::from_str(out[1]).unwrap();
+    assert_eq!(record["unspin_edits"][0]["spun"], "stated");
+}
+
+#[test]
+fn json_lines_fields_that_cannot_work_are_refused_or_reported() {
+    let record = "{\"body\":\"officers mentioned\"}\n";
+    let run = unspin()
+        .args(["--input-format", "jsonl", "--text-field", "unspin_edits"])
+        .write_stdin(record)
+        .assert()
+        .code(2)
+        .stdout("");
+    assert!(stderr_of(&run).contains("--text-field and --edits-field are both `unspin_edits`"));
+    // A field no record has: every line passes through, and the run says so.
+    let run = unspin()
+        .args(["--input-format", "jsonl", "--text-field", "txt"])
+        .write_stdin(record)
+        .assert()
+        .code(2);
+    assert_eq!(
+        stdout_of(&run),
+        "{\"body\":\"officers mentioned\",\"unspin_edits\":[]}\n"
+    );
+    assert!(stderr_of(&run).contains("no record has a field `txt`"));
+    // --edits-field picks the key.
+    let run = unspin()
+        .args([
+            "--input-format",
+            "jsonl",
+            "--text-field",
+            "body",
+            "--edits-field",
+            "fixes",
+        ])
+        .write_stdin(record)
+        .assert()
+        .success();
+    assert!(stdout_of(&run).starts_with("{\"body\":\"officers said\",\"fixes\":[{"));
 }
 
 #[test]

@@ -56,13 +56,20 @@ pub struct RepairArgs {
     /// repairs only a page's running text, leaving tags, attributes,
     /// scripts, styles, code and character references as they are; `jsonl`
     /// reads one JSON object per line whose text field is repaired (output:
-    /// the same objects plus an `edits` array).
+    /// the same lines, byte for byte but for the repaired words, plus the
+    /// edits under --edits-field).
     #[arg(long, value_enum, value_name = "FORMAT", default_value_t = InputFormat::Auto)]
     pub input_format: InputFormat,
 
     /// The field holding the text in --input-format jsonl.
     #[arg(long, value_name = "NAME", default_value = "text")]
     pub text_field: String,
+
+    /// The field --input-format jsonl adds to each record for its edits. A
+    /// record that already has it is passed through unchanged and reported,
+    /// never overwritten.
+    #[arg(long, value_name = "NAME", default_value = unspin::json::DEFAULT_EDITS_FIELD)]
+    pub edits_field: String,
 
     /// Threads to use (default: all cores).
     #[arg(short = 'j', long = "threads", value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]

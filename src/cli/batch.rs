@@ -31,7 +31,7 @@ use std::collections::HashSet;
 use std::fs::{File, Metadata};
 use std::io::{self, BufReader, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering::Relaxed};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering::Relaxed};
 use std::sync::Mutex;
 use unspin::markup::Markup;
 use unspin::stream::{self, StreamError};
@@ -92,7 +92,7 @@ struct Plan {
     jsonl: bool,
     /// How a text input's prose is found (HTML or not).
     markup: Markup,
-    text_field: String,
+    fields: unspin::json::Fields,
     check: bool,
     threads: usize,
     chunk_size: usize,
@@ -118,6 +118,12 @@ impl Plan {
         let jsonl = args.input_format == InputFormat::Jsonl;
         if jsonl && args.diff {
             bail!("--diff does not apply to --input-format jsonl");
+        }
+        if jsonl && args.text_field == args.edits_field {
+            bail!(
+                "--text-field and --edits-field are both `{}`: the edits would replace the text",
+                args.text_field
+            );
         }
         if jsonl && args.format == Some(Format::Text) {
             bail!(
@@ -181,7 +187,10 @@ impl Plan {
             report,
             jsonl,
             markup: args.input_format.markup(),
-            text_field: args.text_field.clone(),
+            fields: unspin::json::Fields {
+                text: args.text_field.clone(),
+                edits: args.edits_field.clone(),
+            },
             check: args.check,
             threads,
             chunk_size: args.chunk_size,
@@ -359,6 +368,9 @@ struct Ctx<'a> {
     stdout_error: Mutex<Option<io::Error>>,
     /// Folders of the `-o` tree known to exist.
     made_dirs: Mutex<HashSet<PathBuf>>,
+    /// JSON Lines objects read, and how many of them have the text field.
+    objects: AtomicU64,
+    with_field: AtomicU64,
 }
 
 impl Ctx<'_> {
@@ -636,7 +648,8 @@ impl Ctx<'_> {
             self.model,
             reader,
             writer,
-            &plan.text_field,
+            &plan.fields,
+            unspin::json::MAX_RECORD,
             plan.threads,
             &mut bad,
             |bytes| {
@@ -681,6 +694,8 @@ impl Ctx<'_> {
         stats.files.fetch_add(1, Relaxed);
         stats.edits.fetch_add(totals.edits, Relaxed);
         stats.changed.fetch_add((totals.edits > 0) as u64, Relaxed);
+        self.objects.fetch_add(totals.objects, Relaxed);
+        self.with_field.fetch_add(totals.with_field, Relaxed);
     }
 }
 
@@ -777,6 +792,8 @@ pub fn run(args: &RepairArgs) -> Result<i32> {
         stop: AtomicBool::new(false),
         stdout_error: Mutex::new(None),
         made_dirs: Mutex::new(HashSet::new()),
+        objects: AtomicU64::new(0),
+        with_field: AtomicU64::new(0),
     };
     let counting_done = AtomicBool::new(false);
     std::thread::scope(|scope| -> Result<()> {
@@ -809,6 +826,12 @@ pub fn run(args: &RepairArgs) -> Result<i32> {
     if INTERRUPTED.load(Relaxed) {
         reporter.say("interrupted: finished files are written, none is half-written");
         return Ok(EXIT_INTERRUPTED);
+    }
+    if plan.jsonl && Stats::get(&ctx.objects) > 0 && Stats::get(&ctx.with_field) == 0 {
+        reporter.error(&format!(
+            "no record has a field `{}`: nothing was repaired (give the text's field with --text-field)",
+            plan.fields.text
+        ));
     }
     if plan.summary {
         let word = if plan.dest == Dest::Nowhere {
