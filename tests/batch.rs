@@ -295,6 +295,70 @@ fn write_in_place_is_atomic_keeps_permissions_and_skips_unchanged_files() {
     tree.unspin().args(["--check", "in"]).assert().code(0);
 }
 
+/// `-w` replaces a file through a rename, which makes a new inode: the
+/// owner and group come with it. As root the file is given to another
+/// user first (1234:5678, mode 640, readable by its owner only); as
+/// another user, to the user's own ids, which the run must keep too.
+#[cfg(unix)]
+#[test]
+fn write_in_place_keeps_owner_and_group() {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    let tree = Tree::new();
+    let path = tree.write("in/a.txt", "The ministry stated it.\n");
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o640)).unwrap();
+    let mine = std::fs::metadata(&path).unwrap();
+    let (uid, gid) = if mine.uid() == 0 {
+        (1234, 5678)
+    } else {
+        (mine.uid(), mine.gid())
+    };
+    std::os::unix::fs::chown(&path, Some(uid), Some(gid)).unwrap();
+    tree.unspin()
+        .args(["-q", "-w", "in/a.txt"])
+        .assert()
+        .success();
+    assert_eq!(text(&tree.read("in/a.txt")), "The ministry said it.\n");
+    let after = std::fs::metadata(&path).unwrap();
+    assert_ne!(after.ino(), mine.ino(), "rewritten through a new file");
+    assert_eq!((after.uid(), after.gid()), (uid, gid));
+    assert_eq!(after.mode() & 0o7777, 0o640);
+}
+
+/// A file with several names cannot be replaced by a rename without
+/// leaving the other names with the old text: `-w` refuses it, says why,
+/// and leaves both names one file.
+#[cfg(unix)]
+#[test]
+fn write_in_place_refuses_hard_linked_files() {
+    use std::os::unix::fs::MetadataExt;
+    let tree = Tree::new();
+    let input = "The ministry stated it.\n";
+    tree.write("in/a.txt", input);
+    std::fs::hard_link(tree.path("in/a.txt"), tree.path("in/b.txt")).unwrap();
+    tree.write("in/c.txt", input);
+    let run = tree.unspin().args(["-w", "in"]).assert().code(2);
+    let err = stderr_of(&run);
+    assert!(
+        err.contains("in/a.txt: not changed: has 2 hard links"),
+        "{err}"
+    );
+    assert!(
+        err.contains("in/b.txt: not changed: has 2 hard links"),
+        "{err}"
+    );
+    for name in ["in/a.txt", "in/b.txt"] {
+        assert_eq!(text(&tree.read(name)), input);
+    }
+    let (a, b) = (
+        std::fs::metadata(tree.path("in/a.txt")).unwrap(),
+        std::fs::metadata(tree.path("in/b.txt")).unwrap(),
+    );
+    assert_eq!((a.ino(), a.nlink()), (b.ino(), 2));
+    // The other files are repaired, and no temporary file is left.
+    assert_eq!(text(&tree.read("in/c.txt")), "The ministry said it.\n");
+    assert_eq!(tree.files("in"), ["a.txt", "b.txt", "c.txt"]);
+}
+
 #[test]
 fn check_exit_codes() {
     let tree = corpus();

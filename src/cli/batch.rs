@@ -580,8 +580,7 @@ impl Ctx<'_> {
                 staged = Some(self.stage(&target).map_err(Fail::File)?);
             }
             if let Some(file) = staged.take() {
-                let permissions = meta.as_ref().map(|m| m.permissions());
-                file.commit(permissions, plan.dest == Dest::InPlace)
+                file.commit(meta.as_ref(), plan.dest == Dest::InPlace)
                     .map_err(Fail::File)?;
             }
             if let Some(out) = text_out.take() {
@@ -616,7 +615,7 @@ impl Ctx<'_> {
         let mut source = File::open(path)
             .map_err(|e| format!("{}: cannot read: {}", path.display(), describe(&e)))?;
         io::copy(&mut source, file.writer()).map_err(|e| file.failed(&e))?;
-        file.commit(meta.map(|m| m.permissions()), false)
+        file.commit(meta.as_ref(), false)
     }
 
     fn process_jsonl(&self, job: &Job<'_>) {
@@ -684,8 +683,7 @@ impl Ctx<'_> {
         if let Some(file) = staged {
             // -w leaves a file with nothing to repair untouched.
             if matches!(plan.dest, Dest::Mirror(_)) || totals.edits > 0 {
-                let permissions = meta.map(|m| m.permissions());
-                if let Err(msg) = file.commit(permissions, plan.dest == Dest::InPlace) {
+                if let Err(msg) = file.commit(meta.as_ref(), plan.dest == Dest::InPlace) {
                     return self.reporter.error(&msg);
                 }
             }
