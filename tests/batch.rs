@@ -230,19 +230,58 @@ fn output_of_several_inputs_goes_under_their_names() {
         .stderr(predicates::str::contains("two inputs are named spun.txt"));
 }
 
+/// An `-o` folder that overlaps an input would have the copies written
+/// over the inputs (`-o . in in2` writes ./in/…) or among them (`-o in/sub
+/// in` overwrote in/sub/a.txt): refused before anything is written, links
+/// resolved, with one line and exit status 2.
 #[test]
-fn output_folder_inside_the_input_is_not_walked() {
+fn output_folder_overlapping_an_input_is_refused() {
     let tree = corpus();
-    tree.unspin()
-        .args(["-o", "in/cleaned", "in"])
+    tree.write("in/sub/a.txt", "The ministry stated it.\n");
+    tree.write("in2/b.txt", "The ministry stated it.\n");
+    let before = tree.files("");
+    let mut cases = vec![
+        (vec!["-o", "in/sub", "in"], "is inside the input in"),
+        (vec!["-o", "in/new", "in"], "is inside the input in"),
+        (vec!["-o", ".", "in", "in2"], "holds the input in"),
+        (vec!["-o", "in", "in"], "is the input in itself: use -w"),
+        (
+            vec!["-o", "in/sub/../sub", "in/sub"],
+            "is the input in/sub itself",
+        ),
+        (vec!["-o", ".", "in2/b.txt"], "holds the input in2/b.txt"),
+    ];
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::symlink(tree.path("in"), tree.path("link")).unwrap();
+        cases.push((vec!["-o", "link/new", "in"], "is inside the input in"));
+        cases.push((vec!["-o", "out", "link/sub"], ""));
+    }
+    for (args, says) in cases {
+        let run = tree.unspin().args(&args).assert();
+        if says.is_empty() {
+            run.success();
+            continue;
+        }
+        let err = stderr_of(&run.code(2).stdout(""));
+        assert_eq!(err.lines().count(), 1, "{args:?}: {err}");
+        assert!(err.contains(says), "{args:?}: {err}");
+    }
+    let mut after = tree.files("");
+    after.retain(|f| !f.starts_with("out/") && !f.starts_with("link/"));
+    assert_eq!(after, before);
+    assert!(!tree.exists("in/new"));
+    assert_eq!(
+        text(&tree.read("in/sub/a.txt")),
+        "The ministry stated it.\n"
+    );
+    // A file where the folder should be.
+    let run = tree
+        .unspin()
+        .args(["-o", "in2/b.txt", "in"])
         .assert()
-        .success();
-    tree.unspin()
-        .args(["-o", "in/cleaned", "in"])
-        .assert()
-        .success();
-    assert!(!tree.exists("in/cleaned/cleaned"));
-    assert!(tree.exists("in/cleaned/spun.txt"));
+        .code(2);
+    assert!(stderr_of(&run).contains("-o in2/b.txt: not a folder"));
 }
 
 #[cfg(unix)]

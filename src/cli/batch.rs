@@ -161,17 +161,10 @@ impl Plan {
         }
         let mut out_dir_id = None;
         if let Dest::Mirror(out) = &dest {
+            check_mirror_apart(out, &roots)?;
             std::fs::create_dir_all(out)
                 .map_err(|e| anyhow!("{}: cannot create: {}", out.display(), describe(&e)))?;
             let id = file_id(&std::fs::metadata(out)?);
-            for root in roots.iter().filter(|r| r.kind == Kind::Dir) {
-                if std::fs::metadata(&root.walk).ok().map(|m| file_id(&m)) == Some(id) {
-                    bail!(
-                        "-o {} is the input folder itself: use -w to repair in place",
-                        out.display()
-                    );
-                }
-            }
             out_dir_id = id;
             assign_mirror_bases(&mut roots, out)?;
         }
@@ -289,6 +282,65 @@ impl Root {
             base: None,
         }
     }
+}
+
+/// Refuses an `-o` folder that is an input, is inside one (its copies
+/// would be written among the files being read, and read again) or holds
+/// one (the copies would overwrite the inputs), compared after resolving
+/// links; and an `-o` that is not a folder.
+fn check_mirror_apart(out: &Path, roots: &[Root]) -> Result<()> {
+    if std::fs::metadata(out).is_ok_and(|m| !m.is_dir()) {
+        bail!(
+            "-o {}: not a folder (-o needs a folder to write the repaired copies in)",
+            out.display()
+        );
+    }
+    let out_real = resolve(out)?;
+    for root in roots.iter().filter(|r| r.kind != Kind::Stdin) {
+        let Ok(input) = std::fs::canonicalize(&root.walk) else {
+            continue; // reported when it is read
+        };
+        let (o, i) = (out.display(), root.arg.display());
+        if out_real == input {
+            bail!("-o {o} is the input {i} itself: use -w to repair in place");
+        }
+        if out_real.starts_with(&input) {
+            bail!("-o {o} is inside the input {i}: the copies would be written among the files being read; give a folder outside it");
+        }
+        if input.starts_with(&out_real) {
+            bail!("-o {o} holds the input {i}: the copies would overwrite the inputs; give a folder outside it");
+        }
+    }
+    Ok(())
+}
+
+/// `path` made absolute with its links resolved, as far as it exists; the
+/// part that does not exist yet is appended as written (`..` taken off).
+fn resolve(path: &Path) -> Result<PathBuf> {
+    let absolute = std::env::current_dir()?.join(path);
+    let mut missing = Vec::new();
+    let mut existing = absolute.as_path();
+    let base = loop {
+        match std::fs::canonicalize(existing) {
+            Ok(real) => break real,
+            Err(_) => match (existing.parent(), existing.file_name()) {
+                (Some(parent), Some(name)) => {
+                    missing.push(name.to_os_string());
+                    existing = parent;
+                }
+                _ => break absolute.clone(),
+            },
+        }
+    };
+    let mut real = base;
+    for name in missing.into_iter().rev() {
+        if name == ".." {
+            real.pop();
+        } else if name != "." {
+            real.push(name);
+        }
+    }
+    Ok(real)
 }
 
 /// With one folder, `-o DIR` receives its contents; otherwise each path
