@@ -36,7 +36,8 @@
 //!
 //! An HTML page ([`Options::markup`]) is the exception: it is read whole
 //! and repaired through its [`prose_view`](crate::markup::prose_view), as
-//! a cut could fall inside a tag or a script (pages are small).
+//! a cut could fall inside a tag or a script (pages are small), and its
+//! replacements are written as HTML text (`&` as `&amp;`).
 
 use crate::edit::Edit;
 use crate::markup::{self, Markup};
@@ -223,7 +224,8 @@ where
         if options.skip_binary && page[..page.len().min(options.chunk_size)].contains(&0) {
             return Err(StreamError::Binary);
         }
-        let edits = model.repair(&markup::prose_view(&page));
+        let mut edits = model.repair(&markup::prose_view(&page));
+        markup::escape_edits(&mut edits);
         visitor.chunk(&page, edits)?;
         return Ok(visitor.totals);
     }

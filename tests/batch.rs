@@ -398,6 +398,28 @@ fn write_in_place_refuses_hard_linked_files() {
     assert_eq!(tree.files("in"), ["a.txt", "b.txt", "c.txt"]);
 }
 
+/// In a folder, a file named `.html` or `.htm` is a page even when it
+/// starts with its text (a saved fragment): its links stay as written.
+#[test]
+fn html_names_in_folders_are_read_as_pages() {
+    let tree = Tree::new();
+    let fragment = "The ministry stated, <a href=\"/white-home/officers-mentioned\">the White Home</a> welcomed it.\n";
+    for name in ["a.html", "b.HTM", "c.txt"] {
+        tree.write(&format!("in/{name}"), fragment);
+    }
+    tree.unspin()
+        .args(["-q", "-o", "out", "in"])
+        .assert()
+        .success();
+    let page = fragment
+        .replace("ministry stated", "ministry said")
+        .replace("White Home<", "White House<");
+    assert_eq!(text(&tree.read("out/a.html")), page);
+    assert_eq!(text(&tree.read("out/b.HTM")), page);
+    // A .txt file is text: its markup is words like any other.
+    assert!(text(&tree.read("out/c.txt")).contains("/white-house/"));
+}
+
 #[test]
 fn check_exit_codes() {
     let tree = corpus();

@@ -402,3 +402,56 @@ fn html_can_be_forced_for_a_fragment_and_scored_on_its_text() {
         .count() as u64;
     assert!(words < text_words * 2 / 3, "{words} of {text_words}");
 }
+
+/// A page saved without a doctype starts with its head, a meta tag or its
+/// body; read as text, its script and its links were rewritten
+/// (`x.stated` -> `x.said`, `/white-home/` -> `/white-house/`).
+#[test]
+fn a_page_without_a_doctype_keeps_its_markup() {
+    for start in [
+        "<head><meta charset=\"utf-8\"></head>\n",
+        "<meta charset=\"utf-8\">\n",
+        "<body>\n",
+        "<!-- saved from a browser -->\n<html>\n",
+    ] {
+        let page = format!(
+            "{start}<script>x.stated = 1;</script>\n\
+             <p>The ministry stated, <a href=\"/white-home/officers-mentioned\">the White Home</a> welcomed it.</p>\n"
+        );
+        let out = unspin().write_stdin(page.clone()).assert().success();
+        let out = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+        assert_eq!(
+            out,
+            page.replace("ministry stated", "ministry said")
+                .replace("White Home<", "White House<"),
+            "{start}"
+        );
+    }
+}
+
+/// A replacement spliced into a page is HTML text: `&` becomes `&amp;`,
+/// or the page would hold a broken character reference.
+#[test]
+fn replacements_in_a_page_are_escaped() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("rd.csv");
+    std::fs::write(
+        &csv,
+        "spun,original,weight,source,confidence\nresearch and growth,R&D,-0.1,mine,0.99\n",
+    )
+    .unwrap();
+    let run = |input: &str| {
+        let out = unspin()
+            .arg("--dict")
+            .arg(&csv)
+            .write_stdin(input.to_string())
+            .assert()
+            .success();
+        String::from_utf8(out.get_output().stdout.clone()).unwrap()
+    };
+    assert_eq!(
+        run("<!DOCTYPE html><p>Our research and growth team.</p>"),
+        "<!DOCTYPE html><p>Our R&amp;D team.</p>"
+    );
+    assert_eq!(run("Our research and growth team."), "Our R&D team.");
+}

@@ -1,7 +1,7 @@
 //! Command-line arguments, parsed once by clap.
 
 use clap::{Args, Parser, Subcommand};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use unspin::markup::Markup;
 
 /// Repair synonym-spun text: restore the original wording, leave clean text alone.
@@ -52,7 +52,8 @@ pub struct RepairArgs {
     pub check: bool,
 
     /// Input format: `auto` reads an input that starts like an HTML page
-    /// (`<!DOCTYPE html`, `<html`) as `html`, any other as `text`; `html`
+    /// (`<!DOCTYPE html`, `<html`, `<head>`, `<body>`, a comment, …) or is
+    /// named `.html`/`.htm` as `html`, any other as `text`; `html`
     /// repairs only a page's running text, leaving tags, attributes,
     /// scripts, styles, code and character references as they are; `jsonl`
     /// reads one JSON object per line whose text field is repaired (output:
@@ -236,6 +237,24 @@ impl InputFormat {
             InputFormat::Text | InputFormat::Jsonl => Markup::Plain,
             InputFormat::Html => Markup::Html,
             InputFormat::Auto => Markup::Detect,
+        }
+    }
+
+    /// How the prose of the file `path` is found: with `auto`, a file
+    /// named `.html`, `.htm`, `.xhtml` or `.shtml` is a page whatever it
+    /// starts with (a fragment saved from a page starts with its text).
+    pub fn markup_of(self, path: Option<&Path>) -> Markup {
+        let named_html = path
+            .and_then(|p| p.extension())
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| {
+                ["html", "htm", "xhtml", "shtml"]
+                    .iter()
+                    .any(|x| e.eq_ignore_ascii_case(x))
+            });
+        match self.markup() {
+            Markup::Detect if named_html => Markup::Html,
+            markup => markup,
         }
     }
 }

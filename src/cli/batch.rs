@@ -33,7 +33,6 @@ use std::io::{self, BufReader, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering::Relaxed};
 use std::sync::Mutex;
-use unspin::markup::Markup;
 use unspin::stream::{self, StreamError};
 use unspin::Model;
 
@@ -91,7 +90,7 @@ struct Plan {
     report: Report,
     jsonl: bool,
     /// How a text input's prose is found (HTML or not).
-    markup: Markup,
+    input_format: InputFormat,
     fields: unspin::json::Fields,
     check: bool,
     threads: usize,
@@ -179,7 +178,7 @@ impl Plan {
             dest,
             report,
             jsonl,
-            markup: args.input_format.markup(),
+            input_format: args.input_format,
             fields: unspin::json::Fields {
                 text: args.text_field.clone(),
                 edits: args.edits_field.clone(),
@@ -552,7 +551,7 @@ impl Ctx<'_> {
             chunk_size: plan.chunk_size,
             threads: plan.threads,
             skip_binary: !plan.binary && !job.explicit,
-            markup: plan.markup,
+            markup: plan.input_format.markup_of(job.path),
         };
         let result = stream::repair_chunks(self.model, reader, &options, |chunk| {
             if INTERRUPTED.load(Relaxed) {

@@ -43,7 +43,6 @@ pub fn run(args: &ScoreArgs) -> Result<i32> {
     if args.input_format == InputFormat::Jsonl {
         bail!("score reads text or HTML: --input-format jsonl is not supported");
     }
-    let markup = args.input_format.markup();
     let model = load_model(&args.model)?;
     // Each input, and whether it was found by walking a folder.
     let inputs: Vec<(Input, bool)> = if args.paths.is_empty() {
@@ -69,6 +68,10 @@ pub fn run(args: &ScoreArgs) -> Result<i32> {
             continue;
         }
         // A web page is judged on its running text, not on its markup.
+        let markup = args.input_format.markup_of(match input {
+            Input::File(path) => Some(path.as_path()),
+            Input::Stdin => None,
+        });
         let assessment = model.assess(&markup.prose(&text));
         let spun = assessment.spun_probability > args.threshold;
         spun_found |= spun;
