@@ -1115,3 +1115,43 @@ fn readme_mapper_commands_work() {
         }
     }
 }
+
+/// SIGTERM (`timeout`, docker, systemd) and SIGHUP are handled as Ctrl-C
+/// is during `-w`: the run stops, its temporary file is deleted, and the
+/// file is its old or its new self. The signal is sent once the temporary
+/// file exists, so it always comes in the middle of the rewrite.
+#[cfg(unix)]
+#[test]
+fn termination_signals_leave_no_temporary_file() {
+    let tree = Tree::new();
+    let block = "The ministry stated it would meet the officers.\n".repeat(1000);
+    let input = block.repeat(40);
+    for signal in ["TERM", "HUP"] {
+        let path = tree.write("in/big.txt", &input);
+        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("unspin"))
+            .args(["-q", "-j1", "-w", "in/big.txt"])
+            .current_dir(tree.path(""))
+            .spawn()
+            .unwrap();
+        let temp_exists = || tree.files("in").iter().any(|f| f.contains(".unspin-"));
+        let mut running = true;
+        while !temp_exists() {
+            if child.try_wait().unwrap().is_some() {
+                running = false;
+                break;
+            }
+            std::thread::yield_now();
+        }
+        assert!(running, "SIG{signal}: the run ended before writing");
+        let _ = std::process::Command::new("kill")
+            .args([&format!("-{signal}"), &child.id().to_string()])
+            .status();
+        let status = child.wait().unwrap();
+        let now = std::fs::read(&path).unwrap();
+        assert!(
+            now == input.as_bytes() || now == input.replace("stated", "said").as_bytes(),
+            "SIG{signal}: the file is neither the old nor the new one"
+        );
+        assert_eq!(tree.files("in"), ["big.txt"], "SIG{signal}: {status:?}");
+    }
+}

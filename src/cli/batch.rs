@@ -36,10 +36,14 @@ use std::sync::Mutex;
 use unspin::stream::{self, StreamError};
 use unspin::Model;
 
-/// Exit status after Ctrl-C (128 + SIGINT, as shells report it).
+/// Exit status after Ctrl-C (128 + SIGINT, as shells report it), and
+/// after SIGTERM or SIGHUP, which are handled alike.
 pub const EXIT_INTERRUPTED: i32 = 130;
 
-/// Set by the Ctrl-C handler; workers stop at the next chunk.
+/// Set by the handler of SIGINT, SIGTERM and SIGHUP (`timeout`, docker
+/// and systemd stop programs with SIGTERM, a closed terminal sends
+/// SIGHUP); workers stop at the next chunk and temporary files are
+/// deleted.
 static INTERRUPTED: AtomicBool = AtomicBool::new(false);
 
 /// Where repaired text goes.
@@ -816,7 +820,8 @@ fn walk_error(err: &ignore::Error) -> String {
 }
 
 fn install_interrupt_handler() {
-    // A second Ctrl-C ends the process at once.
+    // SIGINT, SIGTERM and SIGHUP (ctrlc's `termination` feature). A
+    // second one ends the process at once.
     let _ = ctrlc::set_handler(|| {
         if INTERRUPTED.swap(true, Relaxed) {
             std::process::exit(EXIT_INTERRUPTED);
