@@ -388,6 +388,65 @@ pub fn repair_stream<R: Read, W: Write>(
     repair_chunks(model, reader, options, |chunk| chunk.write_repaired(writer))
 }
 
+/// Judges everything `reader` yields, chunk by chunk as
+/// [`repair_chunks`] cuts it (an HTML page whole, through its prose view),
+/// calling `visit` with each chunk's byte count and its
+/// [`Assessment`](crate::Assessment). Memory stays at a chunk, as for a
+/// repair; an empty input visits nothing.
+pub fn assess_chunks<R, F>(
+    model: &Model,
+    mut reader: R,
+    options: &Options,
+    mut visit: F,
+) -> Result<(), StreamError<std::convert::Infallible>>
+where
+    R: Read,
+    F: FnMut(usize, crate::Assessment),
+{
+    let mut start = Vec::new();
+    (&mut reader)
+        .take(SNIFF_LEN)
+        .read_to_end(&mut start)
+        .map_err(StreamError::Read)?;
+    if options.markup.is_html(&start) {
+        let mut page = start;
+        let room = (MAX_PAGE + 1).saturating_sub(page.len()) as u64;
+        reader
+            .take(room)
+            .read_to_end(&mut page)
+            .map_err(StreamError::Read)?;
+        if page.len() > MAX_PAGE {
+            return Err(StreamError::PageTooLarge);
+        }
+        if options.skip_binary && page[..page.len().min(options.chunk_size)].contains(&0) {
+            return Err(StreamError::Binary);
+        }
+        if !page.is_empty() {
+            visit(page.len(), model.assess(&markup::prose_view(&page)));
+        }
+        return Ok(());
+    }
+    let mut chunker = Chunker::new(io::Cursor::new(start).chain(reader), options.chunk_size);
+    let mut text = Vec::new();
+    let mut offset = 0;
+    while let Some(frame) = chunker.next(&mut text).map_err(StreamError::Read)? {
+        if offset == 0 && options.skip_binary && text.contains(&0) {
+            return Err(StreamError::Binary);
+        }
+        let (view, shift) = frame.view(&text);
+        let mut assessment = model.assess(&view);
+        // Offsets into the whole input, as a repair's are.
+        assessment.evidence.retain(|e| e.start >= shift);
+        for edit in &mut assessment.evidence {
+            edit.start = edit.start - shift + offset;
+            edit.end = edit.end - shift + offset;
+        }
+        visit(text.len(), assessment);
+        offset += text.len();
+    }
+    Ok(())
+}
+
 /// Cuts a reader into chunks at the points the module docs describe.
 struct Chunker<R> {
     reader: R,
@@ -426,28 +485,15 @@ impl Frame {
     /// block); in a word or address cut in two, none either, since the
     /// chunk holds only part of it.
     fn repair(&self, model: &Model, text: &[u8]) -> Vec<Edit> {
-        let mut edits = match self.start.fence {
-            None => model.repair(text),
-            Some((mark, line_start)) => {
-                let mut view = Vec::with_capacity(text.len() + 5);
-                view.extend_from_slice(&[mark; 3]);
-                view.push(b'\n');
-                if !line_start {
-                    // The chunk's first line is the rest of a line of code,
-                    // never a fence of its own.
-                    view.push(b'|');
-                }
-                let shift = view.len();
-                view.extend_from_slice(text);
-                let mut edits = model.repair(&view);
-                edits.retain(|e| e.start >= shift);
-                for edit in &mut edits {
-                    edit.start -= shift;
-                    edit.end -= shift;
-                }
-                edits
+        let (view, shift) = self.view(text);
+        let mut edits = model.repair(&view);
+        if shift > 0 {
+            edits.retain(|e| e.start >= shift);
+            for edit in &mut edits {
+                edit.start -= shift;
+                edit.end -= shift;
             }
-        };
+        }
         if self.start.glued {
             let lead = text
                 .iter()
@@ -463,6 +509,28 @@ impl Frame {
             edits.retain(|e| e.end <= tail);
         }
         edits
+    }
+}
+
+impl Frame {
+    /// What the decoder reads of the chunk `text`, and how many bytes
+    /// precede `text` in it: inside a code block opened before the chunk,
+    /// a fence line that reopens it comes first.
+    fn view<'a>(&self, text: &'a [u8]) -> (std::borrow::Cow<'a, [u8]>, usize) {
+        let Some((mark, line_start)) = self.start.fence else {
+            return (std::borrow::Cow::Borrowed(text), 0);
+        };
+        let mut view = Vec::with_capacity(text.len() + 5);
+        view.extend_from_slice(&[mark; 3]);
+        view.push(b'\n');
+        if !line_start {
+            // The chunk's first line is the rest of a line of code, never
+            // a fence of its own.
+            view.push(b'|');
+        }
+        let shift = view.len();
+        view.extend_from_slice(text);
+        (std::borrow::Cow::Owned(view), shift)
     }
 }
 

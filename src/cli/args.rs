@@ -298,6 +298,11 @@ fn chunk_size(text: &str) -> Result<usize, String> {
 fn positive_f32(text: &str) -> Result<f32, String> {
     match text.parse::<f32>() {
         Ok(v) if v.is_finite() && v > 0.0 => Ok(v),
+        Ok(v) if v > 0.0 => Err(format!("`{text}` is too large (at most {:e})", f32::MAX)),
+        Ok(0.0) if text.parse::<f64>().is_ok_and(|v| v > 0.0) => Err(format!(
+            "`{text}` is too small (at least {:e})",
+            f32::MIN_POSITIVE
+        )),
         _ => Err(format!("`{text}` is not a positive number")),
     }
 }

@@ -171,12 +171,20 @@ impl Plan {
             out_dir_id = id;
             assign_mirror_bases(&mut roots, out)?;
         }
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
         let threads = match args.threads {
+            Some(n) if n as usize > max_threads(cores) => bail!(
+                "-j {n}: at most {} threads on this machine ({cores} cores): each thread holds a chunk and its working memory, and more threads than cores only add memory",
+                max_threads(cores)
+            ),
             Some(n) => n as usize,
-            None => std::thread::available_parallelism().map_or(1, |n| n.get()),
+            None => cores,
         };
         let has_dir = roots.iter().any(|r| r.kind == Kind::Dir);
         let stdout_used = dest == Dest::Stdout || report != Report::None;
+        if stdout_used {
+            super::require_stdout()?;
+        }
         Ok(Plan {
             roots,
             dest,
@@ -344,6 +352,13 @@ fn resolve(path: &Path) -> Result<PathBuf> {
         }
     }
     Ok(real)
+}
+
+/// The most threads `-j` may ask for: a few per core (a thread waiting on
+/// a slow disk frees its core), never so many that their memory, tens of
+/// megabytes each, or the system's thread limit is the bound.
+fn max_threads(cores: usize) -> usize {
+    (8 * cores).clamp(16, 256)
 }
 
 /// With one folder, `-o DIR` receives its contents; otherwise each path

@@ -114,7 +114,14 @@ impl Staged {
             Some(p) if !p.as_os_str().is_empty() => p,
             _ => Path::new("."),
         };
-        let fail = |e: io::Error| format!("{}: cannot write: {}", target.display(), describe(&e));
+        let fail = |e: io::Error| {
+            format!(
+                "{}: cannot write: no temporary file can be made next to it in {} ({})",
+                target.display(),
+                dir.display(),
+                describe_raw(&e)
+            )
+        };
         let temp = tempfile::Builder::new()
             .prefix(".unspin-")
             .suffix(".tmp")
@@ -191,6 +198,17 @@ fn keep_identity(file: &File, like: &Metadata) -> Result<(), String> {
 #[cfg(not(unix))]
 fn keep_identity(_: &File, _: &Metadata) -> Result<(), String> {
     Ok(())
+}
+
+/// An I/O error as the system words it, without "(os error N)": "No such
+/// file or directory" says more here than [`describe`]'s "no such file",
+/// since the file itself exists.
+fn describe_raw(err: &io::Error) -> String {
+    let text = err.to_string();
+    match text.find(" (os error") {
+        Some(i) => text[..i].to_string(),
+        None => text,
+    }
 }
 
 /// Copies the first `len` bytes of `source` into `staged` (the part of a
