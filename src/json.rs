@@ -69,7 +69,7 @@ pub const DEFAULT_EDITS_FIELD: &str = "unspin_edits";
 
 /// The longest JSON Lines record read, in bytes: a record is held whole
 /// (with its decoded text and its output), so memory is bounded by this.
-pub const MAX_RECORD: usize = 32 << 20;
+pub const MAX_RECORD: usize = 16 << 20;
 
 /// Which fields of a record are read and written.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -174,7 +174,10 @@ pub fn repair_record(model: &Model, line: &[u8], fields: &Fields) -> Result<Repa
     let has_field = text_at.is_some();
     let text_span = text_at.clone();
     let mut out = Vec::with_capacity(line.len() + 64);
-    let mut edits = Vec::new();
+    // The edits list as it is written, built as the text is repaired, so
+    // that no edit is held longer than its chunk.
+    let mut list = vec![b'['];
+    let mut edits = 0;
     let mut copied = 0;
     match text_at {
         Some(span) if &body[span.clone()] != b"null" => {
@@ -183,16 +186,24 @@ pub fn repair_record(model: &Model, line: &[u8], fields: &Fields) -> Result<Repa
             }
             let text: String = serde_json::from_slice(&body[span.clone()])
                 .map_err(|e| RecordError::NotJson(e.to_string()))?;
-            edits = repair_text(model, text.as_bytes())?;
             let raw = span.start + 1..span.end - 1;
-            for (edit, at) in edits.iter().zip(raw_spans(&body[raw.clone()], &edits)) {
+            let mut map = RawMap::default();
+            repair_text(model, text.as_bytes(), |edit| {
+                let at = map.seek(&body[raw.clone()], edit.start)
+                    ..map.seek(&body[raw.clone()], edit.end);
                 out.extend_from_slice(&body[copied..raw.start + at.start]);
                 push_escaped(&mut out, &edit.restored);
                 copied = raw.start + at.end;
-            }
+                if edits > 0 {
+                    list.push(b',');
+                }
+                serde_json::to_writer(&mut list, &EditJson::from(edit)).expect("writing to a Vec");
+                edits += 1;
+            })?;
         }
         _ => {}
     }
+    list.push(b']');
     out.extend_from_slice(&body[copied..object.insert_at]);
     let added_at = out.len();
     if !object.members.is_empty() {
@@ -200,33 +211,33 @@ pub fn repair_record(model: &Model, line: &[u8], fields: &Fields) -> Result<Repa
     }
     push_escaped_string(&mut out, &fields.edits);
     out.push(b':');
-    serde_json::to_writer(&mut out, &edit_list(&edits)).expect("writing to a Vec");
+    out.extend_from_slice(&list);
+    drop(list);
     let added = added_at..out.len();
     out.extend_from_slice(&body[object.insert_at..]);
     out.extend_from_slice(if ending.is_empty() { b"\n" } else { ending });
     Ok(Repaired {
         line: out,
-        edits: edits.len(),
+        edits,
         has_field,
         text_span,
         added,
     })
 }
 
-/// The edits of `text`, read as a page when it is one and streamed in
-/// chunks otherwise, with offsets into `text`.
-fn repair_text(model: &Model, text: &[u8]) -> Result<Vec<Edit>, RecordError> {
+/// Repairs `text`, read as a page when it is one and streamed in chunks
+/// otherwise, handing each edit (offsets into `text`, in order) to `each`.
+fn repair_text(model: &Model, text: &[u8], mut each: impl FnMut(&Edit)) -> Result<(), RecordError> {
     let options = stream::Options {
         markup: Markup::Detect,
         ..stream::Options::default()
     };
-    let mut edits = Vec::new();
     let done = stream::repair_chunks(model, text, &options, |chunk| {
-        edits.extend_from_slice(chunk.edits);
+        chunk.edits.iter().for_each(&mut each);
         Ok::<(), std::convert::Infallible>(())
     });
     match done {
-        Ok(_) => Ok(edits),
+        Ok(_) => Ok(()),
         Err(StreamError::PageTooLarge) => Err(RecordError::PageTooLarge),
         Err(StreamError::Read(_) | StreamError::Binary | StreamError::Visit(_)) => {
             unreachable!("a slice reads without error, binary text is not skipped")
@@ -234,20 +245,28 @@ fn repair_text(model: &Model, text: &[u8]) -> Result<Vec<Edit>, RecordError> {
     }
 }
 
-fn edit_list(edits: &[Edit]) -> Vec<serde_json::Value> {
-    edits
-        .iter()
-        .map(|e| {
-            serde_json::json!({
-                "byte_start": e.start,
-                "byte_end": e.end,
-                "spun": e.spun,
-                "restored": e.restored,
-                "score": round_score(e.score),
-                "source": e.source,
-            })
-        })
-        .collect()
+/// One edit in a record's edits list.
+#[derive(serde::Serialize)]
+struct EditJson<'a> {
+    byte_start: usize,
+    byte_end: usize,
+    spun: &'a str,
+    restored: &'a str,
+    score: f64,
+    source: &'a str,
+}
+
+impl<'a> From<&'a Edit> for EditJson<'a> {
+    fn from(e: &'a Edit) -> EditJson<'a> {
+        EditJson {
+            byte_start: e.start,
+            byte_end: e.end,
+            spun: &e.spun,
+            restored: &e.restored,
+            score: round_score(e.score),
+            source: &e.source,
+        }
+    }
 }
 
 /// `line` without its `\n` or `\r\n`, and that ending.
@@ -380,26 +399,35 @@ fn skip_value(json: &[u8], start: usize) -> usize {
     }
 }
 
-/// The spans in `raw`, the inside of a valid JSON string, of the decoded
-/// byte spans of `edits` (sorted and disjoint, on character boundaries).
-fn raw_spans(raw: &[u8], edits: &[Edit]) -> Vec<Range<usize>> {
-    let mut spans = Vec::with_capacity(edits.len());
-    let (mut at, mut decoded) = (0, 0);
-    // Walks `raw` until `decoded` reaches `target`; the raw offset there.
-    let mut seek = |target: usize| -> usize {
-        while decoded < target && at < raw.len() {
-            let (raw_len, decoded_len) = element(raw, at);
-            at += raw_len;
-            decoded += decoded_len;
+/// Walks the inside of a valid JSON string, mapping offsets into its
+/// decoded text to offsets into its raw bytes, for offsets that only grow.
+#[derive(Default)]
+struct RawMap {
+    at: usize,
+    decoded: usize,
+}
+
+impl RawMap {
+    /// The raw offset in `raw` of the decoded offset `target` (a character
+    /// boundary, at or after the last one asked for).
+    fn seek(&mut self, raw: &[u8], target: usize) -> usize {
+        while self.decoded < target && self.at < raw.len() {
+            let (raw_len, decoded_len) = element(raw, self.at);
+            self.at += raw_len;
+            self.decoded += decoded_len;
         }
-        at
-    };
-    for edit in edits {
-        let start = seek(edit.start);
-        let end = seek(edit.end);
-        spans.push(start..end);
+        self.at
     }
-    spans
+}
+
+/// The spans in `raw` of the decoded byte spans of `edits`.
+#[cfg(test)]
+fn raw_spans(raw: &[u8], edits: &[Edit]) -> Vec<Range<usize>> {
+    let mut map = RawMap::default();
+    edits
+        .iter()
+        .map(|e| map.seek(raw, e.start)..map.seek(raw, e.end))
+        .collect()
 }
 
 /// The raw and decoded lengths of the string element at `raw[at]`: one
