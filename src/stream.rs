@@ -43,9 +43,13 @@
 //! same bytes through a pipe give the same output.
 //!
 //! An HTML page ([`Options::markup`]) is the exception: it is read whole
-//! and repaired through its [`prose_view`](crate::markup::prose_view), as
-//! a cut could fall inside a tag or a script (pages are small), and its
-//! replacements are written as HTML text (`&` as `&amp;`).
+//! (up to [`MAX_PAGE`]) and repaired through its
+//! [`prose_view`](crate::markup::prose_view), as a cut in the page could
+//! fall inside a tag or a script, and its replacements are written as
+//! HTML text (`&` as `&amp;`). A page up to [`PAGE_WHOLE`], nearly any, is
+//! repaired as one document; a larger one has its view cut into chunks
+//! like text (the view's markup is blank lines and filler), so that memory
+//! stays at the page, its view and a chunk.
 
 use crate::edit::Edit;
 use crate::markup::{self, Markup};
@@ -67,9 +71,14 @@ pub const MIN_CHUNK_SIZE: usize = 16;
 /// How many bytes of an input are read to tell whether it is an HTML page.
 const SNIFF_LEN: u64 = 1024;
 
-/// The largest HTML page read (pages are read whole, so memory is bounded
-/// by this rather than by the chunk size).
+/// The largest HTML page read (pages are read whole, with their prose
+/// view, so memory is bounded by this rather than by the chunk size).
 pub const MAX_PAGE: usize = 64 << 20;
+
+/// The largest page repaired in one piece, as one document (nearly every
+/// page); a larger one has its prose view repaired chunk by chunk, so that
+/// the decoder's working memory, some thirty bytes per byte, stays bounded.
+pub const PAGE_WHOLE: usize = 4 << 20;
 
 /// How an input is streamed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -232,9 +241,23 @@ where
         if options.skip_binary && page[..page.len().min(options.chunk_size)].contains(&0) {
             return Err(StreamError::Binary);
         }
-        let mut edits = model.repair(&markup::prose_view(&page));
-        markup::escape_edits(&mut edits);
-        visitor.chunk(&page, edits)?;
+        let view = markup::prose_view(&page);
+        if view.len() <= PAGE_WHOLE.max(options.chunk_size) {
+            let mut edits = model.repair(&view);
+            markup::escape_edits(&mut edits);
+            visitor.chunk(&page, edits)?;
+            return Ok(visitor.totals);
+        }
+        // A large page: its prose view is cut like text, and each piece of
+        // the page is handed out with the edits of its piece of the view.
+        let mut chunker = Chunker::new(io::Cursor::new(&view[..]), options.chunk_size);
+        let mut text = Vec::new();
+        while let Some(frame) = chunker.next(&mut text).map_err(StreamError::Read)? {
+            let mut edits = frame.repair(model, &text);
+            markup::escape_edits(&mut edits);
+            let start = visitor.totals.bytes;
+            visitor.chunk(&page[start..start + text.len()], edits)?;
+        }
         return Ok(visitor.totals);
     }
     let mut chunker = Chunker::new(io::Cursor::new(start).chain(reader), options.chunk_size);
@@ -421,12 +444,32 @@ where
         if options.skip_binary && page[..page.len().min(options.chunk_size)].contains(&0) {
             return Err(StreamError::Binary);
         }
-        if !page.is_empty() {
-            visit(page.len(), model.assess(&markup::prose_view(&page)));
+        if page.is_empty() {
+            return Ok(());
         }
-        return Ok(());
+        let view = markup::prose_view(&page);
+        drop(page);
+        if view.len() <= PAGE_WHOLE.max(options.chunk_size) {
+            visit(view.len(), model.assess(&view));
+            return Ok(());
+        }
+        return assess_text(model, io::Cursor::new(view), options, visit);
     }
-    let mut chunker = Chunker::new(io::Cursor::new(start).chain(reader), options.chunk_size);
+    assess_text(model, io::Cursor::new(start).chain(reader), options, visit)
+}
+
+/// [`assess_chunks`] for text.
+fn assess_text<R, F>(
+    model: &Model,
+    reader: R,
+    options: &Options,
+    mut visit: F,
+) -> Result<(), StreamError<std::convert::Infallible>>
+where
+    R: Read,
+    F: FnMut(usize, crate::Assessment),
+{
+    let mut chunker = Chunker::new(reader, options.chunk_size);
     let mut text = Vec::new();
     let mut offset = 0;
     while let Some(frame) = chunker.next(&mut text).map_err(StreamError::Read)? {
@@ -1132,6 +1175,47 @@ mod tests {
         // Read as text, the same bytes are repaired.
         let (_, edits) = stream(embedded(), page, &options(MIN_CHUNK_SIZE, 1));
         assert!(!edits.is_empty());
+    }
+
+    /// A page over [`PAGE_WHOLE`] is repaired through its prose view in
+    /// chunks: memory stays bounded, the markup comes through, and as its
+    /// blocks end sentences the edits are those of the whole view.
+    #[test]
+    fn a_large_page_is_repaired_in_chunks_of_its_view() {
+        let block = "<p class=\"home\">The ministry stated that <a href=\"/white-home\">the White Home</a> met.</p>\n\
+                     <script>officers.mentioned = 'stated';</script>\n";
+        let page = format!(
+            "<!DOCTYPE html><html><body>\n{}</body></html>\n",
+            block.repeat(PAGE_WHOLE / block.len() + 10)
+        );
+        let page = page.as_bytes();
+        let options = Options {
+            markup: Markup::Detect,
+            ..options(DEFAULT_CHUNK_SIZE, 1)
+        };
+        let mut chunks = 0;
+        let mut out = Vec::new();
+        let mut edits = Vec::new();
+        repair_chunks(fixed_model(), page, &options, |chunk| -> io::Result<()> {
+            chunks += 1;
+            chunk.write_repaired(&mut out)?;
+            edits.extend_from_slice(chunk.edits);
+            Ok(())
+        })
+        .unwrap();
+        assert!(chunks > 1, "{chunks}");
+        assert_eq!(edits, fixed_model().repair(&markup::prose_view(page)));
+        assert!(out == crate::edit::apply(page, &edits));
+        let out = String::from_utf8(out).unwrap();
+        assert_eq!(
+            out.matches("href=\"/white-home\"").count(),
+            page.len() / block.len()
+        );
+        assert_eq!(
+            out.matches("mentioned = 'stated'").count(),
+            page.len() / block.len()
+        );
+        assert!(out.contains("The ministry said that"));
     }
 
     /// A piece of an HTML page: running text with spun words, or markup
