@@ -511,6 +511,73 @@ fn diff_applies_with_patch() {
     );
 }
 
+/// File names with a space, a tab, a line break or bytes that are not
+/// UTF-8 are written in the diff headers as git writes them (a space
+/// ended by a tab, the rest quoted C-style with octal escapes), so that
+/// `patch -p1` finds every file.
+#[cfg(unix)]
+#[test]
+fn diff_headers_name_awkward_files_so_that_patch_applies() {
+    use std::os::unix::ffi::OsStrExt;
+    if std::process::Command::new("patch")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        return;
+    }
+    let tree = Tree::new();
+    let spun = "The ministry stated it.\n";
+    let names: [&[u8]; 4] = [
+        b"my file.txt",
+        b"tab\there.txt",
+        b"new\nline.txt",
+        b"caf\xe9 \"q\".txt",
+    ];
+    let dir = tree.path("in");
+    std::fs::create_dir_all(&dir).unwrap();
+    for name in names {
+        std::fs::write(dir.join(std::ffi::OsStr::from_bytes(name)), spun).unwrap();
+    }
+    let run = tree
+        .unspin()
+        .args(["-j1", "--diff", "in"])
+        .assert()
+        .success();
+    let diff = run.get_output().stdout.clone();
+    assert!(
+        diff.windows(18).any(|w| w == b"--- a/in/my file.t"),
+        "{}",
+        text(&diff)
+    );
+    assert!(
+        text(&diff).contains("--- \"a/in/tab\\there.txt\"\n"),
+        "{}",
+        text(&diff)
+    );
+    assert!(
+        text(&diff).contains("+++ \"b/in/caf\\351 \\\"q\\\".txt\"\n"),
+        "{}",
+        text(&diff)
+    );
+    tree.write("fix.diff", &diff);
+    let status = std::process::Command::new("patch")
+        .args(["-p1", "-s", "-i", "fix.diff"])
+        .current_dir(tree.path(""))
+        .status()
+        .unwrap();
+    assert!(status.success());
+    for name in names {
+        let now = std::fs::read(dir.join(std::ffi::OsStr::from_bytes(name))).unwrap();
+        assert_eq!(
+            text(&now),
+            "The ministry said it.\n",
+            "{}",
+            String::from_utf8_lossy(name)
+        );
+    }
+}
+
 #[test]
 fn json_lines_one_object_per_edit_then_a_summary() {
     let tree = corpus();

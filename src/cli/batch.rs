@@ -562,7 +562,10 @@ impl Ctx<'_> {
         let plan = self.plan;
         let mut text_out = (plan.dest == Dest::Stdout).then(|| FileOut::locked(self.out));
         let mut report_out = (plan.report != Report::None).then(|| FileOut::new(self.out));
-        let mut diff = (plan.report == Report::Diff).then(|| DiffWriter::new(&name));
+        let mut diff = (plan.report == Report::Diff).then(|| {
+            let raw = job.path.and_then(raw_bytes).unwrap_or(name.as_bytes());
+            DiffWriter::new(raw)
+        });
         let json_path = (plan.report == Report::Json).then(|| JsonPath::new(job));
         let mut staged: Option<Staged> = None;
         let mut changed = false;
