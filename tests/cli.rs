@@ -668,3 +668,19 @@ fn score_streams_and_caps_its_evidence() {
         last = start;
     }
 }
+
+/// The model file the repository ships (`data/lm/en-us.unlm`, the version
+/// without hash tables) loads with `--lm` and repairs as the built-in
+/// model does.
+#[test]
+fn the_shipped_model_file_loads_with_lm() {
+    let shipped = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/lm/en-us.unlm");
+    let builtin = unspin().arg(fixture("spun_news.txt")).assert().success();
+    unspin()
+        .arg("--lm")
+        .arg(&shipped)
+        .arg(fixture("spun_news.txt"))
+        .assert()
+        .success()
+        .stdout(builtin.get_output().stdout.clone());
+}

@@ -48,9 +48,10 @@
 //! Version 1 ("UNSPNLM1") holds the n-grams in sorted arrays instead of
 //! tables; it is how the embedded model is stored in the repository
 //! (`data/lm/en-us.unlm`), and [`add_index`] (run by build.rs) derives the
-//! current version from it. Files of versions 2 to 5 (earlier derived
-//! formats) are refused with the advice to run `unspin lm compile` again,
-//! as version 1 files given to `--lm` are.
+//! current version from it; a version 1 file given to `--lm` is converted
+//! the same way when it is loaded. Files of versions 2 to 5 (earlier
+//! derived formats) are refused with the advice to run `unspin lm compile`
+//! again.
 
 /// Magic bytes at the start of a compiled model.
 pub const LM_MAGIC: &[u8; 8] = b"UNSPNLM6";

@@ -84,11 +84,23 @@ impl NgramModel {
         // SAFETY: the map is read-only; a file truncated underneath us is
         // the one hazard, as with every memory-mapped reader.
         let map = unsafe { memmap2::Mmap::map(&file) }.map_err(io)?;
+        if map.starts_with(format::LM_MAGIC_V1) {
+            return NgramModel::from_bytes(&map, &name);
+        }
         NgramModel::from_bytes_inner(Bytes::Mapped(map), &name)
     }
 
-    /// Loads a model from compiled bytes held in memory.
+    /// Loads a model from compiled bytes held in memory. A model of the
+    /// version the repository stores (`data/lm/en-us.unlm`, without hash
+    /// tables) is converted to the current one first, as the build does.
     pub fn from_bytes(bytes: &[u8], name: &str) -> Result<NgramModel, LmError> {
+        if bytes.starts_with(format::LM_MAGIC_V1) {
+            let current = format::add_index(bytes).map_err(|message| LmError::Format {
+                name: name.to_string(),
+                message,
+            })?;
+            return NgramModel::from_bytes(&current, name);
+        }
         let mut words = vec![0u64; bytes.len().div_ceil(8)];
         bytemuck::cast_slice_mut::<u64, u8>(&mut words)[..bytes.len()].copy_from_slice(bytes);
         NgramModel::from_bytes_inner(Bytes::Owned(words, bytes.len()), name)
@@ -325,13 +337,7 @@ mod tests {
 
     #[test]
     fn models_of_older_versions_are_refused_with_advice() {
-        for magic in [
-            format::LM_MAGIC_V1,
-            b"UNSPNLM2",
-            b"UNSPNLM3",
-            b"UNSPNLM4",
-            b"UNSPNLM5",
-        ] {
+        for magic in [b"UNSPNLM2", b"UNSPNLM3", b"UNSPNLM4", b"UNSPNLM5"] {
             let mut bytes = vec![0u8; 64];
             bytes[..8].copy_from_slice(magic);
             let err = NgramModel::from_bytes(&bytes, "old.unlm").unwrap_err();
