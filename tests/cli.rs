@@ -248,7 +248,7 @@ fn user_language_model_from_arpa() {
 fn bad_arpa_is_an_error_with_the_line() {
     let dir = tempfile::tempdir().unwrap();
     let arpa = dir.path().join("bad.arpa");
-    std::fs::write(&arpa, "\\data\\\n\\1-grams:\nxyz\n").unwrap();
+    std::fs::write(&arpa, "\\data\\\nngram 1=1\n\\1-grams:\nxyz\n").unwrap();
     unspin()
         .args(["lm", "compile"])
         .arg(&arpa)
@@ -256,7 +256,7 @@ fn bad_arpa_is_an_error_with_the_line() {
         .arg(dir.path().join("out.unlm"))
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("bad.arpa, line 3"));
+        .stderr(predicate::str::contains("bad.arpa, line 4"));
     assert!(!dir.path().join("out.unlm").exists());
 }
 
