@@ -15,7 +15,7 @@
 //! being held.
 
 use std::io::{self, BufRead, Write};
-use unspin::json::{Fields, MAX_RECORD};
+use unspin::json::{Fields, RecordError, MAX_RECORD};
 use unspin::Model;
 
 /// Bytes of input per thread handed out at once.
@@ -196,6 +196,11 @@ fn repair_lines(model: &Model, lines: &[Vec<u8>], fields: &Fields) -> Batch {
                 batch.objects += !line.iter().all(u8::is_ascii_whitespace) as u64;
             }
             Err(reason) => {
+                // The field is there, though not as text.
+                batch.with_field += matches!(
+                    reason,
+                    RecordError::NotString(_) | RecordError::Duplicate(_)
+                ) as u64;
                 batch.output.extend_from_slice(line);
                 if !line.ends_with(b"\n") {
                     batch.output.push(b'\n');
@@ -289,6 +294,15 @@ mod tests {
             let at: Vec<u64> = bad.iter().map(|b| b.line).collect();
             assert_eq!(at, [2, 4]);
         }
+    }
+
+    /// A record whose field is there but not text counts as having it: the
+    /// field name is right, the record is what is wrong.
+    #[test]
+    fn a_field_that_is_not_text_still_counts_as_found() {
+        let (_, bad, totals) = run_limited("{\"body\":3}\n{\"other\":1}\n", "body", 1, MAX_RECORD);
+        assert_eq!(bad.len(), 1);
+        assert_eq!((totals.objects, totals.with_field), (1, 1));
     }
 
     /// A line past the limit is copied through as it is, without being
