@@ -116,6 +116,13 @@ impl NgramModel {
             return Err(err("model bytes are not 8-aligned".into()));
         }
         let layout = Layout::parse(slice).map_err(err)?;
+        // A file may have been damaged since it was written; the embedded
+        // model was checked by the build.
+        if !matches!(bytes, Bytes::Static(_)) && format::checksum_matches(slice) == Some(false) {
+            return Err(err(
+                "the checksum does not match: the file is damaged (compile it again)".into(),
+            ));
+        }
         let vocab = fst::Map::new(&slice[layout.vocab.clone()]).map_err(|e| err(e.to_string()))?;
         if vocab.len() != layout.counts[0] {
             return Err(err("vocabulary size does not match the header".into()));
@@ -335,6 +342,29 @@ mod tests {
         assert_eq!(lm.word_id("qwzxv"), UNKNOWN);
     }
 
+    /// A damaged region anywhere in a model's body is found on load, not
+    /// read as other scores; a model written before checksums still loads.
+    #[test]
+    fn a_damaged_model_is_refused() {
+        let (_, bytes) = dense_model(200);
+        assert!(NgramModel::from_bytes(&bytes, "ok").is_ok());
+        for at in [
+            format::HEADER_LEN,
+            bytes.len() / 3,
+            bytes.len() / 2,
+            bytes.len() - 1,
+        ] {
+            let mut damaged = bytes.clone();
+            damaged[at] ^= 0x10;
+            let err = NgramModel::from_bytes(&damaged, "bad.unlm").unwrap_err();
+            assert!(err.to_string().contains("checksum"), "{at}: {err}");
+        }
+        let mut unchecked = bytes.clone();
+        unchecked[12..16].fill(0);
+        unchecked[52..56].fill(0);
+        assert!(NgramModel::from_bytes(&unchecked, "old").is_ok());
+    }
+
     #[test]
     fn models_of_older_versions_are_refused_with_advice() {
         for magic in [b"UNSPNLM2", b"UNSPNLM3", b"UNSPNLM4", b"UNSPNLM5"] {
@@ -428,6 +458,8 @@ mod tests {
             .unwrap();
         let shared = format::vocab_entry(hash, format::SHARED_FINGERPRINT);
         bytes[at..at + 8].copy_from_slice(&shared.to_le_bytes());
+        let sum = format::body_checksum(&bytes);
+        bytes[12..16].copy_from_slice(&sum.to_le_bytes());
         let doctored = NgramModel::from_bytes(&bytes, "doctored").unwrap();
         assert_eq!(doctored.word_id("w00042"), 42);
         assert_eq!(doctored.word_id("w00043"), 43);
