@@ -461,9 +461,20 @@ mod tests {
     use super::*;
     use std::sync::OnceLock;
 
+    /// The embedded model at a fixed edit penalty, so that a one-line
+    /// record is repaired whatever the document prior makes of it.
     fn model() -> &'static Model {
         static MODEL: OnceLock<Model> = OnceLock::new();
-        MODEL.get_or_init(Model::embedded)
+        MODEL.get_or_init(|| {
+            Model::new(
+                vec![crate::Dictionary::embedded()],
+                Box::new(crate::NgramModel::embedded()),
+                crate::Settings {
+                    fixed_penalty: Some(1.0),
+                    ..crate::Settings::default()
+                },
+            )
+        })
     }
 
     fn repair(line: &str) -> Result<String, RecordError> {

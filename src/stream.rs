@@ -1035,12 +1035,12 @@ mod tests {
     #[test]
     fn a_word_cut_in_two_is_not_repaired() {
         let long = format!("{}stated", "x".repeat(DEFAULT_CHUNK_SIZE - 1));
-        let (out, edits) = stream(embedded(), long.as_bytes(), &Options::default());
+        let (out, edits) = stream(fixed_model(), long.as_bytes(), &Options::default());
         assert!(edits.is_empty(), "{edits:?}");
         assert!(out == long.as_bytes());
         let input = format!("{}stated officers mentioned.\n", "x".repeat(63));
         for threads in [1, 2] {
-            let (out, edits) = stream(embedded(), input.as_bytes(), &options(64, threads));
+            let (out, edits) = stream(fixed_model(), input.as_bytes(), &options(64, threads));
             let out = String::from_utf8(out).unwrap();
             assert!(
                 out.starts_with(&format!("{}stated ", "x".repeat(63))),
@@ -1054,7 +1054,7 @@ mod tests {
             "a.".repeat(40)
         );
         for chunk_size in 16..link.len() {
-            let (out, _) = stream(embedded(), link.as_bytes(), &options(chunk_size, 1));
+            let (out, _) = stream(fixed_model(), link.as_bytes(), &options(chunk_size, 1));
             assert!(out == link.as_bytes(), "chunk size {chunk_size}");
         }
     }
@@ -1075,7 +1075,7 @@ mod tests {
         let code_spans = crate::token::code_spans(input.as_bytes());
         assert_eq!(code_spans.len(), 2);
         for chunk_size in (MIN_CHUNK_SIZE..input.len()).step_by(3) {
-            let (_, edits) = stream(embedded(), input.as_bytes(), &options(chunk_size, 1));
+            let (_, edits) = stream(fixed_model(), input.as_bytes(), &options(chunk_size, 1));
             for edit in &edits {
                 assert!(
                     code_spans

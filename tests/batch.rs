@@ -353,7 +353,7 @@ fn write_in_place_keeps_owner_and_group() {
     };
     std::os::unix::fs::chown(&path, Some(uid), Some(gid)).unwrap();
     tree.unspin()
-        .args(["-q", "-w", "in/a.txt"])
+        .args(["--edit-penalty", "1", "-q", "-w", "in/a.txt"])
         .assert()
         .success();
     assert_eq!(text(&tree.read("in/a.txt")), "The ministry said it.\n");
@@ -375,7 +375,11 @@ fn write_in_place_refuses_hard_linked_files() {
     tree.write("in/a.txt", input);
     std::fs::hard_link(tree.path("in/a.txt"), tree.path("in/b.txt")).unwrap();
     tree.write("in/c.txt", input);
-    let run = tree.unspin().args(["-w", "in"]).assert().code(2);
+    let run = tree
+        .unspin()
+        .args(["--edit-penalty", "1", "-w", "in"])
+        .assert()
+        .code(2);
     let err = stderr_of(&run);
     assert!(
         err.contains("in/a.txt: not changed: has 2 hard links"),
@@ -408,7 +412,7 @@ fn html_names_in_folders_are_read_as_pages() {
         tree.write(&format!("in/{name}"), fragment);
     }
     tree.unspin()
-        .args(["-q", "-o", "out", "in"])
+        .args(["--edit-penalty", "1", "-q", "-o", "out", "in"])
         .assert()
         .success();
     let page = fragment
@@ -541,7 +545,7 @@ fn diff_headers_name_awkward_files_so_that_patch_applies() {
     }
     let run = tree
         .unspin()
-        .args(["-j1", "--diff", "in"])
+        .args(["--edit-penalty", "1", "-j1", "--diff", "in"])
         .assert()
         .success();
     let diff = run.get_output().stdout.clone();
@@ -912,7 +916,14 @@ fn json_lines_in_place_keeps_every_byte_outside_the_repaired_words() {
     tree.write("in/a.jsonl", &input);
     let run = tree
         .unspin()
-        .args(["--input-format", "jsonl", "-w", "in/a.jsonl"])
+        .args([
+            "--edit-penalty",
+            "1",
+            "--input-format",
+            "jsonl",
+            "-w",
+            "in/a.jsonl",
+        ])
         .assert()
         .code(2);
     assert!(
@@ -976,6 +987,8 @@ fn json_lines_fields_that_cannot_work_are_refused_or_reported() {
     // --edits-field picks the key.
     let run = unspin()
         .args([
+            "--edit-penalty",
+            "1",
             "--input-format",
             "jsonl",
             "--text-field",
@@ -1196,7 +1209,7 @@ fn termination_signals_leave_no_temporary_file() {
     for signal in ["TERM", "HUP"] {
         let path = tree.write("in/big.txt", &input);
         let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("unspin"))
-            .args(["-q", "-j1", "-w", "in/big.txt"])
+            .args(["--edit-penalty", "1", "-q", "-j1", "-w", "in/big.txt"])
             .current_dir(tree.path(""))
             .spawn()
             .unwrap();

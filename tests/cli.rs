@@ -418,7 +418,11 @@ fn a_page_without_a_doctype_keeps_its_markup() {
             "{start}<script>x.stated = 1;</script>\n\
              <p>The ministry stated, <a href=\"/white-home/officers-mentioned\">the White Home</a> welcomed it.</p>\n"
         );
-        let out = unspin().write_stdin(page.clone()).assert().success();
+        let out = unspin()
+            .args(["--edit-penalty", "1"])
+            .write_stdin(page.clone())
+            .assert()
+            .success();
         let out = String::from_utf8(out.get_output().stdout.clone()).unwrap();
         assert_eq!(
             out,
@@ -442,7 +446,7 @@ fn replacements_in_a_page_are_escaped() {
     .unwrap();
     let run = |input: &str| {
         let out = unspin()
-            .arg("--dict")
+            .args(["--edit-penalty", "1", "--dict"])
             .arg(&csv)
             .write_stdin(input.to_string())
             .assert()
@@ -533,7 +537,10 @@ fn messages_say_what_is_wrong() {
             .spawn()
             .unwrap();
         let environ = format!("/proc/{}/environ", child.id());
-        let out = unspin().args(["-w", &environ]).assert().code(2);
+        let out = unspin()
+            .args(["--edit-penalty", "1", "-w", &environ])
+            .assert()
+            .code(2);
         let _ = child.kill();
         let _ = child.wait();
         let err = stderr(&out);
@@ -553,12 +560,19 @@ fn allow_list_with_a_byte_order_mark() {
     let allow = dir.path().join("allow.txt");
     std::fs::write(&allow, "\u{feff}stated\n").unwrap();
     unspin()
-        .arg("--allow")
+        .args(["--edit-penalty", "1", "--allow"])
         .arg(&allow)
         .write_stdin("The ministry stated it.\n")
         .assert()
         .success()
         .stdout("The ministry stated it.\n");
+    // Without the list, the phrase is repaired: the list is what keeps it.
+    unspin()
+        .args(["--edit-penalty", "1"])
+        .write_stdin("The ministry stated it.\n")
+        .assert()
+        .success()
+        .stdout("The ministry said it.\n");
 }
 
 /// A dictionary entry longer than the longest phrase matched would be

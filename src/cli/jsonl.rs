@@ -223,7 +223,16 @@ mod tests {
         threads: usize,
         max_line: usize,
     ) -> (String, Vec<BadRecord>, Totals) {
-        let model = Model::embedded();
+        // A fixed edit penalty: one-line records are repaired whatever the
+        // document prior makes of them.
+        let model = Model::new(
+            vec![unspin::Dictionary::embedded()],
+            Box::new(unspin::NgramModel::embedded()),
+            unspin::Settings {
+                fixed_penalty: Some(1.0),
+                ..unspin::Settings::default()
+            },
+        );
         let mut out = Vec::new();
         let mut bad = Vec::new();
         let fields = Fields {
