@@ -94,22 +94,123 @@ impl Markup {
     }
 }
 
-/// Whether `input` starts like an HTML document (after a byte-order mark
-/// and whitespace): a doctype, an `<html` tag or an HTML comment, or an
-/// XML declaration followed by an `<html` tag (XHTML).
+/// Elements whose start tag, first in an input, makes it HTML: those that
+/// open a page or its head or body, and the blocks a saved fragment
+/// starts with. An inline tag (`<b>`) may start a line of plain text.
+const OPENS_A_PAGE: &[&[u8]] = &[
+    b"html",
+    b"head",
+    b"body",
+    b"meta",
+    b"title",
+    b"link",
+    b"base",
+    b"script",
+    b"style",
+    b"noscript",
+    b"template",
+    b"header",
+    b"footer",
+    b"main",
+    b"article",
+    b"section",
+    b"aside",
+    b"nav",
+    b"div",
+    b"p",
+    b"table",
+    b"form",
+    b"h1",
+    b"h2",
+    b"h3",
+    b"h4",
+    b"h5",
+    b"h6",
+    b"ul",
+    b"ol",
+    b"dl",
+    b"blockquote",
+    b"figure",
+    b"iframe",
+    b"center",
+    b"frameset",
+];
+
+/// Whether `input` starts like an HTML document (after a byte-order mark,
+/// whitespace and comments): a doctype, a comment, an XML declaration
+/// followed by an `<html` tag (XHTML), or the start tag of an element
+/// that opens a page or a block of one (`<html>`, `<head>`, `<meta …>`,
+/// `<body>`, `<div>`; [`OPENS_A_PAGE`]).
 pub fn looks_like_html(input: &[u8]) -> bool {
     let input = input.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(input);
-    let start = input.trim_ascii_start();
-    let starts = |prefix: &[u8]| {
+    let mut start = input.trim_ascii_start();
+    let starts = |start: &[u8], prefix: &[u8]| {
         start.len() >= prefix.len() && start[..prefix.len()].eq_ignore_ascii_case(prefix)
     };
-    if starts(b"<?xml") {
+    if starts(start, b"<?xml") {
         // Within the first KiB, as the stream reads ahead no further.
         return start[..start.len().min(1024)]
             .windows(5)
             .any(|w| w.eq_ignore_ascii_case(b"<html"));
     }
-    starts(b"<!doctype html") || starts(b"<html") || starts(b"<!--")
+    let mut comments = false;
+    while starts(start, b"<!--") {
+        comments = true;
+        match start.windows(3).position(|w| w == b"-->") {
+            Some(end) => start = start[end + 3..].trim_ascii_start(),
+            // A comment that runs past what was read: a page all the same.
+            None => return true,
+        }
+    }
+    if start.is_empty() {
+        return comments;
+    }
+    if starts(start, b"<!doctype html") {
+        return true;
+    }
+    let Some(tag) = start.strip_prefix(b"<") else {
+        return false;
+    };
+    let name_len = tag
+        .iter()
+        .position(|b| !b.is_ascii_alphanumeric())
+        .unwrap_or(tag.len());
+    let (name, after) = tag.split_at(name_len);
+    let name = name.to_ascii_lowercase();
+    OPENS_A_PAGE.contains(&name.as_slice())
+        && matches!(
+            after.first(),
+            Some(b'>' | b'/' | b' ' | b'\t' | b'\r' | b'\n')
+        )
+}
+
+/// `text` as it must be written into an HTML page's text: `&`, `<` and
+/// `>` as character references. A replacement spliced into a page is
+/// read by a browser as markup otherwise (`R&D`, `<`).
+pub fn escape_text(text: &str) -> Cow<'_, str> {
+    if !text.contains(['&', '<', '>']) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            c => out.push(c),
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// Writes each edit's replacement as HTML text ([`escape_text`]), for
+/// edits of a page's [`prose_view`].
+pub fn escape_edits(edits: &mut [crate::edit::Edit]) {
+    for edit in edits {
+        if let Cow::Owned(escaped) = escape_text(&edit.restored) {
+            edit.restored = escaped;
+        }
+    }
 }
 
 /// `html` with everything but its prose overwritten by filler (see the
@@ -271,5 +372,41 @@ mod tests {
         assert!(!looks_like_html(b"The <b>bold</b> claim"));
         assert!(!looks_like_html(b"<htm"));
         assert!(!looks_like_html(b""));
+    }
+
+    /// Pages saved without a doctype start with their head, a meta tag or
+    /// the body, often after a comment.
+    #[test]
+    fn recognises_pages_without_a_doctype() {
+        for page in [
+            &b"<head><title>x</title></head>"[..],
+            b"<meta charset=\"utf-8\">\n<p>The ministry stated.",
+            b"<body>",
+            b"  <BODY class=\"home\">",
+            b"<!-- saved -->\n\n<html>",
+            b"<!-- one --><!-- two -->\n<head>",
+            b"<!-- a banner that runs past the first kilobyte",
+            b"<div class=x>text</div>",
+            b"<p>The ministry stated.</p>",
+            b"<h1>Title</h1>",
+        ] {
+            assert!(looks_like_html(page), "{}", String::from_utf8_lossy(page));
+        }
+        for text in [
+            &b"<b>Bold</b> claims were made."[..],
+            b"<headline> is not a tag of HTML",
+            b"<p",
+            b"<3 the ministry stated",
+            b"< p>",
+            b"The <p> tag",
+        ] {
+            assert!(!looks_like_html(text), "{}", String::from_utf8_lossy(text));
+        }
+    }
+
+    #[test]
+    fn replacements_are_escaped_as_html_text() {
+        assert_eq!(escape_text("R&D <x> y"), "R&amp;D &lt;x&gt; y");
+        assert!(matches!(escape_text("House"), Cow::Borrowed("House")));
     }
 }

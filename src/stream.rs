@@ -17,7 +17,15 @@
 //! space or tab, failing that at the last UTF-8 character boundary. Before
 //! all that, a chunk that opens a Markdown code fence and does not close it
 //! ends before the fence, so that a code block that fits in a chunk is read
-//! whole and its words stay as written. A cut after a
+//! whole and its words stay as written.
+//!
+//! Invariant: a cut never exposes to the decoder what the whole input
+//! hides from it. What the text before a cut leaves open is carried into
+//! the next chunk: a code block longer than a chunk is cut at a line break
+//! and the next chunk is read as still inside it (after a fence line that
+//! reopens it), and a cut inside a run of non-whitespace (a word, a web
+//! address) leaves that run unrepaired on both sides of the cut, since
+//! neither chunk holds all of it. A cut after a
 //! sentence end falls where the decoder starts a new sentence anyway, so
 //! with a fixed edit penalty
 //! ([`Settings::fixed_penalty`](crate::Settings::fixed_penalty)) the edits
@@ -35,8 +43,13 @@
 //! same bytes through a pipe give the same output.
 //!
 //! An HTML page ([`Options::markup`]) is the exception: it is read whole
-//! and repaired through its [`prose_view`](crate::markup::prose_view), as
-//! a cut could fall inside a tag or a script (pages are small).
+//! (up to [`MAX_PAGE`]) and repaired through its
+//! [`prose_view`](crate::markup::prose_view), as a cut in the page could
+//! fall inside a tag or a script, and its replacements are written as
+//! HTML text (`&` as `&amp;`). A page up to [`PAGE_WHOLE`], nearly any, is
+//! repaired as one document; a larger one has its view cut into chunks
+//! like text (the view's markup is blank lines and filler), so that memory
+//! stays at the page, its view and a chunk.
 
 use crate::edit::Edit;
 use crate::markup::{self, Markup};
@@ -58,9 +71,14 @@ pub const MIN_CHUNK_SIZE: usize = 16;
 /// How many bytes of an input are read to tell whether it is an HTML page.
 const SNIFF_LEN: u64 = 1024;
 
-/// The largest HTML page read (pages are read whole, so memory is bounded
-/// by this rather than by the chunk size).
+/// The largest HTML page read (pages are read whole, with their prose
+/// view, so memory is bounded by this rather than by the chunk size).
 pub const MAX_PAGE: usize = 64 << 20;
+
+/// The largest page repaired in one piece, as one document (nearly every
+/// page); a larger one has its prose view repaired chunk by chunk, so that
+/// the decoder's working memory, some thirty bytes per byte, stays bounded.
+pub const PAGE_WHOLE: usize = 4 << 20;
 
 /// How an input is streamed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -223,30 +241,52 @@ where
         if options.skip_binary && page[..page.len().min(options.chunk_size)].contains(&0) {
             return Err(StreamError::Binary);
         }
-        let edits = model.repair(&markup::prose_view(&page));
-        visitor.chunk(&page, edits)?;
+        let view = markup::prose_view(&page);
+        if view.len() <= PAGE_WHOLE.max(options.chunk_size) {
+            let mut edits = model.repair(&view);
+            markup::escape_edits(&mut edits);
+            visitor.chunk(&page, edits)?;
+            return Ok(visitor.totals);
+        }
+        // A large page: its prose view is cut like text, and each piece of
+        // the page is handed out with the edits of its piece of the view.
+        let mut chunker = Chunker::new(io::Cursor::new(&view[..]), options.chunk_size);
+        let mut text = Vec::new();
+        while let Some(frame) = chunker.next(&mut text).map_err(StreamError::Read)? {
+            let mut edits = frame.repair(model, &text);
+            markup::escape_edits(&mut edits);
+            let start = visitor.totals.bytes;
+            visitor.chunk(&page[start..start + text.len()], edits)?;
+        }
         return Ok(visitor.totals);
     }
     let mut chunker = Chunker::new(io::Cursor::new(start).chain(reader), options.chunk_size);
     let mut first = Vec::new();
-    if !chunker.next(&mut first).map_err(StreamError::Read)? {
+    let Some(first_frame) = chunker.next(&mut first).map_err(StreamError::Read)? else {
         return Ok(Totals::default());
-    }
+    };
     if options.skip_binary && first.contains(&0) {
         return Err(StreamError::Binary);
     }
     if options.threads <= 1 || chunker.done() {
         // One thread, or one chunk (most files): no worker threads.
-        let mut text = first;
+        let (mut text, mut frame) = (first, first_frame);
         loop {
-            let edits = model.repair(&text);
+            let edits = frame.repair(model, &text);
             visitor.chunk(&text, edits)?;
-            if !chunker.next(&mut text).map_err(StreamError::Read)? {
-                return Ok(visitor.totals);
+            match chunker.next(&mut text).map_err(StreamError::Read)? {
+                Some(next) => frame = next,
+                None => return Ok(visitor.totals),
             }
         }
     }
-    repair_in_parallel(model, chunker, first, options.threads, visitor)
+    repair_in_parallel(
+        model,
+        chunker,
+        (first, first_frame),
+        options.threads,
+        visitor,
+    )
 }
 
 /// Hands repaired chunks to the callback in order, with absolute offsets.
@@ -289,7 +329,7 @@ impl<F> Visitor<F> {
 fn repair_in_parallel<R, E, F>(
     model: &Model,
     mut chunker: Chunker<R>,
-    first: Vec<u8>,
+    first: (Vec<u8>, Frame),
     threads: usize,
     mut visitor: Visitor<F>,
 ) -> Result<Totals, StreamError<E>>
@@ -300,7 +340,7 @@ where
     use std::collections::BTreeMap;
     use std::sync::{mpsc, Mutex};
     type Done = (usize, Vec<u8>, Vec<Edit>);
-    let (job_tx, job_rx) = mpsc::sync_channel::<(usize, Vec<u8>)>(threads);
+    let (job_tx, job_rx) = mpsc::sync_channel::<(usize, Vec<u8>, Frame)>(threads);
     let job_rx = Mutex::new(job_rx);
     let (done_tx, done_rx) = mpsc::channel::<Done>();
     std::thread::scope(|scope| {
@@ -313,10 +353,10 @@ where
                     .lock()
                     .map_err(|_| ())
                     .and_then(|rx| rx.recv().map_err(|_| ()));
-                let Ok((index, text)) = job else {
+                let Ok((index, text, frame)) = job else {
                     return;
                 };
-                let edits = model.repair(&text);
+                let edits = frame.repair(model, &text);
                 if done_tx.send((index, text, edits)).is_err() {
                     return;
                 }
@@ -326,15 +366,19 @@ where
         let mut ready: BTreeMap<usize, (Vec<u8>, Vec<Edit>)> = BTreeMap::new();
         let mut spare: Vec<Vec<u8>> = Vec::new();
         let (mut sent, mut visited, mut eof) = (1, 0, false);
-        job_tx.send((0, first)).expect("workers are running");
+        job_tx
+            .send((0, first.0, first.1))
+            .expect("workers are running");
         loop {
             while !eof && sent - visited <= threads {
                 let mut text = spare.pop().unwrap_or_default();
-                if !chunker.next(&mut text).map_err(StreamError::Read)? {
+                let Some(frame) = chunker.next(&mut text).map_err(StreamError::Read)? else {
                     eof = true;
                     break;
-                }
-                job_tx.send((sent, text)).expect("workers are running");
+                };
+                job_tx
+                    .send((sent, text, frame))
+                    .expect("workers are running");
                 sent += 1;
             }
             if visited == sent {
@@ -367,13 +411,170 @@ pub fn repair_stream<R: Read, W: Write>(
     repair_chunks(model, reader, options, |chunk| chunk.write_repaired(writer))
 }
 
+/// Judges everything `reader` yields, chunk by chunk as
+/// [`repair_chunks`] cuts it (an HTML page whole, through its prose view),
+/// calling `visit` with each chunk's byte count and its
+/// [`Assessment`](crate::Assessment). Memory stays at a chunk, as for a
+/// repair; an empty input visits nothing.
+pub fn assess_chunks<R, F>(
+    model: &Model,
+    mut reader: R,
+    options: &Options,
+    mut visit: F,
+) -> Result<(), StreamError<std::convert::Infallible>>
+where
+    R: Read,
+    F: FnMut(usize, crate::Assessment),
+{
+    let mut start = Vec::new();
+    (&mut reader)
+        .take(SNIFF_LEN)
+        .read_to_end(&mut start)
+        .map_err(StreamError::Read)?;
+    if options.markup.is_html(&start) {
+        let mut page = start;
+        let room = (MAX_PAGE + 1).saturating_sub(page.len()) as u64;
+        reader
+            .take(room)
+            .read_to_end(&mut page)
+            .map_err(StreamError::Read)?;
+        if page.len() > MAX_PAGE {
+            return Err(StreamError::PageTooLarge);
+        }
+        if options.skip_binary && page[..page.len().min(options.chunk_size)].contains(&0) {
+            return Err(StreamError::Binary);
+        }
+        if page.is_empty() {
+            return Ok(());
+        }
+        let view = markup::prose_view(&page);
+        drop(page);
+        if view.len() <= PAGE_WHOLE.max(options.chunk_size) {
+            visit(view.len(), model.assess(&view));
+            return Ok(());
+        }
+        return assess_text(model, io::Cursor::new(view), options, visit);
+    }
+    assess_text(model, io::Cursor::new(start).chain(reader), options, visit)
+}
+
+/// [`assess_chunks`] for text.
+fn assess_text<R, F>(
+    model: &Model,
+    reader: R,
+    options: &Options,
+    mut visit: F,
+) -> Result<(), StreamError<std::convert::Infallible>>
+where
+    R: Read,
+    F: FnMut(usize, crate::Assessment),
+{
+    let mut chunker = Chunker::new(reader, options.chunk_size);
+    let mut text = Vec::new();
+    let mut offset = 0;
+    while let Some(frame) = chunker.next(&mut text).map_err(StreamError::Read)? {
+        if offset == 0 && options.skip_binary && text.contains(&0) {
+            return Err(StreamError::Binary);
+        }
+        let (view, shift) = frame.view(&text);
+        let mut assessment = model.assess(&view);
+        // Offsets into the whole input, as a repair's are.
+        assessment.evidence.retain(|e| e.start >= shift);
+        for edit in &mut assessment.evidence {
+            edit.start = edit.start - shift + offset;
+            edit.end = edit.end - shift + offset;
+        }
+        visit(text.len(), assessment);
+        offset += text.len();
+    }
+    Ok(())
+}
+
 /// Cuts a reader into chunks at the points the module docs describe.
 struct Chunker<R> {
     reader: R,
     size: usize,
     /// Bytes read past the last cut, the start of the next chunk.
     carry: Vec<u8>,
+    /// What the text before the next chunk leaves open.
+    context: Context,
     eof: bool,
+}
+
+/// What the text before a chunk leaves open at its start, which the
+/// tokenizer would otherwise not know.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct Context {
+    /// A fenced code block is open: its fence character (`` ` `` or `~`),
+    /// and whether the chunk starts at the start of a line.
+    fence: Option<(u8, bool)>,
+    /// The chunk starts inside a run of non-whitespace (a word, a web
+    /// address) that began in the chunk before.
+    glued: bool,
+}
+
+/// How a chunk sits in the input: what is open at its start, and whether
+/// it ends inside a run of non-whitespace that goes on in the next chunk.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct Frame {
+    start: Context,
+    glued_end: bool,
+}
+
+impl Frame {
+    /// The edits of the chunk `text`, as the tokenizer reading the whole
+    /// input would allow them: inside a code block opened before the
+    /// chunk, none (the chunk is read after a fence line that reopens the
+    /// block); in a word or address cut in two, none either, since the
+    /// chunk holds only part of it.
+    fn repair(&self, model: &Model, text: &[u8]) -> Vec<Edit> {
+        let (view, shift) = self.view(text);
+        let mut edits = model.repair(&view);
+        if shift > 0 {
+            edits.retain(|e| e.start >= shift);
+            for edit in &mut edits {
+                edit.start -= shift;
+                edit.end -= shift;
+            }
+        }
+        if self.start.glued {
+            let lead = text
+                .iter()
+                .position(u8::is_ascii_whitespace)
+                .unwrap_or(text.len());
+            edits.retain(|e| e.start >= lead);
+        }
+        if self.glued_end {
+            let tail = text
+                .iter()
+                .rposition(u8::is_ascii_whitespace)
+                .map_or(0, |i| i + 1);
+            edits.retain(|e| e.end <= tail);
+        }
+        edits
+    }
+}
+
+impl Frame {
+    /// What the decoder reads of the chunk `text`, and how many bytes
+    /// precede `text` in it: inside a code block opened before the chunk,
+    /// a fence line that reopens it comes first.
+    fn view<'a>(&self, text: &'a [u8]) -> (std::borrow::Cow<'a, [u8]>, usize) {
+        let Some((mark, line_start)) = self.start.fence else {
+            return (std::borrow::Cow::Borrowed(text), 0);
+        };
+        let mut view = Vec::with_capacity(text.len() + 5);
+        view.extend_from_slice(&[mark; 3]);
+        view.push(b'\n');
+        if !line_start {
+            // The chunk's first line is the rest of a line of code, never
+            // a fence of its own.
+            view.push(b'|');
+        }
+        let shift = view.len();
+        view.extend_from_slice(text);
+        (std::borrow::Cow::Owned(view), shift)
+    }
 }
 
 impl<R: Read> Chunker<R> {
@@ -382,6 +583,7 @@ impl<R: Read> Chunker<R> {
             reader,
             size: size.max(MIN_CHUNK_SIZE),
             carry: Vec::new(),
+            context: Context::default(),
             eof: false,
         }
     }
@@ -391,8 +593,9 @@ impl<R: Read> Chunker<R> {
         self.eof && self.carry.is_empty()
     }
 
-    /// Fills `out` with the next chunk; false at the end of the input.
-    fn next(&mut self, out: &mut Vec<u8>) -> io::Result<bool> {
+    /// Fills `out` with the next chunk and tells how it sits in the input;
+    /// `None` at the end of the input.
+    fn next(&mut self, out: &mut Vec<u8>) -> io::Result<Option<Frame>> {
         out.clear();
         out.append(&mut self.carry);
         if out.len() < self.size && !self.eof {
@@ -403,27 +606,116 @@ impl<R: Read> Chunker<R> {
             self.eof = got < want;
         }
         if out.is_empty() {
-            return Ok(false);
+            return Ok(None);
         }
+        let mut frame = Frame {
+            start: self.context,
+            glued_end: false,
+        };
         if !self.eof {
             // The buffer is full: keep the unfinished line for the next chunk.
-            let cut = cut_point(out);
+            let (cut, next) = cut_with(out, self.context);
+            frame.glued_end = next.glued;
+            self.context = next;
             self.carry.extend_from_slice(&out[cut..]);
             out.truncate(cut);
         }
-        Ok(true)
+        Ok(Some(frame))
     }
 }
 
-/// Where to end a full buffer: a position in `1..=buf.len()`. A buffer
+/// A fenced code block open at the end of some text: where its fence line
+/// starts in the buffer (`None` when it was opened before the buffer) and
+/// its fence character.
+struct OpenFence {
+    start: Option<usize>,
+    mark: u8,
+}
+
+/// The code block open at the end of `buf`, read after `context`.
+fn open_fence(buf: &[u8], context: Context) -> Option<OpenFence> {
+    let Some((mark, line_start)) = context.fence else {
+        let start = crate::token::unclosed_fence(buf)?;
+        let mark = buf[start..].iter().find(|&&b| b != b' ').copied()?;
+        return Some(OpenFence {
+            start: Some(start),
+            mark,
+        });
+    };
+    let mut view = vec![mark, mark, mark, b'\n'];
+    if !line_start {
+        view.push(b'|');
+    }
+    let shift = view.len();
+    view.extend_from_slice(buf);
+    let start = crate::token::unclosed_fence(&view)?;
+    if start < shift {
+        return Some(OpenFence { start: None, mark });
+    }
+    let mark = view[start..].iter().find(|&&b| b != b' ').copied()?;
+    Some(OpenFence {
+        start: Some(start - shift),
+        mark,
+    })
+}
+
+/// Where to end a full buffer that starts with no context: see
+/// [`cut_with`].
+#[cfg(test)]
+fn cut_point(buf: &[u8]) -> usize {
+    cut_with(buf, Context::default()).0
+}
+
+/// Where to end a full buffer read after `context`: a position in
+/// `1..=buf.len()`, and the context the next chunk starts with. A buffer
 /// that opens a fenced code block without closing it ends before the
 /// fence, so that the next chunk starts with the fence and knows the block
-/// as code ([`crate::token::code_spans`]); a block that starts the buffer
-/// and outgrows it is cut like text.
-fn cut_point(buf: &[u8]) -> usize {
-    match crate::token::unclosed_fence(buf) {
-        Some(fence) if fence > 0 => fence,
-        _ => cut_point_in_text(buf),
+/// as code ([`crate::token::code_spans`]); a block that started before and
+/// outgrows the buffer is cut at a line break, and the next chunk knows
+/// it is in the block. Otherwise the cut is made as in text
+/// ([`cut_point_in_text`]), and one that falls inside a run of
+/// non-whitespace is marked on both sides.
+fn cut_with(buf: &[u8], context: Context) -> (usize, Context) {
+    let line_start = |cut: usize| buf[cut - 1] == b'\n';
+    match open_fence(buf, context) {
+        Some(OpenFence {
+            start: Some(fence), ..
+        }) if fence > 0 => return (fence, Context::default()),
+        Some(OpenFence { mark, .. }) => {
+            // All code from the start of the buffer on.
+            let cut = match buf.rfind_byte(b'\n') {
+                Some(i) => i + 1,
+                None => last_char_start(buf),
+            };
+            let next = Context {
+                fence: Some((mark, line_start(cut))),
+                glued: false,
+            };
+            return (cut, next);
+        }
+        None => {}
+    }
+    let mut cut = cut_point_in_text(buf);
+    let mut fence = None;
+    if let Some(open) = open_fence(&buf[..cut], context) {
+        match open.start {
+            // A block opens before the cut and closes after it: cut
+            // before it instead, so that it is read whole.
+            Some(start) if start > 0 => cut = start,
+            _ => fence = Some((open.mark, line_start(cut))),
+        }
+    }
+    let glued = !buf[cut - 1].is_ascii_whitespace()
+        && buf.get(cut).is_none_or(|b| !b.is_ascii_whitespace());
+    (cut, Context { fence, glued })
+}
+
+/// Just before the last character of `buf` that is not its first (the
+/// whole buffer when it is one character).
+fn last_char_start(buf: &[u8]) -> usize {
+    match buf.iter().rposition(|&b| !(0x80..0xC0).contains(&b)) {
+        Some(i) if i > 0 => i,
+        _ => buf.len(),
     }
 }
 
@@ -442,10 +734,7 @@ fn cut_point_in_text(buf: &[u8]) -> usize {
         return i + 1;
     }
     // No space in a whole chunk: cut before the last character start.
-    match buf.iter().rposition(|&b| !(0x80..0xC0).contains(&b)) {
-        Some(i) if i > 0 => i,
-        _ => buf.len(),
-    }
+    last_char_start(buf)
 }
 
 /// Just after the last `\n` of `buf` that the decoder reads as a sentence
@@ -740,6 +1029,64 @@ mod tests {
         assert_eq!(cut_point(b"```\nofficers\nmentioned"), 13);
     }
 
+    /// A cut inside a word leaves both halves as they are: the second half
+    /// is not a word of its own (`x`×262,143 then `stated` came out
+    /// ending `…xsaid`).
+    #[test]
+    fn a_word_cut_in_two_is_not_repaired() {
+        let long = format!("{}stated", "x".repeat(DEFAULT_CHUNK_SIZE - 1));
+        let (out, edits) = stream(fixed_model(), long.as_bytes(), &Options::default());
+        assert!(edits.is_empty(), "{edits:?}");
+        assert!(out == long.as_bytes());
+        let input = format!("{}stated officers mentioned.\n", "x".repeat(63));
+        for threads in [1, 2] {
+            let (out, edits) = stream(fixed_model(), input.as_bytes(), &options(64, threads));
+            let out = String::from_utf8(out).unwrap();
+            assert!(
+                out.starts_with(&format!("{}stated ", "x".repeat(63))),
+                "{out}"
+            );
+            assert!(edits.iter().all(|e| e.start > 63), "{edits:?}");
+        }
+        // A web address cut at a dot: its second half is still an address.
+        let link = format!(
+            "See https://example.com/{}/white-home/officers-mentioned now.\n",
+            "a.".repeat(40)
+        );
+        for chunk_size in 16..link.len() {
+            let (out, _) = stream(fixed_model(), link.as_bytes(), &options(chunk_size, 1));
+            assert!(out == link.as_bytes(), "chunk size {chunk_size}");
+        }
+    }
+
+    /// A code block longer than a chunk stays as written: the chunks after
+    /// its fence know they are in it, and its closing fence is not read as
+    /// the opening of another.
+    #[test]
+    fn a_code_block_longer_than_a_chunk_stays_as_written() {
+        let code = format!(
+            "```\n{}```\n",
+            "officers.mentioned = stated; // the White Home\n".repeat(8)
+        );
+        let input = format!(
+            "The ministry stated it.\n\n{code}\nThe officers mentioned it.\n\n~~~\n{}~~~\nThe ministry stated it.\n",
+            "White Home stated\n".repeat(3)
+        );
+        let code_spans = crate::token::code_spans(input.as_bytes());
+        assert_eq!(code_spans.len(), 2);
+        for chunk_size in (MIN_CHUNK_SIZE..input.len()).step_by(3) {
+            let (_, edits) = stream(fixed_model(), input.as_bytes(), &options(chunk_size, 1));
+            for edit in &edits {
+                assert!(
+                    code_spans
+                        .iter()
+                        .all(|span| edit.end <= span.start || edit.start >= span.end),
+                    "chunk size {chunk_size}: {edit:?}"
+                );
+            }
+        }
+    }
+
     /// A reader that hands out at most `step` bytes per read, as pipes do.
     struct Trickle<'a> {
         bytes: &'a [u8],
@@ -830,6 +1177,47 @@ mod tests {
         assert!(!edits.is_empty());
     }
 
+    /// A page over [`PAGE_WHOLE`] is repaired through its prose view in
+    /// chunks: memory stays bounded, the markup comes through, and as its
+    /// blocks end sentences the edits are those of the whole view.
+    #[test]
+    fn a_large_page_is_repaired_in_chunks_of_its_view() {
+        let block = "<p class=\"home\">The ministry stated that <a href=\"/white-home\">the White Home</a> met.</p>\n\
+                     <script>officers.mentioned = 'stated';</script>\n";
+        let page = format!(
+            "<!DOCTYPE html><html><body>\n{}</body></html>\n",
+            block.repeat(PAGE_WHOLE / block.len() + 10)
+        );
+        let page = page.as_bytes();
+        let options = Options {
+            markup: Markup::Detect,
+            ..options(DEFAULT_CHUNK_SIZE, 1)
+        };
+        let mut chunks = 0;
+        let mut out = Vec::new();
+        let mut edits = Vec::new();
+        repair_chunks(fixed_model(), page, &options, |chunk| -> io::Result<()> {
+            chunks += 1;
+            chunk.write_repaired(&mut out)?;
+            edits.extend_from_slice(chunk.edits);
+            Ok(())
+        })
+        .unwrap();
+        assert!(chunks > 1, "{chunks}");
+        assert_eq!(edits, fixed_model().repair(&markup::prose_view(page)));
+        assert!(out == crate::edit::apply(page, &edits));
+        let out = String::from_utf8(out).unwrap();
+        assert_eq!(
+            out.matches("href=\"/white-home\"").count(),
+            page.len() / block.len()
+        );
+        assert_eq!(
+            out.matches("mentioned = 'stated'").count(),
+            page.len() / block.len()
+        );
+        assert!(out.contains("The ministry said that"));
+    }
+
     /// A piece of an HTML page: running text with spun words, or markup
     /// that mentions them too.
     fn page_piece() -> impl Strategy<Value = String> {
@@ -876,6 +1264,36 @@ mod tests {
                 let (start, end) = (edit.start, edit.end);
                 prop_assert_eq!(&view[start..end], &page[start..end], "{:?}", edit);
                 prop_assert!(!page[start..end].iter().any(|b| b"<>&|".contains(b)), "{:?}", edit);
+            }
+        }
+
+        /// Whatever the chunk size, no edit reaches into a code block, a
+        /// web address or part of a word of the whole input, however long
+        /// its runs without a line break or a space.
+        #[test]
+        fn cuts_never_expose_code_addresses_or_half_words(
+            pieces in prop::collection::vec(prop::sample::select(vec![
+                "\n```\n", "\n~~~\n", "officers mentioned\n", "The ministry stated. ",
+                "the White Home stated", "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+                "https://example.com/white-home/a.b.c.d.e.f.g.h.i.j.k.l.m.n.o.p.q.r.s",
+                "stated", "\n", " ", ".",
+            ]), 0..30),
+            chunk_size in 16usize..120,
+            threads in 1usize..3,
+        ) {
+            let input = pieces.concat();
+            let input = input.as_bytes();
+            let (out, edits) = stream(fixed_model(), input, &options(chunk_size, threads));
+            prop_assert_eq!(out, crate::edit::apply(input, &edits));
+            let verbatim = crate::token::verbatim_spans(input);
+            let word = |at: usize| input.get(at).is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_');
+            for edit in &edits {
+                prop_assert!(
+                    verbatim.iter().all(|s| edit.end <= s.start || edit.start >= s.end),
+                    "{:?} in {:?}", edit, verbatim
+                );
+                prop_assert!(edit.start == 0 || !word(edit.start - 1), "{:?}", edit);
+                prop_assert!(!word(edit.end), "{:?}", edit);
             }
         }
 

@@ -230,19 +230,58 @@ fn output_of_several_inputs_goes_under_their_names() {
         .stderr(predicates::str::contains("two inputs are named spun.txt"));
 }
 
+/// An `-o` folder that overlaps an input would have the copies written
+/// over the inputs (`-o . in in2` writes ./in/…) or among them (`-o in/sub
+/// in` overwrote in/sub/a.txt): refused before anything is written, links
+/// resolved, with one line and exit status 2.
 #[test]
-fn output_folder_inside_the_input_is_not_walked() {
+fn output_folder_overlapping_an_input_is_refused() {
     let tree = corpus();
-    tree.unspin()
-        .args(["-o", "in/cleaned", "in"])
+    tree.write("in/sub/a.txt", "The ministry stated it.\n");
+    tree.write("in2/b.txt", "The ministry stated it.\n");
+    let before = tree.files("");
+    let mut cases = vec![
+        (vec!["-o", "in/sub", "in"], "is inside the input in"),
+        (vec!["-o", "in/new", "in"], "is inside the input in"),
+        (vec!["-o", ".", "in", "in2"], "holds the input in"),
+        (vec!["-o", "in", "in"], "is the input in itself: use -w"),
+        (
+            vec!["-o", "in/sub/../sub", "in/sub"],
+            "is the input in/sub itself",
+        ),
+        (vec!["-o", ".", "in2/b.txt"], "holds the input in2/b.txt"),
+    ];
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::symlink(tree.path("in"), tree.path("link")).unwrap();
+        cases.push((vec!["-o", "link/new", "in"], "is inside the input in"));
+        cases.push((vec!["-o", "out", "link/sub"], ""));
+    }
+    for (args, says) in cases {
+        let run = tree.unspin().args(&args).assert();
+        if says.is_empty() {
+            run.success();
+            continue;
+        }
+        let err = stderr_of(&run.code(2).stdout(""));
+        assert_eq!(err.lines().count(), 1, "{args:?}: {err}");
+        assert!(err.contains(says), "{args:?}: {err}");
+    }
+    let mut after = tree.files("");
+    after.retain(|f| !f.starts_with("out/") && !f.starts_with("link/"));
+    assert_eq!(after, before);
+    assert!(!tree.exists("in/new"));
+    assert_eq!(
+        text(&tree.read("in/sub/a.txt")),
+        "The ministry stated it.\n"
+    );
+    // A file where the folder should be.
+    let run = tree
+        .unspin()
+        .args(["-o", "in2/b.txt", "in"])
         .assert()
-        .success();
-    tree.unspin()
-        .args(["-o", "in/cleaned", "in"])
-        .assert()
-        .success();
-    assert!(!tree.exists("in/cleaned/cleaned"));
-    assert!(tree.exists("in/cleaned/spun.txt"));
+        .code(2);
+    assert!(stderr_of(&run).contains("-o in2/b.txt: not a folder"));
 }
 
 #[cfg(unix)]
@@ -293,6 +332,96 @@ fn write_in_place_is_atomic_keeps_permissions_and_skips_unchanged_files() {
     assert!(leftovers.is_empty(), "{leftovers:?}");
     // A second run finds nothing to do.
     tree.unspin().args(["--check", "in"]).assert().code(0);
+}
+
+/// `-w` replaces a file through a rename, which makes a new inode: the
+/// owner and group come with it. As root the file is given to another
+/// user first (1234:5678, mode 640, readable by its owner only); as
+/// another user, to the user's own ids, which the run must keep too.
+#[cfg(unix)]
+#[test]
+fn write_in_place_keeps_owner_and_group() {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    let tree = Tree::new();
+    let path = tree.write("in/a.txt", "The ministry stated it.\n");
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o640)).unwrap();
+    let mine = std::fs::metadata(&path).unwrap();
+    let (uid, gid) = if mine.uid() == 0 {
+        (1234, 5678)
+    } else {
+        (mine.uid(), mine.gid())
+    };
+    std::os::unix::fs::chown(&path, Some(uid), Some(gid)).unwrap();
+    tree.unspin()
+        .args(["--edit-penalty", "1", "-q", "-w", "in/a.txt"])
+        .assert()
+        .success();
+    assert_eq!(text(&tree.read("in/a.txt")), "The ministry said it.\n");
+    let after = std::fs::metadata(&path).unwrap();
+    assert_ne!(after.ino(), mine.ino(), "rewritten through a new file");
+    assert_eq!((after.uid(), after.gid()), (uid, gid));
+    assert_eq!(after.mode() & 0o7777, 0o640);
+}
+
+/// A file with several names cannot be replaced by a rename without
+/// leaving the other names with the old text: `-w` refuses it, says why,
+/// and leaves both names one file.
+#[cfg(unix)]
+#[test]
+fn write_in_place_refuses_hard_linked_files() {
+    use std::os::unix::fs::MetadataExt;
+    let tree = Tree::new();
+    let input = "The ministry stated it.\n";
+    tree.write("in/a.txt", input);
+    std::fs::hard_link(tree.path("in/a.txt"), tree.path("in/b.txt")).unwrap();
+    tree.write("in/c.txt", input);
+    let run = tree
+        .unspin()
+        .args(["--edit-penalty", "1", "-w", "in"])
+        .assert()
+        .code(2);
+    let err = stderr_of(&run);
+    assert!(
+        err.contains("in/a.txt: not changed: has 2 hard links"),
+        "{err}"
+    );
+    assert!(
+        err.contains("in/b.txt: not changed: has 2 hard links"),
+        "{err}"
+    );
+    for name in ["in/a.txt", "in/b.txt"] {
+        assert_eq!(text(&tree.read(name)), input);
+    }
+    let (a, b) = (
+        std::fs::metadata(tree.path("in/a.txt")).unwrap(),
+        std::fs::metadata(tree.path("in/b.txt")).unwrap(),
+    );
+    assert_eq!((a.ino(), a.nlink()), (b.ino(), 2));
+    // The other files are repaired, and no temporary file is left.
+    assert_eq!(text(&tree.read("in/c.txt")), "The ministry said it.\n");
+    assert_eq!(tree.files("in"), ["a.txt", "b.txt", "c.txt"]);
+}
+
+/// In a folder, a file named `.html` or `.htm` is a page even when it
+/// starts with its text (a saved fragment): its links stay as written.
+#[test]
+fn html_names_in_folders_are_read_as_pages() {
+    let tree = Tree::new();
+    let fragment = "The ministry stated, <a href=\"/white-home/officers-mentioned\">the White Home</a> welcomed it.\n";
+    for name in ["a.html", "b.HTM", "c.txt"] {
+        tree.write(&format!("in/{name}"), fragment);
+    }
+    tree.unspin()
+        .args(["--edit-penalty", "1", "-q", "-o", "out", "in"])
+        .assert()
+        .success();
+    let page = fragment
+        .replace("ministry stated", "ministry said")
+        .replace("White Home<", "White House<");
+    assert_eq!(text(&tree.read("out/a.html")), page);
+    assert_eq!(text(&tree.read("out/b.HTM")), page);
+    // A .txt file is text: its markup is words like any other.
+    assert!(text(&tree.read("out/c.txt")).contains("/white-house/"));
 }
 
 #[test]
@@ -384,6 +513,73 @@ fn diff_applies_with_patch() {
         tree.read("in/nested/deeper/crlf.txt"),
         repaired(&crlf(&fixture("spun_news.txt")))
     );
+}
+
+/// File names with a space, a tab, a line break or bytes that are not
+/// UTF-8 are written in the diff headers as git writes them (a space
+/// ended by a tab, the rest quoted C-style with octal escapes), so that
+/// `patch -p1` finds every file.
+#[cfg(unix)]
+#[test]
+fn diff_headers_name_awkward_files_so_that_patch_applies() {
+    use std::os::unix::ffi::OsStrExt;
+    if std::process::Command::new("patch")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        return;
+    }
+    let tree = Tree::new();
+    let spun = "The ministry stated it.\n";
+    let names: [&[u8]; 4] = [
+        b"my file.txt",
+        b"tab\there.txt",
+        b"new\nline.txt",
+        b"caf\xe9 \"q\".txt",
+    ];
+    let dir = tree.path("in");
+    std::fs::create_dir_all(&dir).unwrap();
+    for name in names {
+        std::fs::write(dir.join(std::ffi::OsStr::from_bytes(name)), spun).unwrap();
+    }
+    let run = tree
+        .unspin()
+        .args(["--edit-penalty", "1", "-j1", "--diff", "in"])
+        .assert()
+        .success();
+    let diff = run.get_output().stdout.clone();
+    assert!(
+        diff.windows(18).any(|w| w == b"--- a/in/my file.t"),
+        "{}",
+        text(&diff)
+    );
+    assert!(
+        text(&diff).contains("--- \"a/in/tab\\there.txt\"\n"),
+        "{}",
+        text(&diff)
+    );
+    assert!(
+        text(&diff).contains("+++ \"b/in/caf\\351 \\\"q\\\".txt\"\n"),
+        "{}",
+        text(&diff)
+    );
+    tree.write("fix.diff", &diff);
+    let status = std::process::Command::new("patch")
+        .args(["-p1", "-s", "-i", "fix.diff"])
+        .current_dir(tree.path(""))
+        .status()
+        .unwrap();
+    assert!(status.success());
+    for name in names {
+        let now = std::fs::read(dir.join(std::ffi::OsStr::from_bytes(name))).unwrap();
+        assert_eq!(
+            text(&now),
+            "The ministry said it.\n",
+            "{}",
+            String::from_utf8_lossy(name)
+        );
+    }
 }
 
 #[test]
@@ -665,13 +861,13 @@ fn json_lines_records_are_repaired_in_place_of_their_text() {
         for (i, record) in records.iter().enumerate() {
             assert_eq!(record["id"], i);
             if i == 300 {
-                assert_eq!(record["edits"], serde_json::json!([]));
+                assert_eq!(record["unspin_edits"], serde_json::json!([]));
             } else if i % 3 == 0 {
                 assert!(record["body"]
                     .as_str()
                     .unwrap()
                     .contains("Joint Chiefs of Staff"));
-                let edit = &record["edits"][0];
+                let edit = &record["unspin_edits"][0];
                 let start = edit["byte_start"].as_u64().unwrap() as usize;
                 let end = edit["byte_end"].as_u64().unwrap() as usize;
                 assert_eq!(&spun[start..end], edit["spun"].as_str().unwrap());
@@ -679,13 +875,13 @@ fn json_lines_records_are_repaired_in_place_of_their_text() {
                 assert_eq!(record["body"], "A clean sentence.");
             }
         }
-        // Keys keep their order; `edits` comes last.
+        // Keys keep their order; the edits come last.
         assert!(out.starts_with("{\"id\":0,\"body\":"), "{out}");
         assert!(out
             .lines()
             .next()
             .unwrap()
-            .contains("\"url\":\"u0\",\"edits\":["));
+            .contains("\"url\":\"u0\",\"unspin_edits\":["));
     }
     // Files of records mirror too, and a bad line is reported by number.
     tree.write(
@@ -703,6 +899,109 @@ fn json_lines_records_are_repaired_in_place_of_their_text() {
         out.contains("Joint Chiefs of Staff") && out.ends_with("\nnot json\n"),
         "{out}"
     );
+}
+
+/// `-w` on JSON Lines writes back the user's own bytes: numbers past 64
+/// bits, `2.50`, `1e2`, `\u00e9` escapes, CRLF endings and a field named
+/// `edits` all survive; only the repaired words and the added edits key
+/// differ. A record that already has the edits key is left as it is.
+#[test]
+fn json_lines_in_place_keeps_every_byte_outside_the_repaired_words() {
+    let tree = Tree::new();
+    let lines = [
+        "{\"id\":1,\"edits\":[\"my log\"],\"text\":\"officers mentioned\"}\r\n",
+        "{\"n\":123456789012345678901234567890,\"p\":2.50,\"e\":1e2,\"s\":\"caf\\u00e9\", \"text\" : \"the ministry stated\" }\r\n",
+        "{\"text\":\"A clean line.\"}\r\n",
+        "{\"unspin_edits\":[],\"text\":\"officers mentioned\"}\n",
+    ];
+    let input = lines.concat();
+    tree.write("in/a.jsonl", &input);
+    let run = tree
+        .unspin()
+        .args([
+            "--edit-penalty",
+            "1",
+            "--input-format",
+            "jsonl",
+            "-w",
+            "in/a.jsonl",
+        ])
+        .assert()
+        .code(2);
+    assert!(
+        stderr_of(&run)
+            .contains("in/a.jsonl: line 4: the record already has a field `unspin_edits`"),
+        "{}",
+        stderr_of(&run)
+    );
+    let out = text(&tree.read("in/a.jsonl"));
+    let out: Vec<&str> = out.split_inclusive('\n').collect();
+    assert_eq!(out.len(), 4);
+    let strip_edits = |line: &str| {
+        let at = line.find(",\"unspin_edits\":[").unwrap();
+        let end = at + line[at..].find(']').unwrap();
+        let end = if line[at..end].contains('{') {
+            at + line[at..].find("}]").unwrap() + 1
+        } else {
+            end
+        };
+        format!("{}{}", &line[..at], &line[end + 1..])
+    };
+    assert_eq!(
+        strip_edits(out[0]),
+        lines[0].replace("mentioned", "said"),
+        "{}",
+        out[0]
+    );
+    assert_eq!(
+        strip_edits(out[1]),
+        lines[1].replace("stated", "said"),
+        "{}",
+        out[1]
+    );
+    assert_eq!(strip_edits(out[2]), lines[2]);
+    assert_eq!(out[3], lines[3]);
+    let record: serde_json::Value = serde_json::from_str(out[1]).unwrap();
+    assert_eq!(record["unspin_edits"][0]["spun"], "stated");
+}
+
+#[test]
+fn json_lines_fields_that_cannot_work_are_refused_or_reported() {
+    let record = "{\"body\":\"officers mentioned\"}\n";
+    let run = unspin()
+        .args(["--input-format", "jsonl", "--text-field", "unspin_edits"])
+        .write_stdin(record)
+        .assert()
+        .code(2)
+        .stdout("");
+    assert!(stderr_of(&run).contains("--text-field and --edits-field are both `unspin_edits`"));
+    // A field no record has: every line passes through, and the run says so.
+    let run = unspin()
+        .args(["--input-format", "jsonl", "--text-field", "txt"])
+        .write_stdin(record)
+        .assert()
+        .code(2);
+    assert_eq!(
+        stdout_of(&run),
+        "{\"body\":\"officers mentioned\",\"unspin_edits\":[]}\n"
+    );
+    assert!(stderr_of(&run).contains("no record has a field `txt`"));
+    // --edits-field picks the key.
+    let run = unspin()
+        .args([
+            "--edit-penalty",
+            "1",
+            "--input-format",
+            "jsonl",
+            "--text-field",
+            "body",
+            "--edits-field",
+            "fixes",
+        ])
+        .write_stdin(record)
+        .assert()
+        .success();
+    assert!(stdout_of(&run).starts_with("{\"body\":\"officers said\",\"fixes\":[{"));
 }
 
 #[test]
@@ -912,5 +1211,45 @@ fn readme_mapper_commands_work() {
                 "{command}: {text}"
             );
         }
+    }
+}
+
+/// SIGTERM (`timeout`, docker, systemd) and SIGHUP are handled as Ctrl-C
+/// is during `-w`: the run stops, its temporary file is deleted, and the
+/// file is its old or its new self. The signal is sent once the temporary
+/// file exists, so it always comes in the middle of the rewrite.
+#[cfg(unix)]
+#[test]
+fn termination_signals_leave_no_temporary_file() {
+    let tree = Tree::new();
+    let block = "The ministry stated it would meet the officers.\n".repeat(1000);
+    let input = block.repeat(40);
+    for signal in ["TERM", "HUP"] {
+        let path = tree.write("in/big.txt", &input);
+        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("unspin"))
+            .args(["--edit-penalty", "1", "-q", "-j1", "-w", "in/big.txt"])
+            .current_dir(tree.path(""))
+            .spawn()
+            .unwrap();
+        let temp_exists = || tree.files("in").iter().any(|f| f.contains(".unspin-"));
+        let mut running = true;
+        while !temp_exists() {
+            if child.try_wait().unwrap().is_some() {
+                running = false;
+                break;
+            }
+            std::thread::yield_now();
+        }
+        assert!(running, "SIG{signal}: the run ended before writing");
+        let _ = std::process::Command::new("kill")
+            .args([&format!("-{signal}"), &child.id().to_string()])
+            .status();
+        let status = child.wait().unwrap();
+        let now = std::fs::read(&path).unwrap();
+        assert!(
+            now == input.as_bytes() || now == input.replace("stated", "said").as_bytes(),
+            "SIG{signal}: the file is neither the old nor the new one"
+        );
+        assert_eq!(tree.files("in"), ["big.txt"], "SIG{signal}: {status:?}");
     }
 }

@@ -254,7 +254,7 @@ fn user_language_model_from_arpa() {
 fn bad_arpa_is_an_error_with_the_line() {
     let dir = tempfile::tempdir().unwrap();
     let arpa = dir.path().join("bad.arpa");
-    std::fs::write(&arpa, "\\data\\\n\\1-grams:\nxyz\n").unwrap();
+    std::fs::write(&arpa, "\\data\\\nngram 1=1\n\\1-grams:\nxyz\n").unwrap();
     unspin()
         .args(["lm", "compile"])
         .arg(&arpa)
@@ -262,7 +262,7 @@ fn bad_arpa_is_an_error_with_the_line() {
         .arg(dir.path().join("out.unlm"))
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("bad.arpa, line 3"));
+        .stderr(predicate::str::contains("bad.arpa, line 4"));
     assert!(!dir.path().join("out.unlm").exists());
 }
 
@@ -407,4 +407,308 @@ fn html_can_be_forced_for_a_fragment_and_scored_on_its_text() {
         .filter(|w| !w.is_empty())
         .count() as u64;
     assert!(words < text_words * 2 / 3, "{words} of {text_words}");
+}
+
+/// A page saved without a doctype starts with its head, a meta tag or its
+/// body; read as text, its script and its links were rewritten
+/// (`x.stated` -> `x.said`, `/white-home/` -> `/white-house/`).
+#[test]
+fn a_page_without_a_doctype_keeps_its_markup() {
+    for start in [
+        "<head><meta charset=\"utf-8\"></head>\n",
+        "<meta charset=\"utf-8\">\n",
+        "<body>\n",
+        "<!-- saved from a browser -->\n<html>\n",
+    ] {
+        let page = format!(
+            "{start}<script>x.stated = 1;</script>\n\
+             <p>The ministry stated, <a href=\"/white-home/officers-mentioned\">the White Home</a> welcomed it.</p>\n"
+        );
+        let out = unspin()
+            .args(["--edit-penalty", "1"])
+            .write_stdin(page.clone())
+            .assert()
+            .success();
+        let out = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+        assert_eq!(
+            out,
+            page.replace("ministry stated", "ministry said")
+                .replace("White Home<", "White House<"),
+            "{start}"
+        );
+    }
+}
+
+/// A replacement spliced into a page is HTML text: `&` becomes `&amp;`,
+/// or the page would hold a broken character reference.
+#[test]
+fn replacements_in_a_page_are_escaped() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("rd.csv");
+    std::fs::write(
+        &csv,
+        "spun,original,weight,source,confidence\nresearch and growth,R&D,-0.1,mine,0.99\n",
+    )
+    .unwrap();
+    let run = |input: &str| {
+        let out = unspin()
+            .args(["--edit-penalty", "1", "--dict"])
+            .arg(&csv)
+            .write_stdin(input.to_string())
+            .assert()
+            .success();
+        String::from_utf8(out.get_output().stdout.clone()).unwrap()
+    };
+    assert_eq!(
+        run("<!DOCTYPE html><p>Our research and growth team.</p>"),
+        "<!DOCTYPE html><p>Our R&amp;D team.</p>"
+    );
+    assert_eq!(run("Our research and growth team."), "Our R&D team.");
+}
+
+fn stderr(out: &assert_cmd::assert::Assert) -> String {
+    String::from_utf8_lossy(&out.get_output().stderr).into_owned()
+}
+
+/// With standard output closed (`>&-`), the repaired text has nowhere to
+/// go: an error, not a silent exit 0. `>/dev/null` is still fine.
+#[cfg(target_os = "linux")]
+#[test]
+fn closed_stdout_is_an_error() {
+    let bin = assert_cmd::cargo::cargo_bin("unspin");
+    let input = fixture("spun_news.txt");
+    for (redirect, code) in [(">&-", 2), (">/dev/null", 0)] {
+        for args in ["", "score"] {
+            let out = std::process::Command::new("sh")
+                .arg("-c")
+                .arg(format!("exec \"$0\" {args} \"$1\" {redirect}"))
+                .arg(&bin)
+                .arg(&input)
+                .output()
+                .unwrap();
+            assert_eq!(out.status.code(), Some(code), "{args} {redirect}");
+            let err = String::from_utf8_lossy(&out.stderr);
+            assert_eq!(
+                err.contains("standard output is closed"),
+                code == 2,
+                "{args} {redirect}: {err}"
+            );
+        }
+    }
+}
+
+/// Messages that named the wrong cause.
+#[test]
+fn messages_say_what_is_wrong() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = unspin()
+        .arg("--lm")
+        .arg(dir.path())
+        .write_stdin("x")
+        .assert()
+        .code(2);
+    let err = stderr(&out);
+    assert!(
+        err.contains("is a folder, not a language model file"),
+        "{err}"
+    );
+    assert_eq!(err.lines().count(), 1, "{err}");
+    let out = unspin()
+        .args(["--strength", "1e308"])
+        .write_stdin("x")
+        .assert()
+        .code(2);
+    assert!(
+        stderr(&out).contains("`1e308` is too large"),
+        "{}",
+        stderr(&out)
+    );
+    let out = unspin()
+        .args(["-j", "20000"])
+        .write_stdin("x")
+        .assert()
+        .code(2);
+    assert!(
+        stderr(&out).contains("-j 20000: at most"),
+        "{}",
+        stderr(&out)
+    );
+    // A file whose folder takes no new file (/proc/PID/ of a process
+    // whose environment holds spun text).
+    #[cfg(target_os = "linux")]
+    {
+        let mut child = std::process::Command::new("sleep")
+            .arg("30")
+            .env("SPUN", "The ministry stated it.")
+            .spawn()
+            .unwrap();
+        let environ = format!("/proc/{}/environ", child.id());
+        let out = unspin()
+            .args(["--edit-penalty", "1", "-w", &environ])
+            .assert()
+            .code(2);
+        let _ = child.kill();
+        let _ = child.wait();
+        let err = stderr(&out);
+        assert!(
+            err.contains("no temporary file can be made next to it"),
+            "{err}"
+        );
+        assert!(!err.contains("no such file"), "{err}");
+    }
+}
+
+/// An allow list saved with a byte-order mark still protects its first
+/// phrase.
+#[test]
+fn allow_list_with_a_byte_order_mark() {
+    let dir = tempfile::tempdir().unwrap();
+    let allow = dir.path().join("allow.txt");
+    std::fs::write(&allow, "\u{feff}stated\n").unwrap();
+    unspin()
+        .args(["--edit-penalty", "1", "--allow"])
+        .arg(&allow)
+        .write_stdin("The ministry stated it.\n")
+        .assert()
+        .success()
+        .stdout("The ministry stated it.\n");
+    // Without the list, the phrase is repaired: the list is what keeps it.
+    unspin()
+        .args(["--edit-penalty", "1"])
+        .write_stdin("The ministry stated it.\n")
+        .assert()
+        .success()
+        .stdout("The ministry said it.\n");
+}
+
+/// A dictionary entry longer than the longest phrase matched would be
+/// accepted and never applied: refused, naming the entry; and a compile
+/// whose output is its own input is refused before the input is lost.
+#[test]
+fn dictionary_entries_that_cannot_work_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("long.csv");
+    let rows =
+        "spun,original,weight,source\none two three four five six seven eight nine,x,-0.1,me\n";
+    std::fs::write(&csv, rows).unwrap();
+    let out = unspin()
+        .arg("--dict")
+        .arg(&csv)
+        .write_stdin("x")
+        .assert()
+        .code(2);
+    assert!(
+        stderr(&out).contains("has 9 words: phrases of more than 8 words are never matched"),
+        "{}",
+        stderr(&out)
+    );
+    let short = dir.path().join("short.csv");
+    std::fs::write(
+        &short,
+        "spun,original,weight,source\nprofound learning,deep learning,-0.1,me\n",
+    )
+    .unwrap();
+    let out = unspin()
+        .args(["dict", "compile"])
+        .arg(&short)
+        .arg("-o")
+        .arg(&short)
+        .assert()
+        .code(2);
+    assert!(
+        stderr(&out).contains("is also the output"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(std::fs::read_to_string(&short)
+        .unwrap()
+        .contains("profound learning"));
+}
+
+/// Endless input where a dictionary, an allow list or a model is read
+/// ends in an error naming it rather than in memory exhaustion.
+#[cfg(unix)]
+#[test]
+fn endless_input_to_the_readers_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let out_file = dir.path().join("out");
+    let runs: [Vec<&std::ffi::OsStr>; 4] = [
+        vec!["--dict".as_ref(), "/dev/zero".as_ref()],
+        vec!["--allow".as_ref(), "/dev/zero".as_ref()],
+        vec![
+            "dict".as_ref(),
+            "compile".as_ref(),
+            "/dev/zero".as_ref(),
+            "-o".as_ref(),
+            out_file.as_os_str(),
+        ],
+        vec![
+            "lm".as_ref(),
+            "compile".as_ref(),
+            "/dev/zero".as_ref(),
+            "-o".as_ref(),
+            out_file.as_os_str(),
+        ],
+    ];
+    for args in runs {
+        let out = unspin().args(&args).write_stdin("x").assert().code(2);
+        let err = stderr(&out);
+        assert!(err.contains("/dev/zero"), "{args:?}: {err}");
+        assert!(err.contains("MiB"), "{args:?}: {err}");
+    }
+    assert!(!out_file.exists());
+}
+
+/// `score` streams: an input of many chunks is judged chunk by chunk, its
+/// fingerprint repairs counted in all, its JSON evidence capped at the
+/// strongest 100, with offsets into the whole input, and its cues counted
+/// over all chunks.
+#[test]
+fn score_streams_and_caps_its_evidence() {
+    let article = String::from_utf8(read("spun_news.txt")).unwrap();
+    let input = article.repeat(1 << 20 >> 9);
+    let out = unspin()
+        .args(["score", "--format", "json"])
+        .write_stdin(input.clone())
+        .assert()
+        .code(0);
+    let report: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    assert_eq!(report["spun"], true);
+    let repairs = report["fingerprints"].as_u64().unwrap();
+    let evidence = report["evidence"].as_array().unwrap();
+    assert_eq!(evidence.len(), 100);
+    assert!(repairs > 1000, "{repairs}");
+    let cues = report["cues"].as_array().unwrap();
+    assert!(cues.len() <= 100);
+    let stated = cues.iter().find(|c| c["cue"] == "stated").unwrap();
+    assert_eq!(
+        stated["count"].as_u64().unwrap() as usize,
+        article.matches("stated").count() * (1 << 20 >> 9)
+    );
+    let mut last = 0;
+    for e in evidence {
+        let (start, end) = (
+            e["start"].as_u64().unwrap() as usize,
+            e["end"].as_u64().unwrap() as usize,
+        );
+        assert_eq!(&input[start..end], e["spun"].as_str().unwrap());
+        assert!(start >= last);
+        last = start;
+    }
+}
+
+/// The model file the repository ships (`data/lm/en-us.unlm`, the version
+/// without hash tables) loads with `--lm` and repairs as the built-in
+/// model does.
+#[test]
+fn the_shipped_model_file_loads_with_lm() {
+    let shipped = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/lm/en-us.unlm");
+    let builtin = unspin().arg(fixture("spun_news.txt")).assert().success();
+    unspin()
+        .arg("--lm")
+        .arg(&shipped)
+        .arg(fixture("spun_news.txt"))
+        .assert()
+        .success()
+        .stdout(builtin.get_output().stdout.clone());
 }

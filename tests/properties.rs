@@ -311,3 +311,108 @@ fn crafted_fst_with_valid_checksum_is_an_error() {
     let loaded = unspin::Dictionary::from_bytes(std::borrow::Cow::Owned(bytes.to_vec()), "x");
     assert!(loaded.is_err());
 }
+
+/// A JSON value with the awkward spellings a re-encoder would change:
+/// big and exotic numbers, escapes, nesting, spacing.
+fn json_value() -> impl Strategy<Value = String> {
+    prop::sample::select(vec![
+        "123456789012345678901234567890",
+        "2.50",
+        "1e2",
+        "-0.0",
+        "1E-7",
+        "\"caf\\u00e9 \\ud83d\\ude00 \\/ \\\"q\\\"\"",
+        "\"White Home stated\"",
+        "null",
+        "true",
+        "[1, {\"text\": \"officers mentioned\"}, []]",
+        "{ \"a\" : { \"b\" : [ ] } }",
+        "\"\"",
+    ])
+    .prop_map(str::to_string)
+}
+
+/// The text field's value: spinner phrases and fixture words, spelled
+/// with JSON escapes here and there.
+fn json_text() -> impl Strategy<Value = String> {
+    prop::collection::vec(
+        (
+            prop::sample::select(SPINNER_PHRASES),
+            prop::sample::select(vec![
+                " ",
+                ". ",
+                "\\n",
+                "\\t",
+                " \\u00e9 ",
+                "\\\"",
+                " \\u0073tated ",
+            ]),
+        ),
+        0..12,
+    )
+    .prop_map(|pieces| {
+        let mut text = String::from("\"");
+        for (phrase, gap) in pieces {
+            text.push_str(&phrase.replace('"', "\\\""));
+            text.push_str(gap);
+        }
+        text + "\""
+    })
+}
+
+proptest! {
+    // Each case repairs one short record.
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// JSON Lines: whatever the record holds around its text, every byte
+    /// of the line outside the text's string comes back as it was, the
+    /// text's string decodes to the repaired text, and the one member
+    /// added is the edits list.
+    #[test]
+    fn json_lines_keep_every_byte_outside_the_text(
+        before in prop::collection::vec(json_value(), 0..4),
+        after in prop::collection::vec(json_value(), 0..4),
+        text in json_text(),
+        space in prop::sample::select(vec!["", " ", "\t", "  "]),
+        ending in prop::sample::select(vec!["", "\n", "\r\n"]),
+    ) {
+        let mut members: Vec<String> = before
+            .iter()
+            .enumerate()
+            .map(|(i, v)| format!("\"b{i}\"{space}:{space}{v}"))
+            .collect();
+        members.push(format!("\"text\":{space}{text}"));
+        members.extend(after.iter().enumerate().map(|(i, v)| format!("\"a{i}\":{v}")));
+        let line = format!("{space}{{{space}{}{space}}}{space}{ending}", members.join(&format!(",{space}")));
+        let fields = unspin::json::Fields::default();
+        let repaired = unspin::json::repair_record(model(), line.as_bytes(), &fields).unwrap();
+        let out = String::from_utf8(repaired.line.clone()).unwrap();
+        let body = line.strip_suffix(ending).unwrap();
+        let terminator = if ending.is_empty() { "\n" } else { ending };
+        prop_assert!(out.ends_with(terminator), "{}", out);
+        let out_body = &out[..out.len() - if ending.is_empty() { 1 } else { ending.len() }];
+        let added = &out_body[repaired.added.clone()];
+        prop_assert!(added.starts_with(",\"unspin_edits\":["), "{}", added);
+        let rest = format!("{}{}", &out_body[..repaired.added.start], &out_body[repaired.added.end..]);
+        let span = repaired.text_span.clone().unwrap();
+        let (head, tail) = (&body[..span.start], &body[span.end..]);
+        prop_assert!(rest.starts_with(head) && rest.ends_with(tail), "{} -> {}", line, out);
+        let new_text: String = serde_json::from_str(&rest[head.len()..rest.len() - tail.len()]).unwrap();
+        let old_text: String = serde_json::from_str(&body[span]).unwrap();
+        let record: serde_json::Value = serde_json::from_str(&out).unwrap();
+        let list = record["unspin_edits"].as_array().unwrap();
+        prop_assert_eq!(list.len(), repaired.edits);
+        // The edits, applied to the old text, give the new one.
+        let mut expected = String::new();
+        let mut at = 0;
+        for edit in list {
+            let (s, e) = (edit["byte_start"].as_u64().unwrap() as usize, edit["byte_end"].as_u64().unwrap() as usize);
+            prop_assert_eq!(&old_text[s..e], edit["spun"].as_str().unwrap());
+            expected.push_str(&old_text[at..s]);
+            expected.push_str(edit["restored"].as_str().unwrap());
+            at = e;
+        }
+        expected.push_str(&old_text[at..]);
+        prop_assert_eq!(new_text, expected);
+    }
+}

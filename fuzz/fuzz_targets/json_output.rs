@@ -6,13 +6,18 @@
 //! input byte splits the data into a path (shown lossily, plus base64 of
 //! the raw bytes when they are not UTF-8, as the CLI does) and a text
 //! repaired by `Model::repair`.
+//!
+//! JSON Lines records are data unspin does not own: the whole input is
+//! also tried as a record line, and a repaired record must hold every byte
+//! of the input outside its text field's string, with only the edits
+//! member added.
 #![no_main]
 
 use base64::Engine;
 use libfuzzer_sys::fuzz_target;
 use serde_json::{json, Value};
 use std::sync::OnceLock;
-use unspin::json::{repair_record, round_score, EditRecord};
+use unspin::json::{repair_record, round_score, EditRecord, Fields, Repaired};
 use unspin::Model;
 
 fn model() -> &'static Model {
@@ -86,16 +91,60 @@ fuzz_target!(|data: &[u8]| {
 
     // `--input-format jsonl`: a record holding the text (only UTF-8 text:
     // that is all a JSON string can hold) comes back with the text repaired
-    // and an `edits` array.
+    // and the edits added.
+    let fields = Fields::default();
     if let Ok(text_str) = std::str::from_utf8(text) {
         let line = serde_json::to_vec(&json!({ "id": &*path, "text": text_str })).unwrap();
-        let (out, count) = repair_record(model(), &line, "text").expect("an object is a record");
+        let repaired = repair_record(model(), &line, &fields).expect("an object is a record");
+        check_record(&line, &repaired);
+        let out = &repaired.line;
         assert!(out.ends_with(b"\n") && !out[..out.len() - 1].contains(&b'\n'));
-        let v: Value = serde_json::from_slice(&out).expect("jsonl record parses");
-        let repaired = String::from_utf8(unspin::edit::apply(text, &edits)).expect("UTF-8 stays");
-        assert_eq!(v["text"], repaired.as_str());
+        let v: Value = serde_json::from_slice(out).expect("jsonl record parses");
+        let fixed = String::from_utf8(unspin::edit::apply(text, &edits)).expect("UTF-8 stays");
+        assert_eq!(v["text"], fixed.as_str());
         assert_eq!(v["id"], &*path);
-        assert_eq!(count, edits.len());
-        assert_eq!(v["edits"].as_array().unwrap().len(), edits.len());
+        assert_eq!(repaired.edits, edits.len());
+        assert_eq!(v["unspin_edits"].as_array().unwrap().len(), edits.len());
+    }
+    // Any bytes as a record line.
+    if !data.contains(&b'\n') {
+        if let Ok(repaired) = repair_record(model(), data, &fields) {
+            check_record(data, &repaired);
+        }
     }
 });
+
+/// The output of a repaired record is the input line but for its text
+/// field's string and the added member; the string is still the field's
+/// JSON string and the added member is the edits list.
+fn check_record(line: &[u8], repaired: &Repaired) {
+    let out = &repaired.line;
+    let body = line.strip_suffix(b"\n").unwrap_or(line);
+    let out_body = out.strip_suffix(b"\n").expect("a record line ends with \\n");
+    let added = &out_body[repaired.added.clone()];
+    assert!(
+        added.starts_with(b",\"unspin_edits\":") || added.starts_with(b"\"unspin_edits\":"),
+        "added {:?}",
+        String::from_utf8_lossy(added)
+    );
+    let list_at = added.iter().position(|&b| b == b':').unwrap() + 1;
+    let list: Value = serde_json::from_slice(&added[list_at..]).expect("the edits list parses");
+    assert_eq!(list.as_array().expect("a list").len(), repaired.edits);
+    let mut rest = out_body[..repaired.added.start].to_vec();
+    rest.extend_from_slice(&out_body[repaired.added.end..]);
+    match &repaired.text_span {
+        None => assert_eq!(rest, body, "bytes changed outside the text"),
+        Some(span) => {
+            let (before, after) = (&body[..span.start], &body[span.end..]);
+            assert!(rest.starts_with(before) && rest.ends_with(after), "bytes changed outside the text");
+            assert!(rest.len() >= before.len() + after.len());
+            let value = &rest[before.len()..rest.len() - after.len()];
+            let old: Value = serde_json::from_slice(&body[span.clone()]).expect("the span is a value");
+            let new: Value = serde_json::from_slice(value).expect("the new value parses");
+            assert_eq!(old.is_string(), new.is_string());
+            if repaired.edits == 0 {
+                assert_eq!(value, &body[span.clone()]);
+            }
+        }
+    }
+}

@@ -1,7 +1,7 @@
 //! Command-line arguments, parsed once by clap.
 
 use clap::{Args, Parser, Subcommand};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use unspin::markup::Markup;
 
 /// Repair synonym-spun text: restore the original wording, leave clean text alone.
@@ -52,17 +52,25 @@ pub struct RepairArgs {
     pub check: bool,
 
     /// Input format: `auto` reads an input that starts like an HTML page
-    /// (`<!DOCTYPE html`, `<html`) as `html`, any other as `text`; `html`
+    /// (`<!DOCTYPE html`, `<html`, `<head>`, `<body>`, a comment, …) or is
+    /// named `.html`/`.htm` as `html`, any other as `text`; `html`
     /// repairs only a page's running text, leaving tags, attributes,
     /// scripts, styles, code and character references as they are; `jsonl`
     /// reads one JSON object per line whose text field is repaired (output:
-    /// the same objects plus an `edits` array).
+    /// the same lines, byte for byte but for the repaired words, plus the
+    /// edits under --edits-field).
     #[arg(long, value_enum, value_name = "FORMAT", default_value_t = InputFormat::Auto)]
     pub input_format: InputFormat,
 
     /// The field holding the text in --input-format jsonl.
     #[arg(long, value_name = "NAME", default_value = "text")]
     pub text_field: String,
+
+    /// The field --input-format jsonl adds to each record for its edits. A
+    /// record that already has it is passed through unchanged and reported,
+    /// never overwritten.
+    #[arg(long, value_name = "NAME", default_value = unspin::json::DEFAULT_EDITS_FIELD)]
+    pub edits_field: String,
 
     /// Threads to use (default: all cores).
     #[arg(short = 'j', long = "threads", value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
@@ -242,6 +250,24 @@ impl InputFormat {
             InputFormat::Auto => Markup::Detect,
         }
     }
+
+    /// How the prose of the file `path` is found: with `auto`, a file
+    /// named `.html`, `.htm`, `.xhtml` or `.shtml` is a page whatever it
+    /// starts with (a fragment saved from a page starts with its text).
+    pub fn markup_of(self, path: Option<&Path>) -> Markup {
+        let named_html = path
+            .and_then(|p| p.extension())
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| {
+                ["html", "htm", "xhtml", "shtml"]
+                    .iter()
+                    .any(|x| e.eq_ignore_ascii_case(x))
+            });
+        match self.markup() {
+            Markup::Detect if named_html => Markup::Html,
+            markup => markup,
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -283,6 +309,11 @@ fn chunk_size(text: &str) -> Result<usize, String> {
 fn positive_f32(text: &str) -> Result<f32, String> {
     match text.parse::<f32>() {
         Ok(v) if v.is_finite() && v > 0.0 => Ok(v),
+        Ok(v) if v > 0.0 => Err(format!("`{text}` is too large (at most {:e})", f32::MAX)),
+        Ok(0.0) if text.parse::<f64>().is_ok_and(|v| v > 0.0) => Err(format!(
+            "`{text}` is too small (at least {:e})",
+            f32::MIN_POSITIVE
+        )),
         _ => Err(format!("`{text}` is not a positive number")),
     }
 }

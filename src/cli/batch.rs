@@ -31,16 +31,19 @@ use std::collections::HashSet;
 use std::fs::{File, Metadata};
 use std::io::{self, BufReader, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering::Relaxed};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering::Relaxed};
 use std::sync::Mutex;
-use unspin::markup::Markup;
 use unspin::stream::{self, StreamError};
 use unspin::Model;
 
-/// Exit status after Ctrl-C (128 + SIGINT, as shells report it).
+/// Exit status after Ctrl-C (128 + SIGINT, as shells report it), and
+/// after SIGTERM or SIGHUP, which are handled alike.
 pub const EXIT_INTERRUPTED: i32 = 130;
 
-/// Set by the Ctrl-C handler; workers stop at the next chunk.
+/// Set by the handler of SIGINT, SIGTERM and SIGHUP (`timeout`, docker
+/// and systemd stop programs with SIGTERM, a closed terminal sends
+/// SIGHUP); workers stop at the next chunk and temporary files are
+/// deleted.
 static INTERRUPTED: AtomicBool = AtomicBool::new(false);
 
 /// Where repaired text goes.
@@ -91,8 +94,8 @@ struct Plan {
     report: Report,
     jsonl: bool,
     /// How a text input's prose is found (HTML or not).
-    markup: Markup,
-    text_field: String,
+    input_format: InputFormat,
+    fields: unspin::json::Fields,
     check: bool,
     threads: usize,
     chunk_size: usize,
@@ -118,6 +121,12 @@ impl Plan {
         let jsonl = args.input_format == InputFormat::Jsonl;
         if jsonl && args.diff {
             bail!("--diff does not apply to --input-format jsonl");
+        }
+        if jsonl && args.text_field == args.edits_field {
+            bail!(
+                "--text-field and --edits-field are both `{}`: the edits would replace the text",
+                args.text_field
+            );
         }
         if jsonl && args.format == Some(Format::Text) {
             bail!(
@@ -155,33 +164,37 @@ impl Plan {
         }
         let mut out_dir_id = None;
         if let Dest::Mirror(out) = &dest {
+            check_mirror_apart(out, &roots)?;
             std::fs::create_dir_all(out)
                 .map_err(|e| anyhow!("{}: cannot create: {}", out.display(), describe(&e)))?;
             let id = file_id(&std::fs::metadata(out)?);
-            for root in roots.iter().filter(|r| r.kind == Kind::Dir) {
-                if std::fs::metadata(&root.walk).ok().map(|m| file_id(&m)) == Some(id) {
-                    bail!(
-                        "-o {} is the input folder itself: use -w to repair in place",
-                        out.display()
-                    );
-                }
-            }
             out_dir_id = id;
             assign_mirror_bases(&mut roots, out)?;
         }
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
         let threads = match args.threads {
+            Some(n) if n as usize > max_threads(cores) => bail!(
+                "-j {n}: at most {} threads on this machine ({cores} cores): each thread holds a chunk and its working memory, and more threads than cores only add memory",
+                max_threads(cores)
+            ),
             Some(n) => n as usize,
-            None => std::thread::available_parallelism().map_or(1, |n| n.get()),
+            None => cores,
         };
         let has_dir = roots.iter().any(|r| r.kind == Kind::Dir);
         let stdout_used = dest == Dest::Stdout || report != Report::None;
+        if stdout_used {
+            super::require_stdout()?;
+        }
         Ok(Plan {
             roots,
             dest,
             report,
             jsonl,
-            markup: args.input_format.markup(),
-            text_field: args.text_field.clone(),
+            input_format: args.input_format,
+            fields: unspin::json::Fields {
+                text: args.text_field.clone(),
+                edits: args.edits_field.clone(),
+            },
             check: args.check,
             threads,
             chunk_size: args.chunk_size,
@@ -282,6 +295,72 @@ impl Root {
     }
 }
 
+/// Refuses an `-o` folder that is an input, is inside one (its copies
+/// would be written among the files being read, and read again) or holds
+/// one (the copies would overwrite the inputs), compared after resolving
+/// links; and an `-o` that is not a folder.
+fn check_mirror_apart(out: &Path, roots: &[Root]) -> Result<()> {
+    if std::fs::metadata(out).is_ok_and(|m| !m.is_dir()) {
+        bail!(
+            "-o {}: not a folder (-o needs a folder to write the repaired copies in)",
+            out.display()
+        );
+    }
+    let out_real = resolve(out)?;
+    for root in roots.iter().filter(|r| r.kind != Kind::Stdin) {
+        let Ok(input) = std::fs::canonicalize(&root.walk) else {
+            continue; // reported when it is read
+        };
+        let (o, i) = (out.display(), root.arg.display());
+        if out_real == input {
+            bail!("-o {o} is the input {i} itself: use -w to repair in place");
+        }
+        if out_real.starts_with(&input) {
+            bail!("-o {o} is inside the input {i}: the copies would be written among the files being read; give a folder outside it");
+        }
+        if input.starts_with(&out_real) {
+            bail!("-o {o} holds the input {i}: the copies would overwrite the inputs; give a folder outside it");
+        }
+    }
+    Ok(())
+}
+
+/// `path` made absolute with its links resolved, as far as it exists; the
+/// part that does not exist yet is appended as written (`..` taken off).
+fn resolve(path: &Path) -> Result<PathBuf> {
+    let absolute = std::env::current_dir()?.join(path);
+    let mut missing = Vec::new();
+    let mut existing = absolute.as_path();
+    let base = loop {
+        match std::fs::canonicalize(existing) {
+            Ok(real) => break real,
+            Err(_) => match (existing.parent(), existing.file_name()) {
+                (Some(parent), Some(name)) => {
+                    missing.push(name.to_os_string());
+                    existing = parent;
+                }
+                _ => break absolute.clone(),
+            },
+        }
+    };
+    let mut real = base;
+    for name in missing.into_iter().rev() {
+        if name == ".." {
+            real.pop();
+        } else if name != "." {
+            real.push(name);
+        }
+    }
+    Ok(real)
+}
+
+/// The most threads `-j` may ask for: a few per core (a thread waiting on
+/// a slow disk frees its core), never so many that their memory, tens of
+/// megabytes each, or the system's thread limit is the bound.
+fn max_threads(cores: usize) -> usize {
+    (8 * cores).clamp(16, 256)
+}
+
 /// With one folder, `-o DIR` receives its contents; otherwise each path
 /// goes to `DIR/<its name>`.
 fn assign_mirror_bases(roots: &mut [Root], out: &Path) -> Result<()> {
@@ -359,6 +438,9 @@ struct Ctx<'a> {
     stdout_error: Mutex<Option<io::Error>>,
     /// Folders of the `-o` tree known to exist.
     made_dirs: Mutex<HashSet<PathBuf>>,
+    /// JSON Lines objects read, and how many of them have the text field.
+    objects: AtomicU64,
+    with_field: AtomicU64,
 }
 
 impl Ctx<'_> {
@@ -480,7 +562,10 @@ impl Ctx<'_> {
         let plan = self.plan;
         let mut text_out = (plan.dest == Dest::Stdout).then(|| FileOut::locked(self.out));
         let mut report_out = (plan.report != Report::None).then(|| FileOut::new(self.out));
-        let mut diff = (plan.report == Report::Diff).then(|| DiffWriter::new(&name));
+        let mut diff = (plan.report == Report::Diff).then(|| {
+            let raw = job.path.and_then(raw_bytes).unwrap_or(name.as_bytes());
+            DiffWriter::new(raw)
+        });
         let json_path = (plan.report == Report::Json).then(|| JsonPath::new(job));
         let mut staged: Option<Staged> = None;
         let mut changed = false;
@@ -488,7 +573,7 @@ impl Ctx<'_> {
             chunk_size: plan.chunk_size,
             threads: plan.threads,
             skip_binary: !plan.binary && !job.explicit,
-            markup: plan.markup,
+            markup: plan.input_format.markup_of(job.path),
         };
         let result = stream::repair_chunks(self.model, reader, &options, |chunk| {
             if INTERRUPTED.load(Relaxed) {
@@ -568,8 +653,7 @@ impl Ctx<'_> {
                 staged = Some(self.stage(&target).map_err(Fail::File)?);
             }
             if let Some(file) = staged.take() {
-                let permissions = meta.as_ref().map(|m| m.permissions());
-                file.commit(permissions, plan.dest == Dest::InPlace)
+                file.commit(meta.as_ref(), plan.dest == Dest::InPlace)
                     .map_err(Fail::File)?;
             }
             if let Some(out) = text_out.take() {
@@ -604,7 +688,7 @@ impl Ctx<'_> {
         let mut source = File::open(path)
             .map_err(|e| format!("{}: cannot read: {}", path.display(), describe(&e)))?;
         io::copy(&mut source, file.writer()).map_err(|e| file.failed(&e))?;
-        file.commit(meta.map(|m| m.permissions()), false)
+        file.commit(meta.as_ref(), false)
     }
 
     fn process_jsonl(&self, job: &Job<'_>) {
@@ -636,7 +720,8 @@ impl Ctx<'_> {
             self.model,
             reader,
             writer,
-            &plan.text_field,
+            &plan.fields,
+            unspin::json::MAX_RECORD,
             plan.threads,
             &mut bad,
             |bytes| {
@@ -671,8 +756,7 @@ impl Ctx<'_> {
         if let Some(file) = staged {
             // -w leaves a file with nothing to repair untouched.
             if matches!(plan.dest, Dest::Mirror(_)) || totals.edits > 0 {
-                let permissions = meta.map(|m| m.permissions());
-                if let Err(msg) = file.commit(permissions, plan.dest == Dest::InPlace) {
+                if let Err(msg) = file.commit(meta.as_ref(), plan.dest == Dest::InPlace) {
                     return self.reporter.error(&msg);
                 }
             }
@@ -681,6 +765,8 @@ impl Ctx<'_> {
         stats.files.fetch_add(1, Relaxed);
         stats.edits.fetch_add(totals.edits, Relaxed);
         stats.changed.fetch_add((totals.edits > 0) as u64, Relaxed);
+        self.objects.fetch_add(totals.objects, Relaxed);
+        self.with_field.fetch_add(totals.with_field, Relaxed);
     }
 }
 
@@ -752,7 +838,8 @@ fn walk_error(err: &ignore::Error) -> String {
 }
 
 fn install_interrupt_handler() {
-    // A second Ctrl-C ends the process at once.
+    // SIGINT, SIGTERM and SIGHUP (ctrlc's `termination` feature). A
+    // second one ends the process at once.
     let _ = ctrlc::set_handler(|| {
         if INTERRUPTED.swap(true, Relaxed) {
             std::process::exit(EXIT_INTERRUPTED);
@@ -777,6 +864,8 @@ pub fn run(args: &RepairArgs) -> Result<i32> {
         stop: AtomicBool::new(false),
         stdout_error: Mutex::new(None),
         made_dirs: Mutex::new(HashSet::new()),
+        objects: AtomicU64::new(0),
+        with_field: AtomicU64::new(0),
     };
     let counting_done = AtomicBool::new(false);
     std::thread::scope(|scope| -> Result<()> {
@@ -809,6 +898,12 @@ pub fn run(args: &RepairArgs) -> Result<i32> {
     if INTERRUPTED.load(Relaxed) {
         reporter.say("interrupted: finished files are written, none is half-written");
         return Ok(EXIT_INTERRUPTED);
+    }
+    if plan.jsonl && Stats::get(&ctx.objects) > 0 && Stats::get(&ctx.with_field) == 0 {
+        reporter.error(&format!(
+            "no record has a field `{}`: nothing was repaired (give the text's field with --text-field)",
+            plan.fields.text
+        ));
     }
     if plan.summary {
         let word = if plan.dest == Dest::Nowhere {

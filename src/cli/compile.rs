@@ -1,19 +1,28 @@
 //! `unspin dict compile` and `unspin lm compile`.
 
 use super::input::{describe, Input};
-use anyhow::{anyhow, Context, Result};
-use std::io::{BufReader, Write};
+use anyhow::{anyhow, bail, Context, Result};
+use std::io::{BufReader, Read, Write};
 use std::path::{Path, PathBuf};
 
 /// Compiles dictionary CSVs into one file.
 pub fn dict(inputs: &[PathBuf], output: &Path) -> Result<()> {
     let mut entries = Vec::new();
     for path in inputs {
-        let bytes = Input::from_arg(path).read()?;
-        entries.extend(unspin::dict::compile::read_csv(
-            bytes.as_slice(),
-            &path.display().to_string(),
-        )?);
+        if same_file(path, output) {
+            bail!(
+                "{}: is also the output (-o): compiling would overwrite the source",
+                path.display()
+            );
+        }
+        let bytes = match Input::from_arg(path) {
+            Input::Stdin => Input::Stdin.read()?,
+            Input::File(path) => super::repair::read_list(&path)?,
+        };
+        let name = path.display().to_string();
+        let read = unspin::dict::compile::read_csv(bytes.as_slice(), &name)?;
+        super::repair::check_phrase_lengths(&read, &name)?;
+        entries.extend(read);
     }
     let bytes = unspin::dict::compile::compile(&entries)?;
     write_atomically(output, &bytes)?;
@@ -30,12 +39,24 @@ pub fn dict(inputs: &[PathBuf], output: &Path) -> Result<()> {
 pub fn lm(input: &Path, output: &Path) -> Result<()> {
     let source = Input::from_arg(input);
     let name = source.name();
+    if same_file(input, output) {
+        bail!("{name}: is also the output (-o): compiling would overwrite the source");
+    }
     let (bytes, summary) = match &source {
-        Input::Stdin => unspin::lm::arpa::compile(std::io::stdin().lock(), &name)?,
+        Input::Stdin => unspin::lm::arpa::compile(
+            BufReader::new(LineLimit::new(std::io::stdin().lock())),
+            &name,
+        )?,
         Input::File(path) => {
+            if path.is_dir() {
+                bail!("{name}: is a folder, not an ARPA file");
+            }
             let file =
                 std::fs::File::open(path).map_err(|e| anyhow!("{name}: {}", describe(&e)))?;
-            unspin::lm::arpa::compile(BufReader::with_capacity(1 << 20, file), &name)?
+            unspin::lm::arpa::compile(
+                BufReader::with_capacity(1 << 20, LineLimit::new(file)),
+                &name,
+            )?
         }
     };
     write_atomically(output, &bytes)?;
@@ -47,6 +68,50 @@ pub fn lm(input: &Path, output: &Path) -> Result<()> {
         summary.duplicates
     );
     Ok(())
+}
+
+/// The longest line an ARPA file may have: an n-gram line is a few dozen
+/// bytes, so a longer one means the input is not a model (`/dev/zero`
+/// would otherwise be read into memory until it ran out).
+const MAX_ARPA_LINE: usize = 1 << 20;
+
+/// A reader that fails once a line runs past [`MAX_ARPA_LINE`] bytes.
+struct LineLimit<R> {
+    inner: R,
+    line: usize,
+}
+
+impl<R> LineLimit<R> {
+    fn new(inner: R) -> LineLimit<R> {
+        LineLimit { inner, line: 0 }
+    }
+}
+
+impl<R: Read> Read for LineLimit<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        for &b in &buf[..n] {
+            self.line = if b == b'\n' { 0 } else { self.line + 1 };
+            if self.line > MAX_ARPA_LINE {
+                return Err(std::io::Error::new(
+                    std::io::ErrorKind::InvalidData,
+                    format!(
+                        "a line longer than {} MiB: not an ARPA file",
+                        MAX_ARPA_LINE >> 20
+                    ),
+                ));
+            }
+        }
+        Ok(n)
+    }
+}
+
+/// Whether `a` and `b` name the same existing file (links resolved).
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    }
 }
 
 /// Writes `bytes` to `path` through a temporary file in the same folder, so

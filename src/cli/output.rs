@@ -2,9 +2,16 @@
 //! threads), a mirror folder, or the file itself, always through a
 //! temporary file renamed into place so that an interrupted or failed run
 //! never leaves a half-written file.
+//!
+//! Rewriting a file in place through a rename replaces its inode, so what
+//! belonged to the old inode is carried over or the file is left alone:
+//! its mode, its owner and group (where the process may set them; a file
+//! whose owner or group cannot be kept is not rewritten), and a file with
+//! more than one hard link is not rewritten at all, since the rename would
+//! leave its other names holding the old text.
 
 use super::input::describe;
-use std::fs::{File, Permissions};
+use std::fs::{File, Metadata};
 use std::io::{self, BufWriter, Read, Stdout, Write};
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
@@ -107,7 +114,14 @@ impl Staged {
             Some(p) if !p.as_os_str().is_empty() => p,
             _ => Path::new("."),
         };
-        let fail = |e: io::Error| format!("{}: cannot write: {}", target.display(), describe(&e));
+        let fail = |e: io::Error| {
+            format!(
+                "{}: cannot write: no temporary file can be made next to it in {} ({})",
+                target.display(),
+                dir.display(),
+                describe_raw(&e)
+            )
+        };
         let temp = tempfile::Builder::new()
             .prefix(".unspin-")
             .suffix(".tmp")
@@ -130,20 +144,70 @@ impl Staged {
         format!("{}: cannot write: {}", self.target.display(), describe(err))
     }
 
-    /// Gives the file `permissions`, optionally syncs it to disk, and
-    /// renames it over the destination.
-    pub fn commit(self, permissions: Option<Permissions>, sync: bool) -> Result<(), String> {
+    /// Gives the file the mode of `like` (the file it replaces or copies),
+    /// and for `in_place` also its owner and group, syncs it to disk, and
+    /// renames it over the destination. In place, a file with several hard
+    /// links, or whose owner and group cannot be kept, is left as it is
+    /// and the temporary file deleted.
+    pub fn commit(self, like: Option<&Metadata>, in_place: bool) -> Result<(), String> {
         let target = self.target;
         let fail = |e: io::Error| format!("{}: cannot write: {}", target.display(), describe(&e));
         let temp = self.temp.into_inner().map_err(|e| fail(e.into_error()))?;
-        if let Some(permissions) = permissions {
-            temp.as_file().set_permissions(permissions).map_err(fail)?;
+        if let Some(like) = like {
+            if in_place {
+                keep_identity(temp.as_file(), like)
+                    .map_err(|why| format!("{}: not changed: {why}", target.display()))?;
+            }
+            temp.as_file()
+                .set_permissions(like.permissions())
+                .map_err(fail)?;
         }
-        if sync {
+        if in_place {
             temp.as_file().sync_all().map_err(fail)?;
         }
         temp.persist(&target).map_err(|e| fail(e.error))?;
         Ok(())
+    }
+}
+
+/// Refuses a file with several hard links, and gives `file` the owner and
+/// group of `like`.
+#[cfg(unix)]
+fn keep_identity(file: &File, like: &Metadata) -> Result<(), String> {
+    use std::os::unix::fs::MetadataExt;
+    if like.nlink() > 1 {
+        return Err(format!(
+            "has {} hard links, which rewriting it would split (the other names would keep the old text); give -o to write a repaired copy",
+            like.nlink()
+        ));
+    }
+    let now = file.metadata().map_err(|e| describe(&e))?;
+    if (now.uid(), now.gid()) != (like.uid(), like.gid()) {
+        std::os::unix::fs::fchown(file, Some(like.uid()), Some(like.gid())).map_err(|e| {
+            format!(
+                "cannot keep its owner and group {}:{} ({})",
+                like.uid(),
+                like.gid(),
+                describe(&e)
+            )
+        })?;
+    }
+    Ok(())
+}
+
+#[cfg(not(unix))]
+fn keep_identity(_: &File, _: &Metadata) -> Result<(), String> {
+    Ok(())
+}
+
+/// An I/O error as the system words it, without "(os error N)": "No such
+/// file or directory" says more here than [`describe`]'s "no such file",
+/// since the file itself exists.
+fn describe_raw(err: &io::Error) -> String {
+    let text = err.to_string();
+    match text.find(" (os error") {
+        Some(i) => text[..i].to_string(),
+        None => text,
     }
 }
 

@@ -1,12 +1,14 @@
 //! `unspin score`: is each input spun, and why.
 
 use super::args::{Format, InputFormat, ScoreArgs};
+use super::input::describe;
 use super::input::Input;
 use super::repair::load_model;
 use super::{EXIT_ERROR, EXIT_FOUND, EXIT_OK};
-use anyhow::{bail, Result};
+use anyhow::{anyhow, bail, Result};
 use std::io::{BufWriter, Write};
 use std::path::Path;
+use unspin::stream::{self, StreamError};
 use unspin::Assessment;
 
 /// A path as inputs: a folder becomes its files, walked recursively in
@@ -43,7 +45,9 @@ pub fn run(args: &ScoreArgs) -> Result<i32> {
     if args.input_format == InputFormat::Jsonl {
         bail!("score reads text or HTML: --input-format jsonl is not supported");
     }
-    let markup = args.input_format.markup();
+    if !args.check {
+        super::require_stdout()?;
+    }
     let model = load_model(&args.model)?;
     // Each input, and whether it was found by walking a folder.
     let inputs: Vec<(Input, bool)> = if args.paths.is_empty() {
@@ -55,8 +59,16 @@ pub fn run(args: &ScoreArgs) -> Result<i32> {
     let mut out = BufWriter::new(stdout.lock());
     let (mut failed, mut spun_found) = (false, false);
     for (input, walked) in &inputs {
-        let text = match input.read() {
-            Ok(text) => text,
+        let markup = args.input_format.markup_of(match input {
+            Input::File(path) => Some(path.as_path()),
+            Input::Stdin => None,
+        });
+        let assessment = match judge(&model, input, markup, *walked) {
+            Ok(Some(assessment)) => assessment,
+            Ok(None) => {
+                eprintln!("unspin: {}: binary file skipped", input.name());
+                continue;
+            }
             Err(err) => {
                 out.flush()?;
                 eprintln!("unspin: {err}");
@@ -64,12 +76,6 @@ pub fn run(args: &ScoreArgs) -> Result<i32> {
                 continue;
             }
         };
-        if *walked && text.contains(&0) {
-            eprintln!("unspin: {}: binary file skipped", input.name());
-            continue;
-        }
-        // A web page is judged on its running text, not on its markup.
-        let assessment = model.assess(&markup.prose(&text));
         let spun = assessment.spun_probability > args.threshold;
         spun_found |= spun;
         if args.check {
@@ -90,7 +96,107 @@ pub fn run(args: &ScoreArgs) -> Result<i32> {
     })
 }
 
-fn text_line(name: &str, spun: bool, a: &Assessment) -> String {
+/// The most pieces of evidence kept per input (the strongest), so that
+/// memory and the JSON line stay bounded whatever the input's size.
+const EVIDENCE_KEPT: usize = 100;
+
+/// An input's verdict: the highest probability of its chunks (a file over
+/// a chunk is judged a chunk at a time, as a repair judges it), its words,
+/// cues and fingerprint repairs in all, and the strongest of those.
+struct Verdict {
+    spun_probability: f64,
+    words: usize,
+    repairs: usize,
+    /// At most [`EVIDENCE_KEPT`], in input order.
+    evidence: Vec<unspin::Edit>,
+    /// Each cue with its count over all chunks, most telling first; at
+    /// most [`EVIDENCE_KEPT`].
+    cues: Vec<unspin::cues::Found>,
+}
+
+/// Judges one input as it streams; `None` for a binary file found in a
+/// folder.
+fn judge(
+    model: &unspin::Model,
+    input: &Input,
+    markup: unspin::markup::Markup,
+    walked: bool,
+) -> Result<Option<Verdict>> {
+    let name = input.name();
+    let reader: Box<dyn std::io::Read> = match input {
+        Input::Stdin => Box::new(std::io::stdin().lock()),
+        Input::File(path) => {
+            if path.is_dir() {
+                bail!("{name}: is a directory");
+            }
+            Box::new(std::fs::File::open(path).map_err(|e| anyhow!("{name}: {}", describe(&e)))?)
+        }
+    };
+    let options = stream::Options {
+        markup,
+        skip_binary: walked,
+        ..stream::Options::default()
+    };
+    let mut verdict = Verdict {
+        spun_probability: 0.0,
+        words: 0,
+        repairs: 0,
+        evidence: Vec::new(),
+        cues: Vec::new(),
+    };
+    let mut chunks = 0;
+    let judged = stream::assess_chunks(model, reader, &options, |_, a: Assessment| {
+        chunks += 1;
+        verdict.spun_probability = verdict.spun_probability.max(a.spun_probability);
+        verdict.words += a.words;
+        verdict.repairs += a.evidence.len();
+        verdict.evidence.extend(a.evidence);
+        merge_cues(&mut verdict.cues, a.cues);
+        if verdict.evidence.len() > EVIDENCE_KEPT {
+            verdict
+                .evidence
+                .sort_by(|x, y| y.score.total_cmp(&x.score).then(x.start.cmp(&y.start)));
+            verdict.evidence.truncate(EVIDENCE_KEPT);
+            verdict.evidence.sort_by_key(|e| e.start);
+        }
+    });
+    match judged {
+        Ok(()) => {}
+        Err(StreamError::Binary) => return Ok(None),
+        Err(StreamError::Read(err)) => bail!("{name}: {}", describe(&err)),
+        Err(StreamError::PageTooLarge) => bail!(
+            "{name}: an HTML page over {} MiB, too large to read whole: not judged",
+            stream::MAX_PAGE >> 20
+        ),
+        Err(StreamError::Visit(never)) => match never {},
+    }
+    if chunks == 0 {
+        // An empty input: what an assessment of nothing says.
+        let a = model.assess(b"");
+        verdict.spun_probability = a.spun_probability;
+    }
+    Ok(Some(verdict))
+}
+
+/// Adds a chunk's cues to an input's, counts summed, keeping the most
+/// telling [`EVIDENCE_KEPT`].
+fn merge_cues(all: &mut Vec<unspin::cues::Found>, chunk: Vec<unspin::cues::Found>) {
+    for found in chunk {
+        match all.iter_mut().find(|f| f.cue == found.cue) {
+            Some(f) => f.count += found.count,
+            None => all.push(found),
+        }
+    }
+    all.sort_by(|a, b| {
+        b.log10_ratio
+            .abs()
+            .total_cmp(&a.log10_ratio.abs())
+            .then_with(|| a.cue.cmp(&b.cue))
+    });
+    all.truncate(EVIDENCE_KEPT);
+}
+
+fn text_line(name: &str, spun: bool, a: &Verdict) -> String {
     let verdict = if spun { "spun" } else { "clean" };
     let mut line = format!(
         "{name}\t{verdict}\t{:.3}\t{} words",
@@ -120,12 +226,13 @@ fn text_line(name: &str, spun: bool, a: &Assessment) -> String {
     line
 }
 
-fn json_line(name: &str, spun: bool, a: &Assessment) -> String {
+fn json_line(name: &str, spun: bool, a: &Verdict) -> String {
     serde_json::json!({
         "path": name,
         "spun": spun,
         "spun_probability": a.spun_probability,
         "words": a.words,
+        "fingerprints": a.repairs,
         "cues": a.cues,
         "evidence": a.evidence,
     })

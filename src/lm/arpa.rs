@@ -42,6 +42,25 @@ pub fn compile<R: BufRead>(reader: R, name: &str) -> Result<(Vec<u8>, ArpaSummar
     let mut summary = ArpaSummary::default();
     let mut order: Option<usize> = None;
     let mut seen_data = false;
+    let mut ended = false;
+    // Counts of the header (`ngram N=C`), by order, and of the sections.
+    let mut declared: Vec<Option<usize>> = Vec::new();
+    let mut found: Vec<usize> = Vec::new();
+    let mut section_line = 0;
+    // The section that just ended must hold as many n-grams as the header says.
+    let check_section =
+        |order: Option<usize>, found: &[usize], declared: &[Option<usize>], line: usize| {
+            let Some(n) = order else { return Ok(()) };
+            let got = found.get(n - 1).copied().unwrap_or(0);
+            match declared.get(n - 1).copied().flatten() {
+                Some(want) if want == got => Ok(()),
+                Some(want) => Err(err(
+                    line,
+                    format!("the header says {want} {n}-grams, the section holds {got}"),
+                )),
+                None => Err(err(line, format!("the header gives no count of {n}-grams"))),
+            }
+        };
     for (index, line) in reader.lines().enumerate() {
         let number = index + 1;
         let line = line.map_err(|e| err(number, e.to_string()))?;
@@ -49,11 +68,16 @@ pub fn compile<R: BufRead>(reader: R, name: &str) -> Result<(Vec<u8>, ArpaSummar
         if line.is_empty() {
             continue;
         }
-        if line == "\\data\\" {
+        if line == "\\data\\" && !seen_data {
             seen_data = true;
             continue;
         }
+        if !seen_data {
+            return Err(err(number, "not an ARPA file (expected `\\data\\`)".into()));
+        }
         if line == "\\end\\" {
+            check_section(order, &found, &declared, section_line)?;
+            ended = true;
             break;
         }
         if let Some(n) = line
@@ -63,21 +87,47 @@ pub fn compile<R: BufRead>(reader: R, name: &str) -> Result<(Vec<u8>, ArpaSummar
             let n: usize = n
                 .parse()
                 .map_err(|_| err(number, format!("bad section header `{line}`")))?;
-            if n == 0 {
-                return Err(err(number, "bad section header `\\0-grams:`".into()));
+            if n == 0 || order.is_some_and(|m| n != m + 1) || (order.is_none() && n != 1) {
+                return Err(err(
+                    number,
+                    format!("section `{line}` out of order (sections go 1, 2, 3, …)"),
+                ));
             }
+            check_section(order, &found, &declared, section_line)?;
             order = Some(n);
+            section_line = number;
             continue;
         }
         match order {
             None => {
-                if seen_data && line.starts_with("ngram ") {
+                let count = line.strip_prefix("ngram ").and_then(|c| {
+                    let (n, count) = c.split_once('=')?;
+                    Some((
+                        n.trim().parse::<usize>().ok()?,
+                        count.trim().parse::<usize>().ok()?,
+                    ))
+                });
+                match count {
+                    Some((n, count)) if n > 0 => {
+                        if declared.len() < n {
+                            declared.resize(n, None);
+                        }
+                        if declared[n - 1].replace(count).is_some() {
+                            return Err(err(number, format!("two counts of {n}-grams")));
+                        }
+                    }
+                    _ => return Err(err(number, format!("bad header line `{line}`"))),
+                }
+            }
+            Some(n) => {
+                if found.len() < n {
+                    found.resize(n, 0);
+                }
+                found[n - 1] += 1;
+                if n > 3 {
+                    summary.skipped_higher_order += 1;
                     continue;
                 }
-                return Err(err(number, "not an ARPA file (expected `\\data\\`)".into()));
-            }
-            Some(n) if n > 3 => summary.skipped_higher_order += 1,
-            Some(n) => {
                 let mut fields = line.split_whitespace();
                 let prob: f32 = fields
                     .next()
@@ -93,12 +143,35 @@ pub fn compile<R: BufRead>(reader: R, name: &str) -> Result<(Vec<u8>, ArpaSummar
                         .map_err(|_| err(number, format!("bad back-off weight `{b}`")))?,
                     None => 0.0,
                 };
+                if fields.next().is_some() {
+                    return Err(err(number, "more fields than an n-gram line has".into()));
+                }
                 if !prob.is_finite() || !backoff.is_finite() {
                     return Err(err(number, "score is not a finite number".into()));
+                }
+                if prob > 0.0 {
+                    return Err(err(
+                        number,
+                        format!("log10 probability {prob} is positive (a probability over 1)"),
+                    ));
                 }
                 grams[n - 1].push((words, prob, backoff));
             }
         }
+    }
+    if !ended {
+        return Err(err(
+            0,
+            "no `\\end\\` line: the file is cut short or not an ARPA file".into(),
+        ));
+    }
+    if let Some(n) = (1..=declared.len())
+        .find(|&n| declared[n - 1].unwrap_or(0) > 0 && found.get(n - 1).is_none())
+    {
+        return Err(err(
+            0,
+            format!("the header counts {n}-grams but there is no `\\{n}-grams:` section"),
+        ));
     }
     if grams[0].is_empty() {
         return Err(err(0, "no unigrams found".into()));
@@ -251,8 +324,45 @@ ngram 3=1
 
     #[test]
     fn higher_orders_are_skipped() {
-        let four = TINY.replace("\\end\\", "\\4-grams:\n-0.1\t<s> the house home\n\n\\end\\");
+        let four = TINY
+            .replace("ngram 3=1\n", "ngram 3=1\nngram 4=1\n")
+            .replace("\\end\\", "\\4-grams:\n-0.1\t<s> the house home\n\n\\end\\");
         let (_, summary) = compile(four.as_bytes(), "four").unwrap();
         assert_eq!(summary.skipped_higher_order, 1);
+    }
+
+    /// A file a strict ARPA reader refuses is refused, naming the line:
+    /// a probability over 1, counts that disagree with the header, a
+    /// file cut short before `\end\`, sections out of order.
+    #[test]
+    fn what_a_strict_reader_refuses_is_refused() {
+        let cases = [
+            (
+                TINY.replace("-1.5\tthe\t-0.3", "0.5\tthe\t-0.3"),
+                "is positive",
+            ),
+            (
+                TINY.replace("ngram 2=3", "ngram 2=4"),
+                "the header says 4 2-grams, the section holds 3",
+            ),
+            (TINY.replace("ngram 3=1\n", ""), "no count of 3-grams"),
+            (TINY.replace("\\end\\\n", ""), "no `\\end\\` line"),
+            (
+                TINY.replace("\\3-grams:\n-0.2\t<s> the house\n", ""),
+                "no `\\3-grams:` section",
+            ),
+            (TINY.replace("\\2-grams:", "\\3-grams:"), "out of order"),
+            (
+                TINY.replace("-1.2\tthe home", "-1.2\tthe home\t-0.1\textra"),
+                "more fields",
+            ),
+            (format!("junk\n{TINY}"), "not an ARPA file"),
+        ];
+        for (arpa, says) in cases {
+            let err = compile(arpa.as_bytes(), "bad.arpa")
+                .unwrap_err()
+                .to_string();
+            assert!(err.contains(says), "{says}: {err}");
+        }
     }
 }

@@ -323,7 +323,7 @@ mod tests {
     /// keep evicting each other, and the memo answers them from then on.
     #[test]
     fn prefetch_pays_while_the_memo_misses() {
-        let lm = model("\\data\\\n\\1-grams:\n-1\t<s>\n-1\t</s>\n-2\tcat\n\n\\end\\\n");
+        let lm = model("\\data\\\nngram 1=3\n\\1-grams:\n-1\t<s>\n-1\t</s>\n-2\tcat\n\n\\end\\\n");
         let cached = CachedModel::new(&lm);
         let first = [0, 0, 0];
         let rival = (1..u32::MAX)
@@ -349,7 +349,7 @@ mod tests {
 
     #[test]
     fn a_memo_is_sized_for_the_text_once() {
-        let lm = model("\\data\\\n\\1-grams:\n-1\t<s>\n-1\t</s>\n-2\tcat\n\n\\end\\\n");
+        let lm = model("\\data\\\nngram 1=3\n\\1-grams:\n-1\t<s>\n-1\t</s>\n-2\tcat\n\n\\end\\\n");
         let cached = CachedModel::new(&lm);
         let fresh = cached.probs.borrow().capacity();
         cached.expect_text(100_000);
@@ -366,7 +366,7 @@ mod tests {
 
     #[test]
     fn memo_follows_the_model_across_documents() {
-        let one = "\\data\\\n\\1-grams:\n-1\t<s>\n-1\t</s>\n-2\tcat\n\n\\end\\\n";
+        let one = "\\data\\\nngram 1=3\n\\1-grams:\n-1\t<s>\n-1\t</s>\n-2\tcat\n\n\\end\\\n";
         let two = one.replace("-2\tcat", "-3\tcat");
         let (a, b) = (model(one), model(&two));
         for _ in 0..2 {
@@ -381,7 +381,7 @@ mod tests {
 
     #[test]
     fn numbers_the_model_does_not_know_stand_in_as_number_words() {
-        let arpa = "\\data\\\n\\1-grams:\n-1\t<s>\n-1\t</s>\n-2\tone\n-2\ttwo\n-2\tthird\n-2\t42\n\n\\end\\\n";
+        let arpa = "\\data\\\nngram 1=6\n\\1-grams:\n-1\t<s>\n-1\t</s>\n-2\tone\n-2\ttwo\n-2\tthird\n-2\t42\n\n\\end\\\n";
         let lm = model(arpa);
         let cached = CachedModel::new(&lm);
         let (one, two, third) = (lm.word_id("one"), lm.word_id("two"), lm.word_id("third"));
@@ -405,7 +405,7 @@ mod tests {
     #[test]
     fn an_unknown_possessive_is_read_as_its_noun() {
         let arpa =
-            "\\data\\\n\\1-grams:\n-1\t<s>\n-1\t</s>\n-2\tcat\n-2\tdog's\n-3\tdog\n\n\\end\\\n";
+            "\\data\\\nngram 1=5\n\\1-grams:\n-1\t<s>\n-1\t</s>\n-2\tcat\n-2\tdog's\n-3\tdog\n\n\\end\\\n";
         let lm = model(arpa);
         let cached = CachedModel::new(&lm);
         assert_eq!(cached.word_id("cat's"), lm.word_id("cat"));
@@ -415,7 +415,7 @@ mod tests {
 
     #[test]
     fn answers_like_the_model() {
-        let arpa = "\\data\\\n\\1-grams:\n-1\t<s>\t-0.2\n-1\t</s>\n-2\tcat\t-0.1\n-2.5\tdog\n\n\\2-grams:\n-0.5\tcat dog\n\n\\end\\\n";
+        let arpa = "\\data\\\nngram 1=4\nngram 2=1\n\\1-grams:\n-1\t<s>\t-0.2\n-1\t</s>\n-2\tcat\t-0.1\n-2.5\tdog\n\n\\2-grams:\n-0.5\tcat dog\n\n\\end\\\n";
         let lm = model(arpa);
         let cached = CachedModel::new(&lm);
         for _ in 0..2 {

@@ -7,10 +7,11 @@
 //!
 //! ```text
 //! 0   "UNSPNLM6"
-//! 8   u32 order (1..=3), u32 zero
+//! 8   u32 order (1..=3), u32 checksum of the body (bytes 56..)
 //! 16  u64 unigram count, u64 bigram count, u64 trigram count
 //! 40  u64 vocabulary FST length
-//! 48  f32 log10 probability of an unknown word, u32 zero
+//! 48  f32 log10 probability of an unknown word, u32 1 (checksum set;
+//!     0 in files written before checksums, which are not checked)
 //! 56  i16 unigram log10 probs      (x 1/1000), then i16 unigram backoffs
 //!     u64 bigram table keys+probs, i16 bigram backoffs
 //!     u64 trigram table keys,      i16 trigram probs
@@ -48,9 +49,10 @@
 //! Version 1 ("UNSPNLM1") holds the n-grams in sorted arrays instead of
 //! tables; it is how the embedded model is stored in the repository
 //! (`data/lm/en-us.unlm`), and [`add_index`] (run by build.rs) derives the
-//! current version from it. Files of versions 2 to 5 (earlier derived
-//! formats) are refused with the advice to run `unspin lm compile` again,
-//! as version 1 files given to `--lm` are.
+//! current version from it; a version 1 file given to `--lm` is converted
+//! the same way when it is loaded. Files of versions 2 to 5 (earlier
+//! derived formats) are refused with the advice to run `unspin lm compile`
+//! again.
 
 /// Magic bytes at the start of a compiled model.
 pub const LM_MAGIC: &[u8; 8] = b"UNSPNLM6";
@@ -523,7 +525,41 @@ fn with_tables(bytes: &[u8], old: &Layout) -> Result<Vec<u8>, fst::Error> {
         let at = new.vocab_table.start + 8 * slot;
         out[at..at + 8].copy_from_slice(&entry.to_le_bytes());
     }
+    let sum = body_checksum(&out);
+    out[12..16].copy_from_slice(&sum.to_le_bytes());
+    out[52..56].copy_from_slice(&CHECKSUM_SET.to_le_bytes());
     Ok(out)
+}
+
+/// The value at byte 52 of a model whose body checksum is at byte 12.
+pub const CHECKSUM_SET: u32 = 1;
+
+/// A checksum of everything after the header of a current-version model:
+/// FNV-1a over its 8-byte words, folded to 32 bits. A damaged region
+/// changes it but for a chance of one in 2^32.
+pub fn body_checksum(bytes: &[u8]) -> u32 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    let body = bytes.get(HEADER_LEN..).unwrap_or(&[]);
+    let mut words = body.chunks_exact(8);
+    for word in &mut words {
+        hash ^= u64::from_le_bytes(word.try_into().expect("8 bytes"));
+        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    for &byte in words.remainder() {
+        hash ^= byte as u64;
+        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    (hash ^ (hash >> 32)) as u32
+}
+
+/// Whether the body of a current-version model matches its checksum;
+/// `None` for a model written before checksums (nothing to check).
+pub fn checksum_matches(bytes: &[u8]) -> Option<bool> {
+    let u32_at = |p: usize| Some(u32::from_le_bytes(bytes.get(p..p + 4)?.try_into().ok()?));
+    if u32_at(52)? != CHECKSUM_SET {
+        return None;
+    }
+    Some(u32_at(12)? == body_checksum(bytes))
 }
 
 #[cfg(test)]

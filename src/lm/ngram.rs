@@ -84,11 +84,23 @@ impl NgramModel {
         // SAFETY: the map is read-only; a file truncated underneath us is
         // the one hazard, as with every memory-mapped reader.
         let map = unsafe { memmap2::Mmap::map(&file) }.map_err(io)?;
+        if map.starts_with(format::LM_MAGIC_V1) {
+            return NgramModel::from_bytes(&map, &name);
+        }
         NgramModel::from_bytes_inner(Bytes::Mapped(map), &name)
     }
 
-    /// Loads a model from compiled bytes held in memory.
+    /// Loads a model from compiled bytes held in memory. A model of the
+    /// version the repository stores (`data/lm/en-us.unlm`, without hash
+    /// tables) is converted to the current one first, as the build does.
     pub fn from_bytes(bytes: &[u8], name: &str) -> Result<NgramModel, LmError> {
+        if bytes.starts_with(format::LM_MAGIC_V1) {
+            let current = format::add_index(bytes).map_err(|message| LmError::Format {
+                name: name.to_string(),
+                message,
+            })?;
+            return NgramModel::from_bytes(&current, name);
+        }
         let mut words = vec![0u64; bytes.len().div_ceil(8)];
         bytemuck::cast_slice_mut::<u64, u8>(&mut words)[..bytes.len()].copy_from_slice(bytes);
         NgramModel::from_bytes_inner(Bytes::Owned(words, bytes.len()), name)
@@ -104,6 +116,13 @@ impl NgramModel {
             return Err(err("model bytes are not 8-aligned".into()));
         }
         let layout = Layout::parse(slice).map_err(err)?;
+        // A file may have been damaged since it was written; the embedded
+        // model was checked by the build.
+        if !matches!(bytes, Bytes::Static(_)) && format::checksum_matches(slice) == Some(false) {
+            return Err(err(
+                "the checksum does not match: the file is damaged (compile it again)".into(),
+            ));
+        }
         let vocab = fst::Map::new(&slice[layout.vocab.clone()]).map_err(|e| err(e.to_string()))?;
         if vocab.len() != layout.counts[0] {
             return Err(err("vocabulary size does not match the header".into()));
@@ -323,15 +342,32 @@ mod tests {
         assert_eq!(lm.word_id("qwzxv"), UNKNOWN);
     }
 
+    /// A damaged region anywhere in a model's body is found on load, not
+    /// read as other scores; a model written before checksums still loads.
+    #[test]
+    fn a_damaged_model_is_refused() {
+        let (_, bytes) = dense_model(200);
+        assert!(NgramModel::from_bytes(&bytes, "ok").is_ok());
+        for at in [
+            format::HEADER_LEN,
+            bytes.len() / 3,
+            bytes.len() / 2,
+            bytes.len() - 1,
+        ] {
+            let mut damaged = bytes.clone();
+            damaged[at] ^= 0x10;
+            let err = NgramModel::from_bytes(&damaged, "bad.unlm").unwrap_err();
+            assert!(err.to_string().contains("checksum"), "{at}: {err}");
+        }
+        let mut unchecked = bytes.clone();
+        unchecked[12..16].fill(0);
+        unchecked[52..56].fill(0);
+        assert!(NgramModel::from_bytes(&unchecked, "old").is_ok());
+    }
+
     #[test]
     fn models_of_older_versions_are_refused_with_advice() {
-        for magic in [
-            format::LM_MAGIC_V1,
-            b"UNSPNLM2",
-            b"UNSPNLM3",
-            b"UNSPNLM4",
-            b"UNSPNLM5",
-        ] {
+        for magic in [b"UNSPNLM2", b"UNSPNLM3", b"UNSPNLM4", b"UNSPNLM5"] {
             let mut bytes = vec![0u8; 64];
             bytes[..8].copy_from_slice(magic);
             let err = NgramModel::from_bytes(&bytes, "old.unlm").unwrap_err();
@@ -422,6 +458,8 @@ mod tests {
             .unwrap();
         let shared = format::vocab_entry(hash, format::SHARED_FINGERPRINT);
         bytes[at..at + 8].copy_from_slice(&shared.to_le_bytes());
+        let sum = format::body_checksum(&bytes);
+        bytes[12..16].copy_from_slice(&sum.to_le_bytes());
         let doctored = NgramModel::from_bytes(&bytes, "doctored").unwrap();
         assert_eq!(doctored.word_id("w00042"), 42);
         assert_eq!(doctored.word_id("w00043"), 43);
