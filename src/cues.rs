@@ -121,24 +121,27 @@ impl Cues {
     /// mid-sentence does not).
     pub fn weigh(&self, text: &[u8]) -> Weighed {
         let mut counts: FxHashMap<&str, u32> = FxHashMap::default();
-        let mut run: Vec<String> = Vec::new();
+        // The normalised words of the current run, one after the other in
+        // `keys`, each ending where `ends` says.
+        let mut keys = String::new();
+        let mut ends: Vec<usize> = Vec::new();
         for token in Tokens::new(text) {
             match token.kind {
                 TokenKind::Word => {
                     let word = std::str::from_utf8(token.bytes(text)).unwrap_or("");
-                    let mut key = String::with_capacity(word.len());
-                    normalize_word_into(word, &mut key);
-                    run.push(key);
+                    normalize_word_into(word, &mut keys);
+                    ends.push(keys.len());
                 }
                 TokenKind::Space => {}
                 TokenKind::Newline if !token.breaks_sentence(text) => {}
                 _ => {
-                    self.count_run(&run, &mut counts);
-                    run.clear();
+                    self.count_run(&keys, &ends, &mut counts);
+                    keys.clear();
+                    ends.clear();
                 }
             }
         }
-        self.count_run(&run, &mut counts);
+        self.count_run(&keys, &ends, &mut counts);
         let mut found: Vec<Found> = counts
             .into_iter()
             .map(|(cue, count)| Found {
@@ -164,28 +167,27 @@ impl Cues {
     /// first: the words of a matched phrase do not count again as words,
     /// since the phrase's own ratio already says what they are worth
     /// together ("stated that" is not "stated" and "that" twice over).
-    fn count_run<'s>(&'s self, run: &[String], counts: &mut FxHashMap<&'s str, u32>) {
+    fn count_run<'s>(&'s self, keys: &str, ends: &[usize], counts: &mut FxHashMap<&'s str, u32>) {
+        let word = |i: usize| &keys[if i == 0 { 0 } else { ends[i - 1] }..ends[i]];
         let mut phrase = String::new();
         let mut i = 0;
-        while i < run.len() {
+        while i < ends.len() {
             let mut matched: Option<(&'s str, usize)> = None;
-            if self.phrase_starts.contains(run[i].as_str()) {
+            if self.phrase_starts.contains(word(i)) {
                 phrase.clear();
-                phrase.push_str(&run[i]);
-                for (n, next) in run[i + 1..].iter().take(MAX_PHRASE_WORDS - 1).enumerate() {
+                phrase.push_str(word(i));
+                for n in 1..MAX_PHRASE_WORDS.min(ends.len() - i) {
                     phrase.push(' ');
-                    phrase.push_str(next);
+                    phrase.push_str(word(i + n));
                     if let Some((cue, _)) = self.weights.get_key_value(phrase.as_str()) {
-                        matched = Some((cue, n + 2));
+                        matched = Some((cue, n + 1));
                     }
                 }
             }
             let (cue, len) = match matched {
                 Some(found) => (Some(found.0), found.1),
                 None => (
-                    self.weights
-                        .get_key_value(run[i].as_str())
-                        .map(|(cue, _)| &**cue),
+                    self.weights.get_key_value(word(i)).map(|(cue, _)| &**cue),
                     1,
                 ),
             };

@@ -187,16 +187,25 @@ impl Model {
     pub fn assess(&self, input: &[u8]) -> Assessment {
         let lm = lm::CachedModel::new(self.lm.as_ref());
         let decoder = self.decoder(&lm);
-        self.assess_lattice(&decoder, input, &decoder.lattice(input))
+        self.assess_lattice(&decoder, input, &decoder.lattice(input), true)
     }
 
+    /// The assessment of `input`. Fingerprints only ever raise the
+    /// probability, so where the cues alone already make the document
+    /// [certainly spun](Prior::is_certain) they are looked for only when
+    /// `all_evidence` asks for them (to show them), not to repair.
     fn assess_lattice(
         &self,
         decoder: &decode::Decoder<'_>,
         input: &[u8],
         lattice: &decode::Lattice<'_>,
+        all_evidence: bool,
     ) -> Assessment {
         let prior = &self.settings.prior;
+        let cues = self.cues().weigh(input);
+        if !all_evidence && prior.is_certain(&cues) {
+            return prior.assess(cues, Vec::new(), lattice.words);
+        }
         let probe_penalty = self.scaled(self.settings.probe_penalty);
         let fingerprints = decoder.decode_fingerprints(
             input,
@@ -204,7 +213,7 @@ impl Model {
             probe_penalty,
             prior.fingerprint_confidence,
         );
-        prior.assess(self.cues().weigh(input), fingerprints, lattice.words)
+        prior.assess(cues, fingerprints, lattice.words)
     }
 
     /// How bold the repair of a document with this assessment is.
@@ -227,7 +236,7 @@ impl Model {
         if let Some(penalty) = self.settings.fixed_penalty {
             return decoder.decode(input, &lattice, penalty);
         }
-        let assessment = self.assess_lattice(&decoder, input, &lattice);
+        let assessment = self.assess_lattice(&decoder, input, &lattice, false);
         decoder.decode_confirming(input, &lattice, self.boldness(&assessment))
     }
 }

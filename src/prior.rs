@@ -86,7 +86,18 @@ pub struct Assessment {
     pub evidence: Vec<Edit>,
 }
 
+/// Log-odds past which a document is certainly spun: a probability of
+/// 0.9999, where what more evidence could add moves the edit penalty by
+/// under a thousandth.
+const CERTAIN_LOG_ODDS: f64 = 9.2;
+
 impl Prior {
+    /// Whether `cues` alone make a document certainly spun, whatever
+    /// fingerprints it may also have.
+    pub fn is_certain(&self, cues: &Weighed) -> bool {
+        self.log_odds + self.cue_scale * cues.log10_ratio >= CERTAIN_LOG_ODDS
+    }
+
     /// Weighs a document of `words` words with these `cues` and
     /// `fingerprints`.
     pub fn assess(&self, cues: Weighed, fingerprints: Vec<Edit>, words: usize) -> Assessment {
@@ -162,6 +173,21 @@ mod tests {
         let bare = p("The union stated its position.");
         let with_said = p("The union stated its position, the chairman said.");
         assert!(with_said < bare, "{with_said} {bare}");
+    }
+
+    /// Fingerprints can only add to the cues, so a document the cues alone
+    /// make 0.9999 spun needs no probe; a short one does.
+    #[test]
+    fn cues_alone_can_make_a_document_certain() {
+        let prior = Prior::default();
+        let weighed = |log10_ratio| Weighed {
+            log10_ratio,
+            found: Vec::new(),
+        };
+        assert!(prior.is_certain(&weighed(8.2)));
+        assert!(!prior.is_certain(&weighed(2.0)));
+        let certain = prior.assess(weighed(8.2), Vec::new(), 300);
+        assert!(certain.spun_probability >= 0.9999);
     }
 
     #[test]

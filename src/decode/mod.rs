@@ -349,37 +349,12 @@ impl<'m> Decoder<'m> {
             return Vec::new();
         }
         let reading = self.read(lattice, &Penalty::flat(edit_penalty), None);
-        let confident: Vec<bool> = self
-            .confident_replacements(lattice, &reading, confidence)
-            .collect();
-        let edits = self.edits(lattice, &reading, |words, r, candidate, gain| {
-            make_edit(input, words, r, candidate, gain)
-        });
-        edits
-            .into_iter()
-            .zip(confident)
-            .filter_map(|(edit, confident)| confident.then_some(edit))
-            .collect()
-    }
-
-    /// Whether each replacement `reading` takes, in the order
-    /// [`Decoder::edits`] makes them, is a fingerprint.
-    fn confident_replacements<'r>(
-        &self,
-        lattice: &'r Lattice<'_>,
-        reading: &'r Reading,
-        confidence: f32,
-    ) -> impl Iterator<Item = bool> + 'r {
-        reading
-            .windows
-            .iter()
-            .flat_map(move |&(index, _, ref taken)| {
-                let replacements =
-                    &lattice.replacements[lattice.windows[index].replacements.clone()];
-                reading.taken[taken.clone()]
-                    .iter()
-                    .map(move |&i| replacements[i].is_fingerprint(confidence))
-            })
+        self.edits_where(
+            lattice,
+            &reading,
+            |r| r.is_fingerprint(confidence),
+            |words, r, candidate, gain| make_edit(input, words, r, candidate, gain),
+        )
     }
 
     /// Makes an edit of each replacement `reading` takes with
@@ -388,6 +363,17 @@ impl<'m> Decoder<'m> {
         &self,
         lattice: &Lattice<'_>,
         reading: &Reading,
+        make: impl FnMut(&[Word], &Replacement, &Candidate<'_>, f32) -> Edit,
+    ) -> Vec<Edit> {
+        self.edits_where(lattice, reading, |_| true, make)
+    }
+
+    /// Like [`Decoder::edits`], for the replacements `wanted` accepts.
+    fn edits_where(
+        &self,
+        lattice: &Lattice<'_>,
+        reading: &Reading,
+        wanted: impl Fn(&Replacement) -> bool,
         mut make: impl FnMut(&[Word], &Replacement, &Candidate<'_>, f32) -> Edit,
     ) -> Vec<Edit> {
         let mut edits = Vec::with_capacity(reading.taken.len());
@@ -395,6 +381,9 @@ impl<'m> Decoder<'m> {
             let window = lattice.view(index);
             for &i in &reading.taken[taken.clone()] {
                 let r = &window.replacements[i];
+                if !wanted(r) {
+                    continue;
+                }
                 let candidate = &window.candidates[r.candidate as usize].candidate;
                 edits.push(make(window.words, r, candidate, gain));
             }
