@@ -73,7 +73,7 @@ pub struct Settings {
     /// it `consistency` and `keep_cost`: each sentence is decoded on its
     /// own).
     pub fixed_penalty: Option<f32>,
-    /// How the probe's evidence is weighed.
+    /// How the cues and fingerprints are weighed into a probability.
     pub prior: Prior,
     /// Hypotheses kept per lattice position.
     pub beam: usize,
