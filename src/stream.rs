@@ -199,6 +199,40 @@ impl<E: fmt::Display> fmt::Display for StreamError<E> {
 
 impl<E: fmt::Debug + fmt::Display> std::error::Error for StreamError<E> {}
 
+/// An input as its first bytes show it.
+enum Sniffed {
+    /// An HTML page, read whole.
+    Page(Vec<u8>),
+    /// Text: its first bytes, to be read again before the rest.
+    Text(Vec<u8>),
+}
+
+/// Reads the first bytes of an input and, when they start an HTML page
+/// (by `options.markup`), the whole page, up to [`MAX_PAGE`].
+fn sniff<R: Read, E>(reader: &mut R, options: &Options) -> Result<Sniffed, StreamError<E>> {
+    let mut start = Vec::new();
+    reader
+        .take(SNIFF_LEN)
+        .read_to_end(&mut start)
+        .map_err(StreamError::Read)?;
+    if !options.markup.is_html(&start) {
+        return Ok(Sniffed::Text(start));
+    }
+    let mut page = start;
+    let room = (MAX_PAGE + 1).saturating_sub(page.len()) as u64;
+    reader
+        .take(room)
+        .read_to_end(&mut page)
+        .map_err(StreamError::Read)?;
+    if page.len() > MAX_PAGE {
+        return Err(StreamError::PageTooLarge);
+    }
+    if options.skip_binary && page[..page.len().min(options.chunk_size)].contains(&0) {
+        return Err(StreamError::Binary);
+    }
+    Ok(Sniffed::Page(page))
+}
+
 /// Repairs everything `reader` yields, chunk by chunk, calling `visit` on
 /// each chunk in input order. An empty input visits no chunk; an HTML page
 /// ([`Options::markup`]) is one chunk.
@@ -215,51 +249,15 @@ where
     // Whether the input is an HTML page is judged from its first bytes,
     // read ahead of the chunker (a chunk may be shorter), which then reads
     // them again.
-    let mut start = Vec::new();
-    (&mut reader)
-        .take(SNIFF_LEN)
-        .read_to_end(&mut start)
-        .map_err(StreamError::Read)?;
     let mut visitor = Visitor {
         visit,
         totals: Totals::default(),
         line: 1,
     };
-    if options.markup.is_html(&start) {
-        let mut page = start;
-        let room = (MAX_PAGE + 1).saturating_sub(page.len()) as u64;
-        reader
-            .take(room)
-            .read_to_end(&mut page)
-            .map_err(StreamError::Read)?;
-        if page.len() > MAX_PAGE {
-            return Err(StreamError::PageTooLarge);
-        }
-        if page.is_empty() {
-            return Ok(Totals::default());
-        }
-        if options.skip_binary && page[..page.len().min(options.chunk_size)].contains(&0) {
-            return Err(StreamError::Binary);
-        }
-        let view = markup::prose_view(&page);
-        if view.len() <= PAGE_WHOLE.max(options.chunk_size) {
-            let mut edits = model.repair(&view);
-            markup::escape_edits(&mut edits);
-            visitor.chunk(&page, edits)?;
-            return Ok(visitor.totals);
-        }
-        // A large page: its prose view is cut like text, and each piece of
-        // the page is handed out with the edits of its piece of the view.
-        let mut chunker = Chunker::new(io::Cursor::new(&view[..]), options.chunk_size);
-        let mut text = Vec::new();
-        while let Some(frame) = chunker.next(&mut text).map_err(StreamError::Read)? {
-            let mut edits = frame.repair(model, &text);
-            markup::escape_edits(&mut edits);
-            let start = visitor.totals.bytes;
-            visitor.chunk(&page[start..start + text.len()], edits)?;
-        }
-        return Ok(visitor.totals);
-    }
+    let start = match sniff(&mut reader, options)? {
+        Sniffed::Page(page) => return visitor.page(model, &page, options),
+        Sniffed::Text(start) => start,
+    };
     let mut chunker = Chunker::new(io::Cursor::new(start).chain(reader), options.chunk_size);
     let mut first = Vec::new();
     let Some(first_frame) = chunker.next(&mut first).map_err(StreamError::Read)? else {
@@ -297,6 +295,41 @@ struct Visitor<F> {
 }
 
 impl<F> Visitor<F> {
+    /// Repairs an HTML page read whole: through its prose view, whole or,
+    /// for a large page, cut like text, each piece of the page handed out
+    /// with the edits of its piece of the view.
+    fn page<E>(
+        mut self,
+        model: &Model,
+        page: &[u8],
+        options: &Options,
+    ) -> Result<Totals, StreamError<E>>
+    where
+        F: FnMut(&Chunk<'_>) -> Result<(), E>,
+    {
+        if page.is_empty() {
+            return Ok(Totals::default());
+        }
+        let view = markup::prose_view(page);
+        if view.len() <= PAGE_WHOLE.max(options.chunk_size) {
+            let mut edits = model.repair(&view);
+            markup::escape_edits(&mut edits);
+            self.chunk(page, edits)?;
+            return Ok(self.totals);
+        }
+        // A large page: its prose view is cut like text, and each piece of
+        // the page is handed out with the edits of its piece of the view.
+        let mut chunker = Chunker::new(io::Cursor::new(&view[..]), options.chunk_size);
+        let mut text = Vec::new();
+        while let Some(frame) = chunker.next(&mut text).map_err(StreamError::Read)? {
+            let mut edits = frame.repair(model, &text);
+            markup::escape_edits(&mut edits);
+            let start = self.totals.bytes;
+            self.chunk(&page[start..start + text.len()], edits)?;
+        }
+        Ok(self.totals)
+    }
+
     fn chunk<E>(&mut self, text: &[u8], mut edits: Vec<Edit>) -> Result<(), StreamError<E>>
     where
         F: FnMut(&Chunk<'_>) -> Result<(), E>,
@@ -426,36 +459,22 @@ where
     R: Read,
     F: FnMut(usize, crate::Assessment),
 {
-    let mut start = Vec::new();
-    (&mut reader)
-        .take(SNIFF_LEN)
-        .read_to_end(&mut start)
-        .map_err(StreamError::Read)?;
-    if options.markup.is_html(&start) {
-        let mut page = start;
-        let room = (MAX_PAGE + 1).saturating_sub(page.len()) as u64;
-        reader
-            .take(room)
-            .read_to_end(&mut page)
-            .map_err(StreamError::Read)?;
-        if page.len() > MAX_PAGE {
-            return Err(StreamError::PageTooLarge);
+    let page = match sniff(&mut reader, options)? {
+        Sniffed::Page(page) => page,
+        Sniffed::Text(start) => {
+            return assess_text(model, io::Cursor::new(start).chain(reader), options, visit);
         }
-        if options.skip_binary && page[..page.len().min(options.chunk_size)].contains(&0) {
-            return Err(StreamError::Binary);
-        }
-        if page.is_empty() {
-            return Ok(());
-        }
-        let view = markup::prose_view(&page);
-        drop(page);
-        if view.len() <= PAGE_WHOLE.max(options.chunk_size) {
-            visit(view.len(), model.assess(&view));
-            return Ok(());
-        }
-        return assess_text(model, io::Cursor::new(view), options, visit);
+    };
+    if page.is_empty() {
+        return Ok(());
     }
-    assess_text(model, io::Cursor::new(start).chain(reader), options, visit)
+    let view = markup::prose_view(&page);
+    drop(page);
+    if view.len() <= PAGE_WHOLE.max(options.chunk_size) {
+        visit(view.len(), model.assess(&view));
+        return Ok(());
+    }
+    assess_text(model, io::Cursor::new(view), options, visit)
 }
 
 /// [`assess_chunks`] for text.
