@@ -45,9 +45,6 @@ pub fn run(args: &ScoreArgs) -> Result<i32> {
     if args.input_format == InputFormat::Jsonl {
         bail!("score reads text or HTML: --input-format jsonl is not supported");
     }
-    if !args.check {
-        super::require_stdout()?;
-    }
     let model = load_model(&args.model)?;
     // Each input, and whether it was found by walking a folder.
     let inputs: Vec<(Input, bool)> = if args.paths.is_empty() {
