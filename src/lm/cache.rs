@@ -5,7 +5,7 @@
 //! [`Model::repair`](crate::Model::repair) decodes each document twice (the
 //! probe for the prior, then the repair), and articles of a crawl share
 //! most of their common n-grams. Vocabulary lookups and n-gram queries
-//! probe the model's tables, 75 MB of them, where nearly every probe is a
+//! probe the model's tables, 40 MB of them, where nearly every probe is a
 //! cache miss (and a number or possessive the model lacks takes a second
 //! lookup), while the memo's hash maps are small enough to stay in cache,
 //! so the decoder asks through this cache.

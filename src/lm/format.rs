@@ -6,15 +6,15 @@
 //! read in place from an embedded or memory-mapped buffer:
 //!
 //! ```text
-//! 0   "UNSPNLM6"
+//! 0   "UNSPNLM7"
 //! 8   u32 order (1..=3), u32 checksum of the body (bytes 56..)
 //! 16  u64 unigram count, u64 bigram count, u64 trigram count
 //! 40  u64 vocabulary FST length
 //! 48  f32 log10 probability of an unknown word, u32 1 (checksum set;
 //!     0 in files written before checksums, which are not checked)
 //! 56  i16 unigram log10 probs      (x 1/1000), then i16 unigram backoffs
-//!     u64 bigram table keys+probs, i16 bigram backoffs
-//!     u64 trigram table keys,      i16 trigram probs
+//!     u64 bigram table
+//!     u64 trigram table
 //!     vocabulary: fst::Map word -> id
 //!     u64 vocabulary table
 //! ```
@@ -24,17 +24,23 @@
 //! values quantised to thousandths and clamped to the i16 range.
 //!
 //! The bigrams and the trigrams are each an open-addressing hash table of
-//! [`table_slots`] slots (twice its n-grams), each holding an n-gram's key
-//! (or [`EMPTY_KEY`]) and, in the arrays after it, its scores at the same
-//! index (a bigram's probability is in its key's unused top bits instead:
-//! [`bigram_key`]). A key starts at slot [`slot_of`] and probes linearly.
-//! A query thus reads the slot where its key should be, and the scores at
-//! the same index, whose addresses are known before the key is read: one
-//! round of cache misses rather than the two or three of a table of
-//! positions into sorted arrays (the slot, the key at that position, then
-//! its score).
+//! [`table_slots`] slots (three for every two n-grams), in the way of
+//! KenLM's probing tables: a slot holds a fingerprint of its n-gram's key
+//! ([`fingerprint`]) and, in the same eight bytes, the n-gram's scores
+//! ([`bigram_entry`], [`trigram_entry`]). A key starts at slot [`slot_of`]
+//! and probes linearly. A query thus reads one cache line most of the
+//! time, and finds everything it needs there; the tables, twelve bytes an
+//! n-gram, are 60% of the size of tables that keep whole keys with their
+//! scores beside them, so more of them stays in the cache.
 //! Most queries are for n-grams the model does not have (the back-off
 //! path) and are answered by the one slot read.
+//!
+//! A fingerprint has 32 bits for a bigram and 48 for a trigram, and only
+//! the n-grams of one run of occupied slots can be confused: a query for
+//! an absent n-gram is taken for a present one about once in 10^9 bigram
+//! lookups, and practically never for trigrams; it then reads that
+//! n-gram's scores, a small error in one score, which the model's own
+//! estimation error dwarfs.
 //!
 //! The vocabulary table finds a word's id the same way, by a hash of the
 //! word ([`word_hash`]): each slot holds the top 43 bits of a word's hash
@@ -50,12 +56,12 @@
 //! tables; it is how the embedded model is stored in the repository
 //! (`data/lm/en-us.unlm`), and [`add_index`] (run by build.rs) derives the
 //! current version from it; a version 1 file given to `--lm` is converted
-//! the same way when it is loaded. Files of versions 2 to 5 (earlier
+//! the same way when it is loaded. Files of versions 2 to 6 (earlier
 //! derived formats) are refused with the advice to run `unspin lm compile`
 //! again.
 
 /// Magic bytes at the start of a compiled model.
-pub const LM_MAGIC: &[u8; 8] = b"UNSPNLM6";
+pub const LM_MAGIC: &[u8; 8] = b"UNSPNLM7";
 /// Magic bytes of the version without hash tables.
 pub const LM_MAGIC_V1: &[u8; 8] = b"UNSPNLM1";
 /// Bits per word id in an n-gram key; the vocabulary holds at most 2^21 - 1 words.
@@ -88,10 +94,11 @@ pub struct Layout {
     pub unk: f32,
     pub uni_prob: std::ops::Range<usize>,
     pub uni_backoff: std::ops::Range<usize>,
-    /// The n-gram keys: sorted in version 1, a hash table's slots in
-    /// the current one. The scores of an n-gram follow its key's index.
+    /// The n-gram keys: sorted in version 1, with the scores in the
+    /// arrays after them at the same index; in the current version a hash
+    /// table's slots, each holding its n-gram's scores, and the score
+    /// arrays empty.
     pub bi_keys: std::ops::Range<usize>,
-    /// Empty in the current version (see [`bigram_key`]).
     pub bi_prob: std::ops::Range<usize>,
     pub bi_backoff: std::ops::Range<usize>,
     pub tri_keys: std::ops::Range<usize>,
@@ -146,6 +153,11 @@ impl Layout {
             _ => n,
         };
         let (n2, n3) = (rows(n2), rows(n3));
+        // The scores live in the table slots of the current version.
+        let scores = |n: usize| match storage {
+            Storage::Tables => 0,
+            Storage::Sorted => n * 2,
+        };
         Layout {
             order,
             counts,
@@ -153,18 +165,14 @@ impl Layout {
             uni_prob: section(n1 * 2),
             uni_backoff: section(n1 * 2),
             bi_keys: section(n2 * 8),
-            bi_prob: section(if storage == Storage::Tables {
-                0
-            } else {
-                n2 * 2
-            }),
-            bi_backoff: section(n2 * 2),
+            bi_prob: section(scores(n2)),
+            bi_backoff: section(scores(n2)),
             tri_keys: section(n3 * 8),
-            tri_prob: section(n3 * 2),
+            tri_prob: section(scores(n3)),
             vocab: section(vocab_len),
             vocab_table: section(match storage {
-                Storage::Tables => table_slots(n1) * 8,
-                _ => 0,
+                Storage::Tables => vocab_slots(n1) * 8,
+                Storage::Sorted => 0,
             }),
         }
     }
@@ -184,7 +192,7 @@ impl Layout {
             .filter(|_| bytes.len() >= HEADER_LEN)
             .and_then(Storage::of);
         let Some(storage) = storage else {
-            // Versions 2 to 5 were derived at build time; none is converted.
+            // Versions 2 to 6 were derived at build time; none is converted.
             return Err(if bytes.starts_with(b"UNSPNLM") {
                 "a model from another unspin: run `unspin lm compile` again".into()
             } else {
@@ -230,7 +238,7 @@ pub struct ModelParts {
 pub fn write(parts: &ModelParts) -> Result<Vec<u8>, fst::Error> {
     let sorted = write_sorted(parts)?;
     let layout = Layout::parse_any(&sorted).expect("a model just written is valid");
-    Ok(with_tables(&sorted, &layout).expect("a vocabulary just built is valid"))
+    with_tables(&sorted, &layout).map_err(|e| fst::Error::Io(std::io::Error::other(e)))
 }
 
 /// Serialises a model in version 1 (see [`write()`]).
@@ -294,31 +302,54 @@ fn write_sorted(parts: &ModelParts) -> Result<Vec<u8>, fst::Error> {
     Ok(out)
 }
 
-/// The key of an empty slot (no n-gram's: a key has at most 63 bits).
-pub const EMPTY_KEY: u64 = u64::MAX;
+/// The content of an empty slot of an n-gram or vocabulary table: no
+/// n-gram's entry (its fingerprint is never 0) and no word's (see
+/// [`vocab_entry`]).
+pub const EMPTY_SLOT: u64 = 0;
 
-/// The bits of a bigram table slot that hold the key; the 16 above them
-/// hold the bigram's probability, so that finding a bigram reads its
-/// probability too. An empty slot has them all set, which no bigram's key
-/// has (word ids are below `2^ID_BITS - 1`).
-pub const BIGRAM_KEY_MASK: u64 = (1 << (2 * ID_BITS)) - 1;
-
-/// A bigram table slot: `key` with `prob` in the bits above it.
-pub fn bigram_key(key: u64, prob: i16) -> u64 {
-    key | (prob as u16 as u64) << (2 * ID_BITS)
+/// The fingerprint of an n-gram key, in the low `bits` bits: a hash of
+/// the key independent of [`slot_of`]'s, never 0 so that an entry is never
+/// [`EMPTY_SLOT`].
+#[inline]
+pub fn fingerprint(key: u64, bits: u32) -> u64 {
+    let mut hash = key ^ (key >> 31);
+    hash = hash.wrapping_mul(0xD6E8_FEB8_6659_FD93);
+    hash ^= hash >> 29;
+    (hash >> (64 - bits)).max(1)
 }
 
-/// The probability in a bigram table slot (see [`bigram_key`]).
-pub fn bigram_prob(slot: u64) -> i16 {
-    (slot >> (2 * ID_BITS)) as u16 as i16
+/// Bits of a bigram entry that hold its scores: the probability, then the
+/// back-off, 16 bits each, below a 32-bit fingerprint.
+pub const BIGRAM_SCORE_BITS: u32 = 32;
+
+/// Bits of a trigram entry that hold its probability, below a 48-bit
+/// fingerprint.
+pub const TRIGRAM_SCORE_BITS: u32 = 16;
+
+/// A bigram table slot: the fingerprint of `key`, `prob` and `backoff`.
+pub fn bigram_entry(key: u64, prob: i16, backoff: i16) -> u64 {
+    fingerprint(key, 64 - BIGRAM_SCORE_BITS) << BIGRAM_SCORE_BITS
+        | (prob as u16 as u64) << 16
+        | backoff as u16 as u64
 }
 
-/// Slots of the hash table for `keys` keys: twice as many, so that a table
-/// is half full (a lookup of an absent key then probes some two and a half
-/// slots, eight to a cache line), plus one so that there is always an
-/// empty slot.
+/// A trigram table slot: the fingerprint of `key` and `prob`.
+pub fn trigram_entry(key: u64, prob: i16) -> u64 {
+    fingerprint(key, 64 - TRIGRAM_SCORE_BITS) << TRIGRAM_SCORE_BITS | prob as u16 as u64
+}
+
+/// Slots of the hash table for `keys` n-grams: three for every two, as
+/// KenLM's probing tables have by default, so that a lookup of an absent
+/// key probes some five slots, most often one cache line; plus one so
+/// that there is always an empty slot.
 pub fn table_slots(keys: usize) -> usize {
-    2 * keys + 1
+    keys + keys / 2 + 1
+}
+
+/// Slots of the vocabulary table for `words` words: twice as many, since
+/// the table is small and looked up once per distinct word of a text.
+pub fn vocab_slots(words: usize) -> usize {
+    2 * words + 1
 }
 
 /// The first slot to probe for `key` in a table of `slots` slots: a hash of
@@ -365,7 +396,7 @@ pub const SHARED_FINGERPRINT: u32 = MAX_VOCAB as u32;
 
 /// The bits of a word's hash that the vocabulary table keeps: all but
 /// the [`ID_BITS`] low ones.
-fn fingerprint(hash: u64) -> u64 {
+fn word_fingerprint(hash: u64) -> u64 {
     hash & !ID_MASK
 }
 
@@ -373,16 +404,15 @@ fn fingerprint(hash: u64) -> u64 {
 /// of `slots` slots. It depends on the fingerprint alone, so that words
 /// that share one share their probe sequence too.
 fn vocab_slot(hash: u64, slots: usize) -> usize {
-    slot_of(fingerprint(hash), slots)
+    slot_of(word_fingerprint(hash), slots)
 }
 
 /// A vocabulary table slot: the word's fingerprint, and its id in the low
-/// bits. A word's slot is never [`EMPTY_KEY`], since no word's id is
-/// `2^ID_BITS - 1`; only a [`SHARED_FINGERPRINT`] slot whose fingerprint
-/// is all ones would be (one chance in 2^43), and its words would then
-/// read as unknown.
+/// bits. A word's slot is never [`EMPTY_SLOT`]: its id is never 0 with a
+/// fingerprint of 0 (one chance in 2^43 that a word's is 0, and then the
+/// word reads as unknown if its id is 0 too).
 pub fn vocab_entry(hash: u64, id: u32) -> u64 {
-    fingerprint(hash) | id as u64
+    word_fingerprint(hash) | id as u64
 }
 
 /// The id that the vocabulary `table` holds for a word of hash `hash`
@@ -393,10 +423,10 @@ pub fn vocab_lookup(table: &[u64], hash: u64) -> Option<u32> {
     let mut slot = vocab_slot(hash, table.len());
     for _ in 0..table.len() {
         let entry = u64::from_le(table[slot]);
-        if entry == EMPTY_KEY {
+        if entry == EMPTY_SLOT {
             return None;
         }
-        if fingerprint(entry) == fingerprint(hash) {
+        if word_fingerprint(entry) == word_fingerprint(hash) {
             return Some((entry & ID_MASK) as u32);
         }
         slot = next_slot(slot, table.len());
@@ -408,8 +438,8 @@ pub fn vocab_lookup(table: &[u64], hash: u64) -> Option<u32> {
 fn build_vocab_table(vocab: &[u8]) -> Result<Vec<u64>, fst::Error> {
     use fst::Streamer;
     let vocab = fst::Map::new(vocab)?;
-    let slots = table_slots(vocab.len());
-    let mut table = vec![EMPTY_KEY; slots];
+    let slots = vocab_slots(vocab.len());
+    let mut table = vec![EMPTY_SLOT; slots];
     let mut words = vocab.stream();
     while let Some((word, id)) = words.next() {
         insert_word(&mut table, word_hash(word), id as u32);
@@ -424,11 +454,11 @@ fn insert_word(table: &mut [u64], hash: u64, id: u32) {
     let mut slot = vocab_slot(hash, table.len());
     loop {
         let entry = table[slot];
-        if entry == EMPTY_KEY {
+        if entry == EMPTY_SLOT {
             table[slot] = vocab_entry(hash, id);
             return;
         }
-        if fingerprint(entry) == fingerprint(hash) {
+        if word_fingerprint(entry) == word_fingerprint(hash) {
             table[slot] = vocab_entry(hash, SHARED_FINGERPRINT);
             return;
         }
@@ -436,21 +466,19 @@ fn insert_word(table: &mut [u64], hash: u64, id: u32) {
     }
 }
 
-/// The hash table of sorted `keys` (see the module docs): the key of each
-/// slot, and the slot of each key.
-fn build_table(keys: &[u64]) -> (Vec<u64>, Vec<usize>) {
-    let slots = table_slots(keys.len());
-    let mut table = vec![EMPTY_KEY; slots];
-    let mut slot_of_key = Vec::with_capacity(keys.len());
-    for &key in keys {
+/// The hash table of `entries`, each an n-gram's key and its slot's
+/// content (see the module docs).
+fn build_table(entries: impl ExactSizeIterator<Item = (u64, u64)>) -> Vec<u64> {
+    let slots = table_slots(entries.len());
+    let mut table = vec![EMPTY_SLOT; slots];
+    for (key, entry) in entries {
         let mut slot = slot_of(key, slots);
-        while table[slot] != EMPTY_KEY {
+        while table[slot] != EMPTY_SLOT {
             slot = next_slot(slot, slots);
         }
-        table[slot] = key;
-        slot_of_key.push(slot);
+        table[slot] = entry;
     }
-    (table, slot_of_key)
+    table
 }
 
 /// Derives the current version (hash tables) from the bytes of a version 1
@@ -460,12 +488,12 @@ pub fn add_index(bytes: &[u8]) -> Result<Vec<u8>, String> {
     if bytes[..8] == *LM_MAGIC {
         return Ok(bytes.to_vec());
     }
-    with_tables(bytes, &old).map_err(|e| format!("vocabulary: {e}"))
+    with_tables(bytes, &old)
 }
 
 /// The current version of the model in `bytes`, an older version laid out
 /// as `old` (its n-grams in sorted arrays).
-fn with_tables(bytes: &[u8], old: &Layout) -> Result<Vec<u8>, fst::Error> {
+fn with_tables(bytes: &[u8], old: &Layout) -> Result<Vec<u8>, String> {
     let new = Layout::new(
         old.order,
         old.counts,
@@ -483,47 +511,33 @@ fn with_tables(bytes: &[u8], old: &Layout) -> Result<Vec<u8>, fst::Error> {
     ] {
         out[to.clone()].copy_from_slice(&bytes[from.clone()]);
     }
-    let i16_at = |at: usize| i16::from_le_bytes([bytes[at], bytes[at + 1]]);
-    let tables = [
-        (
-            &old.bi_keys,
-            &new.bi_keys,
-            Some(&old.bi_prob),
-            vec![(&old.bi_backoff, &new.bi_backoff)],
-        ),
-        (
-            &old.tri_keys,
-            &new.tri_keys,
-            None,
-            vec![(&old.tri_prob, &new.tri_prob)],
-        ),
-    ];
-    for (old_keys, new_keys, prob_in_key, scores) in tables {
-        let keys: Vec<u64> = bytes[old_keys.clone()]
+    let u64s = |range: &std::ops::Range<usize>| {
+        bytes[range.clone()]
             .chunks_exact(8)
             .map(|c| u64::from_le_bytes(c.try_into().unwrap()))
-            .collect();
-        let (mut table, slots) = build_table(&keys);
-        if let Some(probs) = prob_in_key {
-            for (position, &slot) in slots.iter().enumerate() {
-                table[slot] = bigram_key(table[slot], i16_at(probs.start + 2 * position));
-            }
+    };
+    let i16s = |range: &std::ops::Range<usize>| {
+        bytes[range.clone()]
+            .chunks_exact(2)
+            .map(|c| i16::from_le_bytes([c[0], c[1]]))
+    };
+    let bigrams = u64s(&old.bi_keys)
+        .zip(i16s(&old.bi_prob).zip(i16s(&old.bi_backoff)))
+        .map(|(key, (prob, backoff))| (key, bigram_entry(key, prob, backoff)));
+    let trigrams = u64s(&old.tri_keys)
+        .zip(i16s(&old.tri_prob))
+        .map(|(key, prob)| (key, trigram_entry(key, prob)));
+    let vocab_table =
+        build_vocab_table(&bytes[old.vocab.clone()]).map_err(|e| format!("vocabulary: {e}"))?;
+    for (table, to) in [
+        (build_table(bigrams), &new.bi_keys),
+        (build_table(trigrams), &new.tri_keys),
+        (vocab_table, &new.vocab_table),
+    ] {
+        for (slot, entry) in table.iter().enumerate() {
+            let at = to.start + 8 * slot;
+            out[at..at + 8].copy_from_slice(&entry.to_le_bytes());
         }
-        for (slot, key) in table.iter().enumerate() {
-            let at = new_keys.start + 8 * slot;
-            out[at..at + 8].copy_from_slice(&key.to_le_bytes());
-        }
-        for (from, to) in scores {
-            for (position, &slot) in slots.iter().enumerate() {
-                let (at, was) = (to.start + 2 * slot, from.start + 2 * position);
-                out[at..at + 2].copy_from_slice(&bytes[was..was + 2]);
-            }
-        }
-    }
-    let vocab_table = build_vocab_table(&bytes[old.vocab.clone()])?;
-    for (slot, entry) in vocab_table.iter().enumerate() {
-        let at = new.vocab_table.start + 8 * slot;
-        out[at..at + 8].copy_from_slice(&entry.to_le_bytes());
     }
     let sum = body_checksum(&out);
     out[12..16].copy_from_slice(&sum.to_le_bytes());
@@ -587,7 +601,7 @@ mod tests {
         let bytes = write_sorted(&parts).unwrap();
         let layout = Layout::parse_any(&bytes).unwrap();
         let table = build_vocab_table(&bytes[layout.vocab]).unwrap();
-        assert_eq!(table.len(), table_slots(5000));
+        assert_eq!(table.len(), vocab_slots(5000));
         for (id, word) in parts.words.iter().enumerate() {
             assert_eq!(
                 vocab_lookup(&table, word_hash(word.as_bytes())),
@@ -604,7 +618,7 @@ mod tests {
 
     #[test]
     fn words_that_share_a_fingerprint_are_marked_for_the_fst() {
-        let mut table = vec![EMPTY_KEY; table_slots(3)];
+        let mut table = vec![EMPTY_SLOT; vocab_slots(3)];
         let (hash, other) = (word_hash(b"cat"), word_hash(b"dog"));
         // The same bits above the id: the same fingerprint.
         let twin = hash ^ 1;

@@ -161,20 +161,22 @@ impl NgramModel {
     }
 
     fn score(value: i16) -> f32 {
-        i16::from_le(value) as f32 / format::SCALE
+        value as f32 / format::SCALE
     }
 
+    #[inline]
     fn bigrams(&self) -> Table<'_> {
         Table {
-            keys: bytemuck::cast_slice(&self.bytes.as_slice()[self.layout.bi_keys.clone()]),
-            mask: format::BIGRAM_KEY_MASK,
+            slots: bytemuck::cast_slice(&self.bytes.as_slice()[self.layout.bi_keys.clone()]),
+            score_bits: format::BIGRAM_SCORE_BITS,
         }
     }
 
+    #[inline]
     fn trigrams(&self) -> Table<'_> {
         Table {
-            keys: bytemuck::cast_slice(&self.bytes.as_slice()[self.layout.tri_keys.clone()]),
-            mask: u64::MAX,
+            slots: bytemuck::cast_slice(&self.bytes.as_slice()[self.layout.tri_keys.clone()]),
+            score_bits: format::TRIGRAM_SCORE_BITS,
         }
     }
 }
@@ -193,53 +195,59 @@ fn prefetch_line<T>(value: &T) {
     let _ = value;
 }
 
-/// The keys of a hash table of n-grams (see [`format`](mod@format)'s docs); the
-/// n-grams' scores are at the same index in arrays of their own.
+/// A hash table of n-grams (see [`format`](mod@format)'s docs): each
+/// slot holds a fingerprint of its n-gram's key above `score_bits` bits of
+/// scores.
 struct Table<'a> {
     /// At least one of them empty.
-    keys: &'a [u64],
-    /// The bits of a slot that hold the key (see [`format::bigram_key`]).
-    mask: u64,
+    slots: &'a [u64],
+    score_bits: u32,
 }
 
 /// A lookup in a [`Table`] whose first slot has been read.
 #[derive(Clone, Copy)]
 struct Probe {
-    key: u64,
+    fingerprint: u64,
     slot: usize,
     found: u64,
 }
 
 impl Table<'_> {
+    /// The slot where the lookup of `key` starts.
+    #[inline]
+    fn first_slot(&self, key: u64) -> usize {
+        format::slot_of(key, self.slots.len())
+    }
+
     /// Starts looking up `key`: reads its first slot, the lookup's one
     /// cache miss most of the time. Starting several lookups before
     /// finishing any lets their misses overlap.
     #[inline]
     fn start(&self, key: u64) -> Probe {
-        let slot = format::slot_of(key, self.keys.len());
+        let slot = self.first_slot(key);
         Probe {
-            key,
+            fingerprint: format::fingerprint(key, 64 - self.score_bits),
             slot,
-            found: u64::from_le(self.keys[slot]),
+            found: u64::from_le(self.slots[slot]),
         }
     }
 
-    /// The slot of the key of `probe`, if the table has it.
-    fn finish(&self, probe: Probe) -> Option<usize> {
+    /// The scores of the n-gram of `probe`, if the table has it.
+    fn finish(&self, probe: Probe) -> Option<u64> {
         let Probe {
-            key,
+            fingerprint,
             mut slot,
             mut found,
         } = probe;
         loop {
-            if found == format::EMPTY_KEY {
+            if found == format::EMPTY_SLOT {
                 return None;
             }
-            if found & self.mask == key {
-                return Some(slot);
+            if found >> self.score_bits == fingerprint {
+                return Some(found & ((1 << self.score_bits) - 1));
             }
-            slot = format::next_slot(slot, self.keys.len());
-            found = u64::from_le(self.keys[slot]);
+            slot = format::next_slot(slot, self.slots.len());
+            found = u64::from_le(self.slots[slot]);
         }
     }
 }
@@ -281,12 +289,10 @@ impl LanguageModel for NgramModel {
         // `log10_prob`, as its lookups start, gained nothing measurable
         // (33.2 against 33.4 ms of CPU on 166 KB of articles).
         let bigrams = self.bigrams();
-        let slot = format::slot_of(format::pack(&[v, word]), bigrams.keys.len());
-        prefetch_line(&bigrams.keys[slot]);
+        prefetch_line(&bigrams.slots[bigrams.first_slot(format::pack(&[v, word]))]);
         if known(u) && self.layout.order >= 3 {
             let trigrams = self.trigrams();
-            let slot = format::slot_of(format::pack(&[u, v, word]), trigrams.keys.len());
-            prefetch_line(&trigrams.keys[slot]);
+            prefetch_line(&trigrams.slots[trigrams.first_slot(format::pack(&[u, v, word]))]);
         }
     }
 
@@ -307,20 +313,24 @@ impl LanguageModel for NgramModel {
                 let trigrams = self.trigrams();
                 let uvw = trigrams.start(format::pack(&[u, v, word]));
                 let uv = bigrams.start(format::pack(&[u, v]));
-                if let Some(i) = trigrams.finish(uvw) {
-                    return Self::score(self.i16s(&self.layout.tri_prob)[i]);
+                if let Some(prob) = trigrams.finish(uvw) {
+                    return Self::score(prob as u16 as i16);
                 }
-                if let Some(uv) = bigrams.finish(uv) {
-                    backoff += Self::score(self.i16s(&self.layout.bi_backoff)[uv]);
+                if let Some(scores) = bigrams.finish(uv) {
+                    backoff += Self::score(scores as u16 as i16);
                 }
             }
-            if let Some(i) = bigrams.finish(vw) {
-                let prob = format::bigram_prob(u64::from_le(bigrams.keys[i]));
-                return backoff + prob as f32 / format::SCALE;
+            if let Some(scores) = bigrams.finish(vw) {
+                return backoff + Self::score((scores >> 16) as u16 as i16);
             }
-            backoff += Self::score(self.i16s(&self.layout.uni_backoff)[v as usize]);
+            backoff += Self::score(i16::from_le(
+                self.i16s(&self.layout.uni_backoff)[v as usize],
+            ));
         }
-        backoff + Self::score(self.i16s(&self.layout.uni_prob)[word as usize])
+        backoff
+            + Self::score(i16::from_le(
+                self.i16s(&self.layout.uni_prob)[word as usize],
+            ))
     }
 }
 
@@ -367,7 +377,13 @@ mod tests {
 
     #[test]
     fn models_of_older_versions_are_refused_with_advice() {
-        for magic in [b"UNSPNLM2", b"UNSPNLM3", b"UNSPNLM4", b"UNSPNLM5"] {
+        for magic in [
+            b"UNSPNLM2",
+            b"UNSPNLM3",
+            b"UNSPNLM4",
+            b"UNSPNLM5",
+            b"UNSPNLM6",
+        ] {
             let mut bytes = vec![0u8; 64];
             bytes[..8].copy_from_slice(magic);
             let err = NgramModel::from_bytes(&bytes, "old.unlm").unwrap_err();
@@ -411,15 +427,15 @@ mod tests {
         let (parts, bytes) = dense_model(300);
         let lm = NgramModel::from_bytes(&bytes, "dense").unwrap();
         let find = |table: Table<'_>, key: u64| table.finish(table.start(key));
-        for &(key, ..) in &parts.bigrams {
-            let slot = find(lm.bigrams(), key).unwrap();
-            let found = u64::from_le(lm.bigrams().keys[slot]);
-            assert_eq!(found & format::BIGRAM_KEY_MASK, key);
+        for &(key, prob, backoff) in &parts.bigrams {
+            let scores = find(lm.bigrams(), key).unwrap();
+            assert_eq!((scores >> 16) as u16 as i16, prob);
+            assert_eq!(scores as u16 as i16, backoff);
             assert_eq!(find(lm.bigrams(), key ^ 1 << 60), None);
         }
-        for &(key, _) in &parts.trigrams {
-            let slot = find(lm.trigrams(), key).unwrap();
-            assert_eq!(u64::from_le(lm.trigrams().keys[slot]), key);
+        for &(key, prob) in &parts.trigrams {
+            let scores = find(lm.trigrams(), key).unwrap();
+            assert_eq!(scores as u16 as i16, prob);
         }
         let (a, b) = (
             parts.bigrams[7].0 >> format::ID_BITS,
