@@ -28,6 +28,11 @@ if command -v taskset > /dev/null; then pin=(taskset -c 0); fi
 python3 - "$input" "$runs" "${pin[@]}" target/release/unspin <<'PY'
 import resource, statistics, subprocess, sys, time
 path, runs, cmd = sys.argv[1], int(sys.argv[2]), sys.argv[3:]
+# gzip -1 on the same bytes, pinned the same way, run by turns with
+# unspin: a yardstick that moves with the machine's load and clock, so
+# that the ratio compares across machines better than MB/s does.
+pin = cmd[:-1]
+baseline = pin + ["gzip", "-1", "-c"]
 data = open(path, "rb").read()
 if not data:
     sys.exit("bench_real.sh: no *.txt input found")
@@ -36,17 +41,25 @@ def cpu():
     used = resource.getrusage(resource.RUSAGE_CHILDREN)
     return used.ru_utime + used.ru_stime
 
-walls, cpus = [], []
-for _ in range(runs):
+def timed(argv):
     with open(path, "rb") as stdin:
         t0, c0 = time.perf_counter(), cpu()
-        subprocess.run(cmd, stdin=stdin, stdout=subprocess.DEVNULL, check=True)
-        walls.append(time.perf_counter() - t0)
-        cpus.append(cpu() - c0)
+        subprocess.run(argv, stdin=stdin, stdout=subprocess.DEVNULL, check=True)
+        return time.perf_counter() - t0, cpu() - c0
+
+walls, cpus, gzip_cpus = [], [], []
+for _ in range(runs):
+    wall, used = timed(cmd)
+    walls.append(wall)
+    cpus.append(used)
+    gzip_cpus.append(timed(baseline)[1])
 mb = len(data) / 1e6
 print(f"input: {len(data)} bytes of real articles, {runs} runs, start-up included")
 for name, times in (("wall clock", walls), ("CPU (user + system)", cpus)):
     best, median = min(times), statistics.median(times)
     print(f"{name}: fastest {best * 1000:.1f} ms = {mb / best:.2f} MB/s, "
           f"median {median * 1000:.1f} ms = {mb / median:.2f} MB/s")
+ratio = statistics.median(cpus) / statistics.median(gzip_cpus)
+print(f"gzip -1 on the same input: median CPU {statistics.median(gzip_cpus) * 1000:.1f} ms; "
+      f"unspin takes {ratio:.1f}x as long")
 PY
