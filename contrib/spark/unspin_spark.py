@@ -50,15 +50,26 @@ EDITS_TYPE = pa.list_(
         ]
     )
 )
-"""The Arrow type of the edits column; `EDITS_DDL` is the same in Spark's terms."""
-
-EDITS_DDL = (
-    "array<struct<byte_start:bigint,byte_end:bigint,spun:string,"
-    "restored:string,score:double,source:string>>"
-)
+"""The Arrow type of the edits column (`edits_type()` in Spark's terms)."""
 
 MAPPER_ARGS = ["--input-format", "jsonl", "--format", "jsonl", "-j1", "-q"]
 """One thread per task: Spark already runs one task per core."""
+
+
+def edits_type():
+    """The Spark type of the edits column: the fields of `EDITS_TYPE`."""
+    from pyspark.sql.types import (
+        ArrayType,
+        DoubleType,
+        LongType,
+        StringType,
+        StructField,
+        StructType,
+    )
+
+    spark_type = {pa.int64(): LongType(), pa.string(): StringType(), pa.float64(): DoubleType()}
+    fields = [StructField(f.name, spark_type[f.type]) for f in EDITS_TYPE.value_type]
+    return ArrayType(StructType(fields))
 
 
 def find_binary(binary=None):
@@ -161,15 +172,13 @@ def repair_lines(df, binary=None, extra_args=()):
 
 def repair_column(df, column="text", edits_column="unspin_edits", binary=None, extra_args=()):
     """Repairs the string column `column` of `df` and adds `edits_column`
-    (type `EDITS_DDL`, byte offsets into the repaired value's UTF-8 as
+    (type `edits_type()`, byte offsets into the repaired value's UTF-8 as
     unspin gives them; an empty list for a null). Other columns are kept."""
-    from pyspark.sql.types import StructField, StructType, _parse_datatype_string
+    from pyspark.sql.types import StructField, StructType
 
     if edits_column in df.columns:
         raise ValueError(f"the DataFrame already has a column {edits_column!r}")
-    schema = StructType(
-        df.schema.fields + [StructField(edits_column, _parse_datatype_string(EDITS_DDL))]
-    )
+    schema = StructType(df.schema.fields + [StructField(edits_column, edits_type())])
 
     def run(batches):
         command = [find_binary(binary), *MAPPER_ARGS, *extra_args]

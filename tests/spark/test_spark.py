@@ -19,6 +19,7 @@ import re
 import shlex
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -156,9 +157,17 @@ def partitions_of(rdd):
     return rdd.mapPartitions(lambda rows: [list(rows)]).collect()
 
 
-def reports(spark, start):
-    text = spark.stderr_log.read_bytes()[start:].decode(errors="replace")
-    return re.findall(r"unspin: <stdin>: line (\d+): (.*)", text)
+def reports(spark, start, count):
+    """unspin's reports in the log since `start`: (line, reason) pairs.
+    Waits for `count` of them a while, as a worker's stderr reaches the
+    log through a thread of the JVM."""
+    deadline = time.monotonic() + 20
+    while True:
+        text = spark.stderr_log.read_bytes()[start:].decode(errors="replace")
+        found = re.findall(r"unspin: <stdin>: line (\d+): (.*)", text)
+        if len(found) >= count or time.monotonic() > deadline:
+            return found
+        time.sleep(0.2)
 
 
 def assert_records_kept(output_lines, input_lines, bad):
@@ -222,8 +231,9 @@ def test_rdd_pipe_with_the_guides_command(spark, data):
             line_in_part = index - seen + 1
             break
         seen += len(part)
-    got = reports(spark, start)
-    assert got == [(str(line_in_part), got[0][1])] and got[0][1].startswith("not JSON"), got
+    got = reports(spark, start, 1)
+    assert [line for line, _ in got] == [str(line_in_part)], got
+    assert got[0][1].startswith("not JSON"), got
 
 
 def test_repair_lines_is_byte_for_byte_the_single_machine_output(spark, data, tmp_path):
@@ -244,8 +254,9 @@ def test_repair_lines_is_byte_for_byte_the_single_machine_output(spark, data, tm
         for j, line in enumerate(part):
             where[seen + j] = j + 1
         seen += len(part)
-    got = sorted(int(line) for line, why in reports(spark, start) if why.startswith("not JSON"))
-    assert got == sorted(where[i] for i in data["bad"]), reports(spark, start)
+    got = reports(spark, start, 2)
+    assert all(why.startswith("not JSON") for _, why in got), got
+    assert sorted(int(line) for line, _ in got) == sorted(where[i] for i in data["bad"]), got
 
 
 def test_repair_column_on_parquet_matches_the_single_machine_run(spark, data, tmp_path):
