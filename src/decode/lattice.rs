@@ -25,10 +25,9 @@ use std::ops::Range;
 /// (where a neighbouring repair might make it worthwhile).
 ///
 /// Most edges that enter are thesaurus candidates (weights near -2.5)
-/// that the search then never takes, and every one costs it time. At 2.5
-/// every development text is repaired exactly as at 3.0, with 7% fewer
-/// instructions; at 2.25 three texts change, at 2.0 eight, and
-/// cross-validation loses repairs.
+/// that the search then never takes, and every one costs it time. 2.5 is
+/// the smallest margin at which no development text is repaired
+/// differently than with a wider one; below it repairs are lost.
 const PRUNE_MARGIN: f32 = 2.5;
 
 /// Most words a window grows to before it is closed at the next place no

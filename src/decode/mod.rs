@@ -22,7 +22,7 @@
 //! as many penalties as needed ([`Decoder::decode`]): the probe pass of the
 //! document prior and the repair pass share it.
 //!
-//! Speed (issue 5): news repeats its words, so what depends on a word alone
+//! Speed: news repeats its words, so what depends on a word alone
 //! (its walk through each dictionary, its LM id: `Vocabulary`) or on a
 //! dictionary entry alone (its candidates and their ids: `EntryCache`, both
 //! in `lattice`) is

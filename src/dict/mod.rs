@@ -24,8 +24,8 @@ static DEFAULT_DICT: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/default.d
 ///
 /// Nearly every word of English text is ASCII without whitespace, and its
 /// key is then just its lowercase copy; that skips the per-character
-/// decoding and case tables of the general path, which used to be a tenth
-/// of the decoder's time. Anything else takes the general path.
+/// decoding and case tables of the general path, a sizeable share of the
+/// decoder's time on news. Anything else takes the general path.
 pub fn normalize_word_into(word: &str, out: &mut String) {
     // `char::is_whitespace` in ASCII: tab, line feed, vertical tab, form
     // feed, carriage return and space.

@@ -252,10 +252,10 @@ impl<'m> CachedModel<'m> {
 
     /// Makes room in the trigram memo for a text of `bytes` bytes before
     /// decoding it, so that the memo is not rehashed again and again as
-    /// it fills: a text asks about half a trigram per byte (0.5 to 0.8 in
-    /// news), and growing a fresh memo to that size one doubling at a time
-    /// moved each answer about twice (4% of all the work on a 166 KB
-    /// article). A memo already that large, as in a batch, is left alone.
+    /// it fills: a text asks about half a trigram per byte of news, and
+    /// growing a fresh memo to that size one doubling at a time moves each
+    /// answer about twice. A memo already that large, as in a batch, is
+    /// left alone.
     pub fn expect_text(&self, bytes: usize) {
         let wanted = (bytes / 2).min(MAX_ENTRIES);
         let mut probs = self.probs.borrow_mut();

@@ -284,10 +284,8 @@ impl LanguageModel for NgramModel {
             return;
         }
         // The two lines nearly every query reads first: the slots of v w
-        // and u v w. Prefetching the slot of u v and the scores as well
-        // cost more than it saved (81893a1); prefetching the scores in
-        // `log10_prob`, as its lookups start, gained nothing measurable
-        // (33.2 against 33.4 ms of CPU on 166 KB of articles).
+        // and u v w. Prefetching the slot of u v as well costs more than
+        // it saves, since most queries find u v w and never read it.
         let bigrams = self.bigrams();
         prefetch_line(&bigrams.slots[bigrams.first_slot(format::pack(&[v, word]))]);
         if known(u) && self.layout.order >= 3 {
