@@ -134,6 +134,7 @@ class Inputs:
         self.spun_only = a.spun_only
         self.pps = a.pps or os.path.join(a.sources, PPS_TSV)
         self.pocketsphinx = a.pocketsphinx
+        self.no_report = getattr(a, "no_report", False)
         self._sphinx_dir = None
         self._work = None
 
@@ -232,7 +233,8 @@ def build(step, inputs, data, built):
     elif step == "tortured":
         produce(out, lambda part: tortured_command(s.sources, s.pps, part))
     elif step == "thesaurus":
-        produce(out, lambda part: thesaurus_command(s.sources, s.train, part))
+        folds = 0 if s.no_report else params.THESAURUS_REPORT_FOLDS
+        produce(out, lambda part: thesaurus_command(s.sources, s.train, part, folds))
     elif step == "articles":
         produce(out, lambda part: [PY, script("build_articles.py"),
                                    "--cmudict", paths[SPHINX + "/" + pocketsphinx.CMUDICT],
@@ -283,6 +285,8 @@ def main():
     ap.add_argument("--pocketsphinx", help="pocketsphinx-en-us: its .deb or unpacked folder")
     ap.add_argument("--pps", help="the tortured-phrase TSV (default: in --sources)")
     ap.add_argument("--pps-json", help="pps-tsv: torturedcheck's tortured-phrases.json")
+    ap.add_argument("--no-report", action="store_true",
+                    help="thesaurus: skip the held-out ranking report (the layer is the same)")
     ap.add_argument("--out", default=DATA,
                     help="the data folder to write into (default: the project's data/)")
     mode = ap.add_mutually_exclusive_group()

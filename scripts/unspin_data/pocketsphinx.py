@@ -24,10 +24,13 @@ def fetch(work):
 
 def model_dir(given, work):
     """The folder holding the model files: `given` may be the package's
-    .deb (unpacked into `work`), a folder of the unpacked package, or the
-    folder of the files themselves; None fetches the package."""
+    .deb (unpacked into `work`), a folder of the unpacked package, the
+    folder of the files themselves, or one of the files; None fetches the
+    package."""
     if given is None:
         given = fetch(work)
+    if os.path.isfile(given) and not given.endswith(".deb"):
+        return os.path.dirname(given)
     if os.path.isfile(given):
         unpacked = os.path.join(work, "pkg")
         subprocess.run(["dpkg-deb", "-x", given, unpacked], check=True)
