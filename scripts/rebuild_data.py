@@ -25,7 +25,11 @@ the sha256 of its inputs in the MANIFEST beside it):
                                    tell (build_articles.py)
     lm         lm/en-us.unlm       the language model: Sphinx's trie ->
                                    ARPA (sphinx_trie2arpa.py) -> `unspin lm
-                                   compile` (builds unspin with cargo)
+                                   compile` (builds unspin with cargo); it
+                                   writes the current format, the committed
+                                   file is the same model in version 1
+                                   (without hash tables), which build.rs
+                                   turns into the same bytes
     all        every step above
 
     pps-tsv    (not part of all) converts the Problematic Paper Screener
@@ -136,7 +140,7 @@ class Inputs:
         self.pocketsphinx = a.pocketsphinx
         self.no_report = getattr(a, "no_report", False)
         self._sphinx_dir = None
-        self._work = None
+        self.work_dir = None
 
     def of(self, step):
         """{input name: path} of a step; a pocketsphinx file's path is None
@@ -166,12 +170,12 @@ class Inputs:
     def fetch_sphinx(self):
         """Unpacks (or fetches) pocketsphinx-en-us, once."""
         if self._sphinx_dir is None:
-            self._work = tempfile.mkdtemp(prefix="rebuild-sphinx-")
-            self._sphinx_dir = pocketsphinx.model_dir(self.pocketsphinx, self._work)
+            self.work_dir = tempfile.mkdtemp(prefix="rebuild-sphinx-")
+            self._sphinx_dir = pocketsphinx.model_dir(self.pocketsphinx, self.work_dir)
 
     def close(self):
-        if self._work:
-            shutil.rmtree(self._work, ignore_errors=True)
+        if self.work_dir:
+            shutil.rmtree(self.work_dir, ignore_errors=True)
 
 
 def digests(paths):
@@ -240,7 +244,7 @@ def build(step, inputs, data, built):
                                    "--cmudict", paths[SPHINX + "/" + pocketsphinx.CMUDICT],
                                    "--freq", paths[FREQ], "--out", part])
     elif step == "lm":
-        arpa = os.path.join(inputs._work, "en-us.arpa")
+        arpa = os.path.join(inputs.work_dir, "en-us.arpa")
         subprocess.run([PY, script("sphinx_trie2arpa.py"),
                         paths[SPHINX + "/" + pocketsphinx.LM_BIN], arpa], check=True)
         produce(out, lambda part: ["cargo", "run", "--release", "--quiet", "--bin", "unspin",
@@ -254,11 +258,22 @@ def compare(steps, data):
     committed one byte for byte; returns the number that differ."""
     bad = 0
     for step in steps:
-        same = filecmp.cmp(os.path.join(data, OUTPUTS[step]),
-                           os.path.join(DATA, OUTPUTS[step]), shallow=False)
+        rebuilt, committed = os.path.join(data, OUTPUTS[step]), os.path.join(DATA, OUTPUTS[step])
+        same = filecmp.cmp(rebuilt, committed, shallow=False)
         print(f"{step}: data/{OUTPUTS[step]} {'reproduced' if same else 'DIFFERS'}")
+        if not same and step == "lm":
+            print(f"lm: {format_of(rebuilt)} rebuilt, {format_of(committed)} committed; "
+                  "build.rs turns a version 1 model into the current version, "
+                  "so compare the model.unlm it writes under target/")
         bad += not same
     return bad
+
+
+def format_of(model):
+    """A compiled language model's format, from its magic bytes."""
+    with open(model, "rb") as f:
+        magic = f.read(8)
+    return f"format {magic.decode('ascii', 'replace')}"
 
 
 def pps_tsv(a):

@@ -200,6 +200,7 @@ fn generated_files_name_their_inputs_in_a_manifest() {
         ("dict", &["mined.csv", "thesaurus.csv", "tortured.csv"][..]),
         ("prior", &["cues.csv"][..]),
         ("", &["articles.csv"][..]),
+        ("lm", &["en-us.unlm"][..]),
     ] {
         let path = data(folder).join("MANIFEST");
         let text = std::fs::read_to_string(&path).unwrap();
