@@ -20,24 +20,18 @@ the dictionaries restore, and only those spelled with letters.
 Output rows are `word,article`, sorted by word. Python 3, standard library.
 """
 import argparse
-import glob
 import os
-import subprocess
 import sys
 import tempfile
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+sys.path.insert(0, HERE)
+from unspin_data import pocketsphinx  # noqa: E402
+from unspin_data.sources import FREQ  # noqa: E402
+
 VOWEL_PHONEMES = {"AA", "AE", "AH", "AO", "AW", "AY", "EH", "ER", "EY", "IH", "IY", "OW",
                   "OY", "UH", "UW"}
-
-
-def fetch_cmudict(work):
-    subprocess.run(["apt-get", "download", "pocketsphinx-en-us"], cwd=work, check=True,
-                   stdout=subprocess.DEVNULL)
-    deb = glob.glob(os.path.join(work, "pocketsphinx-en-us_*.deb"))[0]
-    subprocess.run(["dpkg-deb", "-x", deb, os.path.join(work, "pkg")], check=True)
-    return os.path.join(work, "pkg", "usr", "share", "pocketsphinx", "model", "en-us",
-                        "cmudict-en-us.dict")
 
 
 def exceptions(cmudict, words):
@@ -60,14 +54,13 @@ def exceptions(cmudict, words):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--cmudict", help="cmudict-en-us.dict (default: fetch the Debian package)")
-    ap.add_argument("--freq", default=os.path.join(
-        ROOT, "..", "shared", "data-sources", "frequency_dictionary_en_82_765.txt"))
+    ap.add_argument("--freq", default=os.path.join(ROOT, "..", "shared", "data-sources", FREQ))
     ap.add_argument("--out", default=os.path.join(ROOT, "data", "articles.csv"))
     a = ap.parse_args()
     with open(a.freq, encoding="utf-8") as f:
         words = {line.split()[0] for line in f if line.strip()}
     with tempfile.TemporaryDirectory() as work:
-        cmudict = a.cmudict or fetch_cmudict(work)
+        cmudict = a.cmudict or os.path.join(pocketsphinx.model_dir(None, work), pocketsphinx.CMUDICT)
         rows = exceptions(cmudict, words)
     with open(a.out, "w", encoding="utf-8", newline="") as f:
         f.write("word,article\n")

@@ -32,10 +32,14 @@ Usage (defaults are the committed parameters):
 import argparse
 import collections
 import csv
-import json
 import math
 import os
 import re
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from unspin_data.pairs import story_groups  # noqa: E402
+from unspin_data.sources import FREQ, NEWS_BIGRAMS, NEWS_UNIGRAMS  # noqa: E402
 
 PSEUDO = 3.0          # A above
 PER_DOC_CAP = 3       # counts per spun-only article, and expected counts
@@ -57,17 +61,13 @@ def read_body(path):
 
 
 def stories(train):
-    """{story: [(spun, orig)]}: pairs with one original are one story."""
-    out = collections.defaultdict(list)
-    for d in sorted(os.listdir(train)):
-        p = os.path.join(train, d)
-        if not os.path.isfile(os.path.join(p, "spun.txt")):
-            continue
-        meta = json.load(open(os.path.join(p, "meta.json"), encoding="utf-8"))
-        orig = open(os.path.join(p, "orig.txt"), encoding="utf-8").read()
-        key = meta.get("orig_url") or orig[:200]
-        out[key].append((open(os.path.join(p, "spun.txt"), encoding="utf-8").read(), orig))
-    return out
+    """The (spun, orig) texts of each story's pairs (story_groups: the
+    copies of one original are one story)."""
+    def text(pair, name):
+        with open(os.path.join(train, pair, name), encoding="utf-8") as f:
+            return f.read()
+    return [[(text(pair, "spun.txt"), text(pair, "orig.txt")) for pair in pairs]
+            for _, pairs in story_groups(train)]
 
 
 def vocabulary(dict_files):
@@ -104,23 +104,25 @@ def count(toks, words, phrases):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--shared", default="../shared")
+    ap.add_argument("--sources", help="the data-sources folder (default: SHARED/data-sources)")
     ap.add_argument("--train", help="training pairs (default: SHARED/dev/train)")
+    ap.add_argument("--spun-only", help="spun-only articles (default: SHARED/dev/spun_only)")
     ap.add_argument("--dicts", nargs="+", default=["data/dict/curated.csv", "data/dict/mined.csv"])
     ap.add_argument("--out", default="data/prior/cues.csv")
     ap.add_argument("--pseudo", type=float, default=PSEUDO)
     a = ap.parse_args()
-    src = os.path.join(a.shared, "data-sources")
+    src = a.sources or os.path.join(a.shared, "data-sources")
     news = {}
-    for line in open(os.path.join(src, "news_counts_2020s", "unigrams.tsv"), encoding="utf-8"):
+    for line in open(os.path.join(src, NEWS_UNIGRAMS), encoding="utf-8"):
         w, c, _ = line.rstrip("\n").split("\t")
         news[w] = int(c)
     news_total = sum(news.values())
     news_pairs = {}
-    for line in open(os.path.join(src, "news_counts_2020s", "bigrams.tsv"), encoding="utf-8"):
+    for line in open(os.path.join(src, NEWS_BIGRAMS), encoding="utf-8"):
         pair, c = line.rstrip("\n").split("\t")
         news_pairs[pair] = int(c)
     books = {}
-    for line in open(os.path.join(src, "frequency_dictionary_en_82_765.txt"), encoding="utf-8"):
+    for line in open(os.path.join(src, FREQ), encoding="utf-8"):
         w, c = line.split()
         books[w] = int(c)
     books_total = sum(books.values())
@@ -137,12 +139,12 @@ def main():
         return 0.1 / news_total
 
     observed, expected = collections.Counter(), collections.Counter()
-    for pairs in stories(a.train or os.path.join(a.shared, "dev", "train")).values():
+    for pairs in stories(a.train or os.path.join(a.shared, "dev", "train")):
         for spun, _ in pairs:
             for c, n in count(tokens(spun), words, phrases).items():
                 observed[c] += n / len(pairs)
         expected.update(count(tokens(pairs[0][1]), words, phrases))
-    only = os.path.join(a.shared, "dev", "spun_only")
+    only = a.spun_only or os.path.join(a.shared, "dev", "spun_only")
     rates = {c: news_rate(c) for c in cues}
     for name in sorted(os.listdir(only)):
         toks = tokens(read_body(os.path.join(only, name)))

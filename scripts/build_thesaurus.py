@@ -1,10 +1,13 @@
 """Build the thesaurus layer of the reverse dictionary with learned weights.
 
-Usage (from the project root; Python 3.11, standard library only):
+Usage (Python 3.11, standard library only; the defaults are the committed
+parameters, scripts/unspin_data/params.py):
 
-    python3 scripts/build_thesaurus.py \
-        --sources ../shared/data-sources --train ../shared/dev/train \
-        --out data/dict/thesaurus.csv --folds 7 --seed 13
+    python3 scripts/build_thesaurus.py --sources DIR --train DIR
+
+`python3 scripts/rebuild_data.py thesaurus` runs it and records its inputs
+in data/dict/MANIFEST. The readers, the inflection and the alignment it
+uses are in scripts/unspin_data/, shared with the other data scripts.
 
 1. Candidate edges w -> s (the spinner may write s for the original w) from
    Moby (root -> listed word), MyThes (entry -> synonym / similar / generic /
@@ -38,9 +41,6 @@ hash salted with --seed.
 """
 import argparse
 import csv
-import difflib
-import gzip
-import json
 import math
 import os
 import re
@@ -48,550 +48,17 @@ import sys
 import time
 import zlib
 
-TOK = re.compile(r"\w+(?:['’]\w+)*|[^\w\s]", re.UNICODE)
-QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"',
-                        "\u2013": "-", "\u2014": "-", "\u00a0": " "})
-
-NUMBER_WORDS = set("""zero one two three four five six seven eight nine ten eleven twelve
-thirteen fourteen fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty
-sixty seventy eighty ninety hundred thousand million billion trillion first second third
-fourth fifth sixth seventh eighth ninth tenth half dozen""".split())
-
-# function words: not used as spun keys (the thesaurus layer handles content
-# words; observed function-word swaps such as "within" -> "in" belong to the
-# mined layer) and flagged as a feature when they are the original.
-STOP = set("""a an the of to in on at by for from with as into onto upon about over under
-above below across after before behind beside besides between beyond during except inside
-outside through throughout toward towards underneath until till unto up down out off within
-without via per and or nor but yet so if than that this these those it its itself is are was
-were be been being am has have had having do does did done doing will would shall should can
-could may might must ought not no yes he she they we you i me him her them us his hers their
-theirs our ours your yours my mine who whom whose which what whatever whoever when whenever
-where wherever while whilst why how also just very too more most less least some any all each
-every both either neither much many few several such own same other another else here there
-then now thus hence therefore however although though because since unless whether again
-ever never always often still already almost even only quite rather really well back away
-one ones something anything nothing everything someone anyone everyone nobody somebody
-anybody everybody lot lots""".split())
-
-
-def tokens(text):
-    return TOK.findall(text.translate(QUOTES))
-
-
-def is_number(w):
-    return bool(re.fullmatch(r"[\d.,:/%-]+", w)) or w in NUMBER_WORDS
-
-
-# ---------------------------------------------------------------- resources
-def load_freq(path):
-    freq = {}
-    with open(path, encoding="utf-8") as f:
-        for line in f:
-            p = line.split()
-            if len(p) == 2:
-                freq[p[0]] = int(p[1])
-    return freq
-
-
-def load_bigrams(path):
-    big = {}
-    with open(path, encoding="utf-8") as f:
-        for line in f:
-            p = line.split()
-            if len(p) == 3:
-                big[(p[0], p[1])] = int(p[2])
-    return big
-
-
-def load_exc(folder):
-    """inflected -> [(lemma, pos)], lemma -> {pos: [inflected]}"""
-    to_lemma, forms = {}, {}
-    for pos, fn in (("noun", "noun.exc"), ("verb", "verb.exc"), ("adj", "adj.exc"), ("adv", "adv.exc")):
-        with open(os.path.join(folder, fn), encoding="utf-8") as f:
-            for line in f:
-                p = line.split()
-                if len(p) < 2:
-                    continue
-                infl = p[0].replace("_", " ")
-                for lem in p[1:]:
-                    lem = lem.replace("_", " ")
-                    to_lemma.setdefault(infl, []).append((lem, pos))
-                    forms.setdefault(lem, {}).setdefault(pos, []).append(infl)
-    # suppletive plurals WordNet leaves out of noun.exc (it lists "people"
-    # as a lemma of its own); the spinner inflects "person" -> "individuals"
-    for infl, lem, pos in EXTRA_IRREGULAR:
-        if (lem, pos) not in to_lemma.get(infl, []):
-            to_lemma.setdefault(infl, []).append((lem, pos))
-            forms.setdefault(lem, {}).setdefault(pos, []).append(infl)
-    return to_lemma, forms
-
-
-EXTRA_IRREGULAR = [("people", "person", "noun")]
-
-
-def load_moby(path):
-    """root -> [syn, ...] (lowercased, order kept, duplicates dropped)"""
-    out = {}
-    with gzip.open(path, "rt", encoding="utf-8", errors="replace") as f:
-        for line in f:
-            p = [x.strip().lower() for x in line.rstrip("\r\n").split(",")]
-            if len(p) < 2 or not p[0]:
-                continue
-            seen, syns = {p[0]}, []
-            for s in p[1:]:
-                if s and s not in seen:
-                    seen.add(s)
-                    syns.append(s)
-            if p[0] in out:
-                out[p[0]].extend(s for s in syns if s not in out[p[0]])
-            else:
-                out[p[0]] = syns
-    return out
-
-
-MYTHES_TAG = re.compile(r"\s*\((generic term|similar term|related term|antonym)\)\s*$")
-
-
-def load_mythes(path):
-    """word -> [(pos, [(syn, rel), ...]), ...] in sense order.
-    rel is '' for a plain synonym, else generic/similar/related/antonym."""
-    out = {}
-    with gzip.open(path, "rt", encoding="utf-8", errors="replace") as f:
-        f.readline()  # encoding line
-        word, left = None, 0
-        for line in f:
-            line = line.rstrip("\n")
-            if left == 0:
-                p = line.split("|")
-                word, left = p[0].strip().lower(), int(p[1]) if len(p) > 1 and p[1].isdigit() else 0
-                out.setdefault(word, [])
-                continue
-            left -= 1
-            p = line.split("|")
-            pos = p[0].strip("()")
-            syns = []
-            for s in p[1:]:
-                m = MYTHES_TAG.search(s)
-                rel = m.group(1).split()[0] if m else ""
-                s = MYTHES_TAG.sub("", s).strip().lower()
-                if s and s != word:
-                    syns.append((s, rel))
-            out[word].append((pos, syns))
-    return out
-
-
-def load_ppdb(path):
-    out = set()
-    with open(path, encoding="utf-8") as f:
-        for line in f:
-            p = line.split()
-            if len(p) == 2 and p[0] != p[1]:
-                out.add((p[0].lower(), p[1].lower()))
-    return out
-
-
-def load_ppdb1(path):
-    """PPDB 1.0 XL lexical: {word: {paraphrase: rank}}, in PPDB's order."""
-    out = {}
-    with gzip.open(path, "rt", encoding="utf-8") as f:
-        for line in f:
-            p = line.split()
-            if len(p) < 2:
-                continue
-            w = p[0].lower()
-            d = out.setdefault(w, {})
-            for s in p[1:]:
-                s = s.lower()
-                if s != w and s not in d:
-                    d[s] = len(d)
-    return out
-
-
-# ---------------------------------------------------------------- morphology
-VOWELS = set("aeiou")
-# (pos, tag) pairs that a lemma can be inflected into; 'pl' for nouns and
-# 's' for verbs share their surface form in most cases.
-INFL_TAGS = {"noun": ("pl",), "verb": ("s", "ed", "ing"), "adj": ("er", "est")}
-
-
-def _sibilant(w):
-    return w.endswith(("s", "x", "z", "ch", "sh"))
-
-
-def _cvc(w):
-    return (len(w) >= 3 and w[-1] not in VOWELS and w[-1] not in "wxy"
-            and w[-2] in VOWELS and w[-3] not in VOWELS)
-
-
-def _with_suffix(w, suffix):
-    """w + a vowel suffix when w ends consonant-vowel-consonant: a word of
-    one syllable doubles its last consonant ("plan" -> "planned", "stat" ->
-    "statted", never "stated", which is "state" + "d"); a longer one may or
-    may not ("travelled" / "traveled", "targeted", "referred"), so both
-    forms are offered and the frequency list decides."""
-    doubled = w + w[-1] + suffix
-    if len(re.findall(r"[aeiou]+", w)) == 1:
-        return [doubled]
-    return [doubled, w + suffix]
-
-
-def regular_forms(lemma, tag):
-    w = lemma
-    if tag in ("pl", "s"):
-        if _sibilant(w):
-            return [w + "es"]
-        if w.endswith("y") and len(w) > 1 and w[-2] not in VOWELS:
-            return [w[:-1] + "ies"]
-        if tag == "s" and w.endswith("o") and len(w) > 1 and w[-2] not in VOWELS:
-            return [w + "es"]
-        return [w + "s"]
-    if tag == "ed":
-        if w.endswith("e"):
-            return [w + "d"]
-        if w.endswith("y") and len(w) > 1 and w[-2] not in VOWELS:
-            return [w[:-1] + "ied"]
-        return _with_suffix(w, "ed") if _cvc(w) else [w + "ed"]
-    if tag == "ing":
-        if w.endswith("ie"):
-            return [w[:-2] + "ying"]
-        if w.endswith("e") and not w.endswith(("ee", "ye", "oe")) and len(w) > 2:
-            return [w[:-1] + "ing"]
-        return _with_suffix(w, "ing") if _cvc(w) else [w + "ing"]
-    if tag in ("er", "est"):
-        suf = tag
-        if w.endswith("e"):
-            return [w + suf[1:]]
-        if w.endswith("y") and len(w) > 1 and w[-2] not in VOWELS:
-            return [w[:-1] + "i" + suf]
-        return _with_suffix(w, suf) if _cvc(w) else [w + suf]
-    return []
-
-
-class Morph:
-    def __init__(self, freq, exc_to_lemma, exc_forms):
-        self.freq = freq
-        self.exc_to_lemma = exc_to_lemma
-        self.exc_forms = exc_forms
-        self._cache = {}
-
-    def real(self, phrase):
-        return all(x in self.freq for x in phrase.replace("-", " ").split())
-
-    def inflect_word(self, lemma, pos, tag):
-        """inflected forms of a single word (tuple, possibly empty); each a
-        real word (in the frequency list) and different from the lemma"""
-        key = (lemma, pos, tag)
-        if key in self._cache:
-            return self._cache[key]
-        res = ()
-        irr = self.exc_forms.get(lemma, {}).get(pos)
-        if irr:
-            cand = []
-            for f in irr:
-                if tag == "ing":
-                    ok = f.endswith("ing")
-                elif tag in ("s", "pl"):
-                    ok = (f.endswith("s") and not f.endswith("ss")) if pos == "verb" else True
-                elif tag == "ed":
-                    ok = not f.endswith("ing") and not (f.endswith("s") and not f.endswith("ss"))
-                elif tag == "er":
-                    ok = f.endswith("er")
-                else:
-                    ok = f.endswith("est")
-                if ok and f in self.freq and f != lemma:
-                    cand.append(f)
-            res = tuple(sorted(set(cand)))
-        if not res and not (irr and tag in ("pl", "ed", "er", "est")):
-            cand = [f for f in regular_forms(lemma, tag) if f in self.freq and f != lemma]
-            if cand:
-                res = (max(cand, key=lambda f: (self.freq[f], f)),)
-        self._cache[key] = res
-        return res
-
-    def inflect(self, phrase, pos, tag):
-        """inflect a (possibly multi-word) lemma: verbs on the first word,
-        nouns/adjectives on the last; tuple of forms"""
-        if " " not in phrase:
-            return self.inflect_word(phrase, pos, tag)
-        ws = phrase.split(" ")
-        i = 0 if pos == "verb" else len(ws) - 1
-        out = []
-        for f in self.inflect_word(ws[i], pos, tag):
-            v = list(ws)
-            v[i] = f
-            out.append(" ".join(v))
-        return tuple(out)
-
-    def lemmas(self, word, lexicon):
-        """possible (lemma, pos, tag) analyses of a word; tag '' = base form"""
-        out = [(word, None, "")]
-        for lem, pos in self.exc_to_lemma.get(word, ()):
-            tag = {"noun": "pl", "adj": "er", "adv": "er"}.get(pos)
-            if pos == "verb":
-                tag = "ing" if word.endswith("ing") else ("s" if word.endswith("s") else "ed")
-            if pos == "adj" and word.endswith("st"):
-                tag = "est"
-            out.append((lem, pos, tag))
-        rules = [("noun", "pl", "ies", "y"), ("noun", "pl", "es", ""), ("noun", "pl", "s", ""),
-                 ("verb", "s", "ies", "y"), ("verb", "s", "es", ""), ("verb", "s", "s", ""),
-                 ("verb", "ed", "ied", "y"), ("verb", "ed", "ed", "e"), ("verb", "ed", "ed", ""),
-                 ("verb", "ing", "ing", "e"), ("verb", "ing", "ing", ""),
-                 ("adj", "er", "ier", "y"), ("adj", "er", "er", "e"), ("adj", "er", "er", ""),
-                 ("adj", "est", "iest", "y"), ("adj", "est", "est", "e"), ("adj", "est", "est", "")]
-        for pos, tag, suf, rep in rules:
-            if word.endswith(suf) and len(word) > len(suf) + 1:
-                stem = word[: -len(suf)] + rep
-                cands = [stem]
-                if tag in ("ed", "ing", "er", "est") and rep == "" and len(stem) > 2 and stem[-1] == stem[-2]:
-                    cands.append(stem[:-1])
-                for lem in cands:
-                    if lem in lexicon and word in self.inflect_word(lem, pos, tag):
-                        out.append((lem, pos, tag))
-        seen, res = set(), []
-        for x in out:
-            if x not in seen:
-                seen.add(x)
-                res.append(x)
-        return res
-
-
-# ---------------------------------------------------------------- pairs
-def story_groups(pairs_dir):
-    """[(story_id, [pair dirs])] sorted; pairs with the same orig_url (or the
-    same original text) form one story."""
-    groups = {}
-    for d in sorted(os.listdir(pairs_dir)):
-        p = os.path.join(pairs_dir, d)
-        if not os.path.isfile(os.path.join(p, "spun.txt")):
-            continue
-        key = None
-        mp = os.path.join(p, "meta.json")
-        if os.path.isfile(mp):
-            try:
-                key = json.load(open(mp, encoding="utf-8")).get("orig_url")
-            except (ValueError, OSError):
-                key = None
-        if not key:
-            key = "text:" + open(os.path.join(p, "orig.txt"), encoding="utf-8").read().strip()[:200]
-        groups.setdefault(key, []).append(d)
-    out = [(v[0], v) for v in groups.values()]
-    return sorted(out)
-
-
-def _norm_tok(t):
-    t = t.lower()
-    return t
-
-
-def _strip_poss(a, b):
-    if a.endswith("'s") and b.endswith("'s") and len(a) > 2 and len(b) > 2:
-        return a[:-2], b[:-2]
-    return a, b
-
-
-def align_pair(spun_text, orig_text, related=None, max_words=3):
-    """Align a spun text with its original.
-
-    Returns (subs, orig_tokens, orig_changed) where subs is a list of
-    (spun_phrase, orig_phrase, orig_index) for 1:1 word swaps and short phrase
-    swaps (both sides <= max_words words, no punctuation), orig_tokens the
-    lowercased original tokens and orig_changed the set of their indices that
-    the spinner changed.  `related(s, w)` (optional) tells whether s and w are
-    thesaurus neighbours; it guides the split of unequal blocks.
-    """
-    S = [_norm_tok(t) for t in tokens(spun_text)]
-    O = [_norm_tok(t) for t in tokens(orig_text)]
-    subs, changed = [], set()
-    sm = difflib.SequenceMatcher(None, S, O, autojunk=False)
-    for tag, i1, i2, j1, j2 in sm.get_opcodes():
-        if tag == "equal":
-            continue
-        changed.update(range(j1, j2))
-        if tag != "replace":
-            continue
-        a, b = S[i1:i2], O[j1:j2]
-        for (x1, x2, y1, y2) in _segment(a, b, related, max_words):
-            sp, op = a[x1:x2], b[y1:y2]
-            if not sp or not op:
-                continue
-            if any(not re.match(r"\w", t) for t in sp + op):
-                continue
-            if len(sp) == 1 and len(op) == 1:
-                s, w = _strip_poss(sp[0], op[0])
-            else:
-                s, w = " ".join(sp), " ".join(op)
-            if s == w:
-                continue
-            subs.append((s, w, j1 + y1))
-    return subs, O, changed
-
-
-def _segment(a, b, related, max_words):
-    """monotone segmentation of a replace block into chunks"""
-    n, m = len(a), len(b)
-    if n == m:
-        return [(i, i + 1, i, i + 1) for i in range(n)]
-    if n > 12 or m > 12:
-        return []
-    INF = -1e9
-    best = [[INF] * (m + 1) for _ in range(n + 1)]
-    back = [[None] * (m + 1) for _ in range(n + 1)]
-    best[0][0] = 0.0
-    for i in range(n + 1):
-        for j in range(m + 1):
-            if best[i][j] == INF:
-                continue
-            for di in range(0, max_words + 1):
-                for dj in range(0, max_words + 1):
-                    if di == 0 and dj == 0 or i + di > n or j + dj > m:
-                        continue
-                    sp, op = a[i:i + di], b[j:j + dj]
-                    if di == 0 or dj == 0:
-                        sc = -1.5 * (di + dj)
-                    elif di == 1 and dj == 1:
-                        sc = 0.0
-                        if related and related(sp[0], op[0]):
-                            sc += 1.0
-                    else:
-                        sc = -1.0 - 0.3 * (di + dj - 3)
-                        if related and related(" ".join(sp), " ".join(op)):
-                            sc += 2.5
-                    v = best[i][j] + sc
-                    if v > best[i + di][j + dj]:
-                        best[i + di][j + dj] = v
-                        back[i + di][j + dj] = (i, j)
-    out, i, j = [], n, m
-    while (i, j) != (0, 0):
-        pi, pj = back[i][j]
-        out.append((pi, i, pj, j))
-        i, j = pi, pj
-    return out[::-1]
-
-
-def read_dict_csvs(paths):
-    """spun -> {original: best weight}"""
-    d = {}
-    for p in paths:
-        with open(p, encoding="utf-8", newline="") as f:
-            for row in csv.DictReader(f):
-                s = " ".join(row["spun"].replace("’", "'").lower().split())
-                w = row["original"].lower()
-                try:
-                    wt = float(row["weight"])
-                except (TypeError, ValueError):
-                    wt = 0.0
-                e = d.setdefault(s, {})
-                if w not in e or wt > e[w]:
-                    e[w] = wt
-    return d
-
-
-# ---------------------------------------------------------------- lemma graph
-POS_NAMES = ("noun", "verb", "adj", "adv")
-
-
-class Graph:
-    """Lemma-level thesaurus edges w -> s with per-source evidence."""
-
-    def __init__(self, src_dir, freq, log=print):
-        self.freq = freq
-        log("loading moby ...")
-        self.moby = load_moby(os.path.join(src_dir, "moby_thesaurus.txt.gz"))
-        log("loading mythes ...")
-        self.mythes = load_mythes(os.path.join(src_dir, "mythes_th_en_US_v2.dat.gz"))
-        log("loading ppdb ...")
-        ppdb = load_ppdb(os.path.join(src_dir, "ppdb2_synonyms_counterfitting.txt"))
-        self.ppdb = {}
-        for a, b in sorted(ppdb):
-            self.ppdb.setdefault(a, set()).add(b)
-            self.ppdb.setdefault(b, set()).add(a)
-        log("loading ppdb1 xl ...")
-        self.ppdb1 = load_ppdb1(os.path.join(src_dir, "ppdb1_xl_lexical.txt.gz"))
-        # moby rank lookup
-        self.moby_rank = {w: {s: r for r, s in enumerate(L)} for w, L in self.moby.items()}
-        # mythes: w -> {s: (first sense index, pos, position, rel)} best per rel
-        self.my = {}
-        self.my_pos = {}      # word -> primary pos, and set of pos
-        self.my_nsyn = {}
-        for w, senses in self.mythes.items():
-            d = {}
-            poss = []
-            n = 0
-            for si, (pos, syns) in enumerate(senses):
-                if pos not in poss:
-                    poss.append(pos)
-                for pi, (s, rel) in enumerate(syns):
-                    if rel == "antonym":
-                        continue
-                    if rel == "":
-                        n += 1
-                    k = (s, rel)
-                    if k not in d:
-                        d[k] = (si, pos, pi)
-            self.my[w] = d
-            self.my_pos[w] = poss
-            self.my_nsyn[w] = n
-        self.lexicon = (set(self.moby) | set(self.mythes) | set(self.ppdb) | set(self.ppdb1)
-                        | set(freq))
-
-    def neighbours(self, w):
-        """sorted list of lemma s with an edge w -> s"""
-        out = set(self.moby.get(w, ()))
-        for (s, rel) in self.my.get(w, {}):
-            out.add(s)
-        out |= self.ppdb.get(w, set())
-        out |= set(self.ppdb1.get(w, ()))
-        out.discard(w)
-        return sorted(out)
-
-    def related(self, s, w):
-        return (s in self.moby_rank.get(w, {}) or w in self.moby_rank.get(s, {})
-                or any((s, r) in self.my.get(w, {}) for r in ("", "similar", "generic", "related"))
-                or any((w, r) in self.my.get(s, {}) for r in ("", "similar", "generic", "related"))
-                or s in self.ppdb.get(w, ())
-                or s in self.ppdb1.get(w, ()) or w in self.ppdb1.get(s, ()))
-
-    def pos_of_edge(self, w, s):
-        """parts of speech under which w -> s holds"""
-        ps = []
-        d = self.my.get(w, {})
-        for rel in ("", "similar", "related", "generic"):
-            if (s, rel) in d:
-                p = d[(s, rel)][1]
-                if p not in ps:
-                    ps.append(p)
-        if ps:
-            return ps
-        a, b = self.my_pos.get(w), self.my_pos.get(s)
-        if a and b:
-            inter = [p for p in a if p in b]
-            if inter:
-                return inter
-            return []
-        if a or b:
-            return list(a or b)
-        return ["noun", "verb", "adj"]
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from unspin_data import params  # noqa: E402
+from unspin_data.graph import Graph  # noqa: E402
+from unspin_data.morph import INFL_TAGS, Morph  # noqa: E402
+from unspin_data.pairs import align_pair, story_groups  # noqa: E402
+from unspin_data.sources import (  # noqa: E402
+    BIGRAMS, FREQ, WORDNET_EXC, load_bigrams, load_exc, load_freq)
+from unspin_data.text import FUNCTION_WORDS, KEY_RE, content_key  # noqa: E402
 
 
 # ---------------------------------------------------------------- edges
-KEY_RE = re.compile(r"[a-z][a-z'-]*(?: [a-z][a-z'-]*)*")
-
-
-def content_key(s):
-    """may s be a spun key of the thesaurus layer? (content words only)"""
-    if not KEY_RE.fullmatch(s):
-        return False
-    ws = s.split(" ")
-    if len(ws) > 4:
-        return False
-    if len(ws) == 1 and (s in STOP or len(s) < 3):
-        return False
-    if all(x in STOP for x in ws):
-        return False
-    return True
-
-
 def valid_original(w, morph):
     return bool(KEY_RE.fullmatch(w)) and len(w.split(" ")) <= 4 and morph.real(w)
 
@@ -760,7 +227,7 @@ def features(E, wl, sl, pos, tag, wf, sf):
     ns, nw = sf.count(" ") + 1, wf.count(" ") + 1
     x[27], x[28] = float(ns > 1), float(nw > 1)
     x[29] = float(ns > 1 and wf in sf.split(" "))
-    x[30] = float(wf in STOP)
+    x[30] = float(wf in FUNCTION_WORDS)
     x[31] = len(sf) / 10
     x[32] = float(len(wf) >= 4 and len(sf) >= 4 and wf[:4] == sf[:4])
     x[33] = float(nw > 1 and sf in wf.split(" "))
@@ -966,7 +433,6 @@ def rank_eval(damaged, sids, FC, model):
         for k in (1, 3, 5, 10):
             c[f"{name}@{k}"] = 0
     ncand = []
-    ilw = FEATURES.index("lf_w")
     for sid in sids:
         for s, w in damaged[sid]:
             c["damaged"] += 1
@@ -1169,7 +635,7 @@ def emit(E, model, path, top_k, floor, log, discount=0.0, rare_floor=None, rare_
         for sl in E.adj(wl):
             src = None
             for a, b, pos, tag in E.instances(wl, sl):
-                if not content_key(b) or a in STOP or not valid_original(a, E.M):
+                if not content_key(b) or a in FUNCTION_WORDS or not valid_original(a, E.M):
                     continue
                 n_edges += 1
                 x = features(E, wl, sl, pos, tag, a, b)
@@ -1200,40 +666,53 @@ def emit(E, model, path, top_k, floor, log, discount=0.0, rare_floor=None, rare_
 
 
 # ---------------------------------------------------------------- main
-def main():
-    here = os.path.dirname(os.path.abspath(__file__))
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--sources", default=os.path.join(here, "..", "..", "shared", "data-sources"))
-    ap.add_argument("--train", default=os.path.join(here, "..", "..", "shared", "dev", "train"))
-    ap.add_argument("--out", default=os.path.join(here, "..", "data", "thesaurus", "thesaurus.csv"))
-    ap.add_argument("--top-k", type=int, default=3)
-    ap.add_argument("--floor", type=float, default=1e-3, help="drop edges with P(s|w) below this")
-    ap.add_argument("--rare-floor", type=float, default=None,
-                    help="the floor for spun keys rarer than --rare-count (default: --floor); "
+def parser():
+    """The command line; its defaults are the committed parameters."""
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    committed = params.THESAURUS
+    ap = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0],
+        epilog="The defaults are the committed parameters (scripts/unspin_data/params.py).")
+    ap.add_argument("--sources", default=os.path.join(root, "..", "shared", "data-sources"),
+                    help="the data-sources folder")
+    ap.add_argument("--train", default=os.path.join(root, "..", "shared", "dev", "train"),
+                    help="the training pairs")
+    ap.add_argument("--out", default=os.path.join(root, "data", "dict", "thesaurus.csv"))
+    ap.add_argument("--top-k", type=int, default=committed["top_k"])
+    ap.add_argument("--floor", type=float, default=committed["floor"],
+                    help="drop edges with P(s|w) below this")
+    ap.add_argument("--rare-floor", type=float, default=committed["rare_floor"],
+                    help="the floor for spun keys rarer than --rare-count; "
                          "a rare key is cheap to check, as it seldom occurs")
-    ap.add_argument("--rare-count", type=float, default=0,
+    ap.add_argument("--rare-count", type=float, default=committed["rare_count"],
                     help="a key whose rarest word has a smaller count in the frequency list is rare")
-    ap.add_argument("--folds", type=int, default=7, help="k-fold by story for the held-out report (0: skip)")
-    ap.add_argument("--neg-rate", type=int, default=8, help="keep 1 in N negative edges (weighted N)")
-    ap.add_argument("--l2", type=float, default=1.0)
-    ap.add_argument("--seed", type=int, default=13)
-    ap.add_argument("--discount", type=float, default=1.0,
+    ap.add_argument("--folds", type=int, default=params.THESAURUS_REPORT_FOLDS,
+                    help="k-fold by story for the held-out report (0: skip; the layer is the same)")
+    ap.add_argument("--neg-rate", type=int, default=committed["neg_rate"],
+                    help="keep 1 in N negative edges (weighted N)")
+    ap.add_argument("--l2", type=float, default=committed["l2"])
+    ap.add_argument("--seed", type=int, default=committed["seed"])
+    ap.add_argument("--discount", type=float, default=committed["discount"],
                     help="log10 layer discount subtracted from every weight (tuned end to end, "
                          "see data/dict/THESAURUS.md); 0 writes the calibrated log10 P(s|w)")
     ap.add_argument("--no-emit", action="store_true")
-    ap.add_argument("--model", choices=("condlogit", "binomial"), default="condlogit")
-    a = ap.parse_args()
+    ap.add_argument("--model", choices=("condlogit", "binomial"), default=committed["model"])
+    return ap
+
+
+def main():
+    a = parser().parse_args()
     t0 = time.time()
 
     def log(m):
         print(f"[{time.time() - t0:6.1f}s] {m}", file=sys.stderr, flush=True)
 
-    freq = load_freq(os.path.join(a.sources, "frequency_dictionary_en_82_765.txt"))
-    to_l, forms = load_exc(os.path.join(a.sources, "wordnet3.0_exc"))
+    freq = load_freq(os.path.join(a.sources, FREQ))
+    to_l, forms = load_exc(os.path.join(a.sources, WORDNET_EXC))
     M = Morph(freq, to_l, forms)
     G = Graph(a.sources, freq, log)
     E = Edges(G, M)
-    E.bigrams = load_bigrams(os.path.join(a.sources, "frequency_bigramdictionary_en_243_342.txt"))
+    E.bigrams = load_bigrams(os.path.join(a.sources, BIGRAMS))
     log(f"{len(E.words)} originals, {len(E.rev)} spun lemmas")
     FC = FeatureCache(E)
     obs, damaged = observations(a.train, E)

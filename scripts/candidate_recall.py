@@ -33,11 +33,12 @@ spun with no such candidate (no candidate); or changed to something else
 all damaged words (token counts over all pairs); `--by-story` weighs each
 story (pairs with the same orig_url) as one instead.
 
-The alignment is the one build_thesaurus.py trains on: tokens as in
-evalspin.py, difflib on lowercased tokens, unequal replace blocks split by a
-small dynamic program that prefers thesaurus neighbours (`--fast` skips
-loading the thesauri and splits blocks without that guidance).  Possessive
-"'s" is stripped from both sides, as the dictionary matcher does.
+The alignment is the one build_thesaurus.py trains on
+(unspin_data.pairs.align_pair): tokens as in evalspin.py, difflib on
+lowercased tokens, unequal replace blocks split by a small dynamic program
+that prefers thesaurus neighbours (`--fast` skips loading the thesauri and
+splits blocks without that guidance).  Possessive "'s" is stripped from
+both sides, as the dictionary matcher does.
 """
 import argparse
 import difflib
@@ -46,7 +47,10 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import build_thesaurus as bt  # noqa: E402
+from unspin_data.graph import Graph  # noqa: E402
+from unspin_data.pairs import align_pair, read_dict_csvs, story_groups, strip_possessive  # noqa: E402
+from unspin_data.sources import FREQ, load_freq  # noqa: E402
+from unspin_data.text import content_key, tokens  # noqa: E402
 
 
 def ranked(cands):
@@ -73,31 +77,31 @@ def main():
 
     related, graph = None, None
     if (not a.fast or a.raw_sources) and os.path.isdir(a.sources):
-        freq = bt.load_freq(os.path.join(a.sources, "frequency_dictionary_en_82_765.txt"))
-        graph = bt.Graph(a.sources, freq, log=lambda m: None)
+        freq = load_freq(os.path.join(a.sources, FREQ))
+        graph = Graph(a.sources, freq, log=lambda m: None)
         related = None if a.fast else graph.related
 
     events = []   # (weight, spun, original)
     fates = []    # (weight, spun, original, what the command wrote there)
-    for sid, ds in bt.story_groups(a.pairs):
+    for sid, ds in story_groups(a.pairs):
         for d in ds:
             spun = open(os.path.join(a.pairs, d, "spun.txt"), encoding="utf-8").read()
             orig = open(os.path.join(a.pairs, d, "orig.txt"), encoding="utf-8").read()
-            subs, orig_tokens, _ = bt.align_pair(spun, orig, related)
+            subs, orig_tokens, _ = align_pair(spun, orig, related)
             written = output_at(a.cmd, spun, orig_tokens) if a.cmd else None
             for s, w, j in subs:
                 if " " in s or " " in w:
                     continue
-                if a.content_only and not bt.content_key(s):
+                if a.content_only and not content_key(s):
                     continue
                 wt = (1.0 / len(ds)) if a.by_story else 1.0
                 events.append((wt, s, w))
                 if written is not None:
                     fates.append((wt, s, w, written.get(j)))
 
-    dicts = [(os.path.basename(p), bt.read_dict_csvs([p])) for p in a.dicts]
+    dicts = [(os.path.basename(p), read_dict_csvs([p])) for p in a.dicts]
     if len(a.dicts) > 1:
-        dicts.append(("merged", bt.read_dict_csvs(a.dicts)))
+        dicts.append(("merged", read_dict_csvs(a.dicts)))
     if a.raw_sources and graph is not None:
         dicts.extend(raw_sources(graph))
     total = sum(wt for wt, _, _ in events)
@@ -170,7 +174,7 @@ def output_at(cmd, spun, orig_tokens):
     """{original token index: the command's token there}, for the original
     tokens the command's output aligns with one to one."""
     done = subprocess.run(cmd, shell=True, input=spun.encode(), capture_output=True, check=True)
-    out = [bt._norm_tok(t) for t in bt.tokens(done.stdout.decode("utf-8", "replace"))]
+    out = [t.lower() for t in tokens(done.stdout.decode("utf-8", "replace"))]
     at = {}
     sm = difflib.SequenceMatcher(None, out, orig_tokens, autojunk=False)
     for tag, i1, i2, j1, j2 in sm.get_opcodes():
@@ -183,7 +187,7 @@ def output_at(cmd, spun, orig_tokens):
 def report_fates(fates, merged, cmd):
     counts = {}
     for wt, s, w, written in fates:
-        written = bt._strip_poss(written, w)[0] if written else written
+        written = strip_possessive(written, w)[0] if written else written
         if written == w:
             fate = "restored"
         elif written == s or written is None:

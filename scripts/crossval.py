@@ -10,12 +10,13 @@ Usage (from the project root, after `cargo build --release`):
 Why: dev/test is for measuring only, and dev/train numbers are flattered by
 the layers mined from dev/train itself. Here every layer learned from the
 training pairs (mined.csv, thesaurus.csv, and the prior's cue table) is
-rebuilt from all stories but the held-out fold's, with the same commands as
-the committed data; the
-hand-written layers (curated.csv, tortured.csv) are used as committed. Each
-fold's held-out pairs are then repaired with that fold's dictionary
-(`--no-default-dict --dict`) and scored by evalspin.py together with
-dev/clean. The pooled line sums the folds' errors and changes.
+rebuilt from all stories but the held-out fold's, with the same commands
+and parameters as the committed data (rebuild_data.py,
+unspin_data/params.py); the hand-written layers (curated.csv, tortured.csv)
+are used as committed. Each fold's held-out pairs are then repaired with
+that fold's dictionary (`--no-default-dict --dict`) and scored by
+evalspin.py together with dev/clean. The pooled line sums the folds'
+errors and changes.
 
 curated.csv's rows were partly read off dev/train, so using them as
 committed flatters the folds. `--strict-curated` drops, in each fold, the
@@ -24,8 +25,9 @@ spun text of the fold's training pairs and in no seed pair: a lower bound,
 since some of those rows (such as "underneath" -> "under") are common
 knowledge of the spinner that would have been written anyway.
 
-Folds are whole stories (pairs sharing an original, as build_thesaurus.py
-groups them), dealt round-robin in story order, so the split is fixed.
+Folds are whole stories (pairs sharing an original, as
+unspin_data.pairs.story_groups groups them), dealt round-robin in story
+order, so the split is fixed.
 Building the layers takes about 5 minutes per fold (the thesaurus model);
 they are kept in --work and reused, so trying settings is quick.
 
@@ -44,20 +46,20 @@ from concurrent.futures import ThreadPoolExecutor
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 sys.path.insert(0, HERE)
-from build_thesaurus import story_groups  # noqa: E402
+from rebuild_data import cues_command, mine_command, produce, thesaurus_command  # noqa: E402
+from unspin_data import params  # noqa: E402
+from unspin_data.pairs import story_groups  # noqa: E402
+from unspin_data.sources import SEED_PAIRS  # noqa: E402
 
 SHARED = os.path.join(ROOT, "..", "shared")
 
 
-# The committed data/dict/thesaurus.csv's arguments (THESAURUS.md).
-THESAURUS_ARGS = ["--seed", "13", "--top-k", "3", "--floor", "1e-2", "--rare-floor", "1e-3",
-                  "--rare-count", "1e6", "--discount", "1.0"]
-
-
 def thesaurus_path(fold_dir):
-    """The fold's thesaurus layer, named by its arguments, so that a change
-    of them builds it afresh instead of reusing the cached one."""
-    return os.path.join(fold_dir, "thesaurus-" + "-".join(THESAURUS_ARGS[1::2]) + ".csv")
+    """The fold's thesaurus layer, named by the committed parameters, so
+    that a change of them builds it afresh instead of reusing the cached
+    one."""
+    return os.path.join(fold_dir, "thesaurus-" + "-".join(
+        str(value) for value in params.THESAURUS.values()) + ".csv")
 
 
 def make_folds(train, work, k, max_stories=None):
@@ -84,32 +86,24 @@ def make_folds(train, work, k, max_stories=None):
                     os.symlink(os.path.abspath(os.path.join(train, pair)), link)
 
 
-def build_layers(fold_dir, sources, thesaurus_layer=True):
-    """Mines and fits the learned layers from the fold's training pairs."""
+def build_layers(fold_dir, sources, spun_only, thesaurus_layer=True):
+    """Mines and fits the learned layers from the fold's training pairs,
+    with the committed data's commands (rebuild_data.py)."""
     train = os.path.join(fold_dir, "train")
     mined = os.path.join(fold_dir, "mined.csv")
     thesaurus = thesaurus_path(fold_dir)
     log = open(os.path.join(fold_dir, "build.log"), "a")
     if not os.path.exists(mined):
-        subprocess.run(
-            [sys.executable, os.path.join(HERE, "mine_pairs.py"), "--train", train,
-             "--out", mined, "--seed", os.path.join(sources, "news_spinner_seed_pairs.tsv"),
-             "--thesaurus", sources],
-            check=True, stdout=log, stderr=log)
+        produce(mined, lambda part: mine_command(sources, train, part), stdout=log, stderr=log)
     cues = os.path.join(fold_dir, "cues.csv")
     if not os.path.exists(cues):
-        subprocess.run(
-            [sys.executable, os.path.join(HERE, "build_cues.py"), "--shared", SHARED,
-             "--train", train, "--out", cues, "--dicts", mined,
-             os.path.join(ROOT, "data", "dict", "curated.csv")],
-            check=True, stdout=log, stderr=log)
+        dicts = [mined, os.path.join(ROOT, "data", "dict", "curated.csv")]
+        produce(cues, lambda part: cues_command(sources, train, spun_only, dicts, part),
+                stdout=log, stderr=log)
     if thesaurus_layer and not os.path.exists(thesaurus):
-        # The committed layer's command, without its own held-out report.
-        subprocess.run(
-            [sys.executable, os.path.join(HERE, "build_thesaurus.py"), "--sources", sources,
-             "--train", train, "--out", thesaurus + ".part", "--folds", "0"] + THESAURUS_ARGS,
-            check=True, stdout=log, stderr=log)
-        os.replace(thesaurus + ".part", thesaurus)
+        # Without the layer's own held-out report: these folds are the report.
+        produce(thesaurus, lambda part: thesaurus_command(sources, train, part, report_folds=0),
+                stdout=log, stderr=log)
 
 
 def spun_texts(pairs_dir):
@@ -123,7 +117,7 @@ def spun_texts(pairs_dir):
 
 def seed_spun_phrases(sources):
     """The spun side of the seed pairs (brief and seed article)."""
-    with open(os.path.join(sources, "news_spinner_seed_pairs.tsv"), encoding="utf-8") as f:
+    with open(os.path.join(sources, SEED_PAIRS), encoding="utf-8") as f:
         return {row["spun"].strip().lower() for row in csv.DictReader(f, delimiter="\t")}
 
 
@@ -197,6 +191,7 @@ def main():
     ap.add_argument("--train", default=os.path.join(SHARED, "dev", "train"))
     ap.add_argument("--clean", default=os.path.join(SHARED, "dev", "clean"))
     ap.add_argument("--sources", default=os.path.join(SHARED, "data-sources"))
+    ap.add_argument("--spun-only", default=os.path.join(SHARED, "dev", "spun_only"))
     ap.add_argument("--strict-curated", action="store_true",
                     help="leave out curated rows seen only in held-out stories")
     ap.add_argument("--stories", type=int,
@@ -212,7 +207,7 @@ def main():
     folds = [os.path.join(a.work, f"f{i}") for i in range(a.folds)]
     thesaurus_layer = not a.no_thesaurus
     with ThreadPoolExecutor(max_workers=2) as pool:
-        list(pool.map(lambda d: build_layers(d, a.sources, thesaurus_layer), folds))
+        list(pool.map(lambda d: build_layers(d, a.sources, a.spun_only, thesaurus_layer), folds))
     seed = seed_spun_phrases(a.sources) if a.strict_curated else None
     dictionaries = [merge_dictionary(d, seed, thesaurus_layer) for d in folds]
     with ThreadPoolExecutor(max_workers=2) as pool:

@@ -85,19 +85,17 @@ import os
 import re
 import sys
 
-TOK = re.compile(r"\w+(?:['’]\w+)*|[^\w\s]", re.UNICODE)
-QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"',
-                        "\u2013": "-", "\u2014": "-", "\u00a0": " "})
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from unspin_data.morph import Morph  # noqa: E402
+from unspin_data.sources import (  # noqa: E402
+    BIGRAMS, FREQ, MOBY, MYTHES, SEED_PAIRS, WORDNET_EXC, load_exc, load_freq, load_mythes)
+from unspin_data.text import FUNCTION_WORDS, NUMBER_WORDS, QUOTES, TOK  # noqa: E402
+
 WORD = re.compile(r"\w", re.UNICODE)
 CLEAN = re.compile(r"[a-z0-9' -]+")
 
 MAXW = 4            # max words per side of a chunk
 A, P0 = 8.0, 0.05   # smoothing of the weight estimate (prior mean P0, strength A)
-NUMBER_WORDS = set("""zero one two three four five six seven eight nine ten eleven twelve
-thirteen fourteen fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty
-sixty seventy eighty ninety hundred thousand million billion trillion first second third
-fourth fifth sixth seventh eighth ninth tenth half dozen""".split())
-
 # function words: misalignments between them recur in every story, so their
 # support from other stories counts little while segmenting
 STOP = set("""a an the of to in on at by for from with as into onto about over under
@@ -196,7 +194,7 @@ class Lexicon:
                 self.seed.add((row["original"].strip().lower(), row["spun"].strip().lower()))
 
     def load_thesauri(self, d, vocab):
-        moby = os.path.join(d, "moby_thesaurus.txt.gz")
+        moby = os.path.join(d, MOBY)
         if os.path.exists(moby):
             with gzip.open(moby, "rt", encoding="utf-8", errors="replace") as f:
                 for line in f:
@@ -212,7 +210,7 @@ class Lexicon:
                     for i, a in enumerate(phr):
                         for b in phr[i + 1:]:
                             self.syn.add(frozenset((a, b)))
-        mythes = os.path.join(d, "mythes_th_en_US_v2.dat.gz")
+        mythes = os.path.join(d, MYTHES)
         if os.path.exists(mythes):
             with gzip.open(mythes, "rt", encoding="utf-8", errors="replace") as f:
                 head = None
@@ -231,8 +229,8 @@ class Lexicon:
     def load_freq(self, d, words):
         """Unigram/bigram counts (SymSpell lists) for words of the blocks."""
         self.uni, self.bi, self.total = {}, {}, 0
-        up = os.path.join(d, "frequency_dictionary_en_82_765.txt")
-        bp = os.path.join(d, "frequency_bigramdictionary_en_243_342.txt")
+        up = os.path.join(d, FREQ)
+        bp = os.path.join(d, BIGRAMS)
         if not (os.path.exists(up) and os.path.exists(bp)):
             return
         with open(up, encoding="utf-8") as f:
@@ -527,21 +525,20 @@ def inflected_rows(rows, sources):
     the same form (plural, past, ...) of lemmas sharing a part of speech
     (one MyThes gives both lemmas, where it knows them);
     forms come from WordNet's exception lists and regular rules, and must be
-    in the frequency list (build_thesaurus.Morph, as for the thesaurus
-    layer). Weight: the mined row's minus INFLECTION_DISCOUNT; rows already
+    in the frequency list (unspin_data.morph.Morph, as for the
+    thesaurus layer). Weight: the mined row's minus INFLECTION_DISCOUNT; rows already
     mined win."""
-    from build_thesaurus import STOP as CONTENT_STOP, Morph, load_exc, load_freq, load_mythes
-    freq = load_freq(os.path.join(sources, "frequency_dictionary_en_82_765.txt"))
+    freq = load_freq(os.path.join(sources, FREQ))
     # the parts of speech MyThes knows each word in: "driver" is no
     # comparative of "drive", nor "partying" a form of the noun "party"
     # (they made "driver" -> "forcer", "occasioning" -> "partying")
     pos_of = {w: {pos for pos, _ in senses}
-              for w, senses in load_mythes(os.path.join(sources, "mythes_th_en_US_v2.dat.gz")).items()}
+              for w, senses in load_mythes(os.path.join(sources, MYTHES)).items()}
 
     def can_be(lemma, pos):
         known = pos_of.get(lemma)
         return known is None or pos in known
-    to_lemma, forms = load_exc(os.path.join(sources, "wordnet3.0_exc"))
+    to_lemma, forms = load_exc(os.path.join(sources, WORDNET_EXC))
     morph = Morph(freq, to_lemma, forms)
     lexicon = set(freq)
 
@@ -556,7 +553,7 @@ def inflected_rows(rows, sources):
         return (lemma,) if tag == "" else morph.inflect_word(lemma, pos, tag)
 
     def content(w):
-        return w.isascii() and w.isalpha() and len(w) >= 3 and w not in CONTENT_STOP
+        return w.isascii() and w.isalpha() and len(w) >= 3 and w not in FUNCTION_WORDS
 
     mined = {(r[0], r[1].lower()) for r in rows}
     best = {}
@@ -600,7 +597,7 @@ def main():
     args = ap.parse_args()
 
     src = os.path.normpath(os.path.join(args.train, "..", "..", "data-sources"))
-    seed = args.seed or os.path.join(src, "news_spinner_seed_pairs.tsv")
+    seed = args.seed or os.path.join(src, SEED_PAIRS)
     thes = args.thesaurus or src
 
     pairs, story_of = load_pairs(args.train)
