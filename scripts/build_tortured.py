@@ -59,7 +59,9 @@ list by expected term (a seeded hash of the term, its plural -s stripped,
 so both numbers of a term fall on the same side; 20% held out by default).
 `scripts/tortured_recall.py --heldout` uses it to measure how unspin
 repairs tortured phrases that its layers have never seen; the committed
-file is `--part all`.
+file is `--part all`. `tune-train` and `tune-heldout` split the training
+side again (by the next seed, as large a held-out share of the whole), for
+choosing parameters without looking at the held-out side.
 """
 import argparse, csv, hashlib, os, re, sys
 
@@ -182,8 +184,16 @@ def clean_pairs(pps, frequent, morph, part="all", seed=26, share=0.2):
     unattested = unattested_words(rows, morph.freq)
     dropped["unattested word"] = sum(1 for _, e in rows if unattested & set(words_of(e)))
     rows = {(t, e) for t, e in rows if not unattested & set(words_of(e))}
-    if part != "all":
+    if part in ("train", "heldout"):
         rows = {(t, e) for t, e in rows if is_heldout(e, seed, share) == (part == "heldout")}
+    elif part != "all":
+        rows = {(t, e) for t, e in rows if not is_heldout(e, seed, share)}
+    if part.startswith("tune-"):
+        # A split of the training side, for choosing parameters without
+        # looking at the held-out side: as large a share of the list.
+        inner = share / (1 - share)
+        rows = {(t, e) for t, e in rows
+                if is_heldout(e, seed + 1, inner) == (part == "tune-heldout")}
     return rows, dropped
 
 
@@ -208,7 +218,7 @@ def main():
     ap.add_argument("--freq", required=True, help="SymSpell unigram list")
     ap.add_argument("--exc", required=True, help="folder of WordNet's *.exc lists")
     ap.add_argument("--out", required=True)
-    ap.add_argument("--part", choices=["all", "train", "heldout"], default="all",
+    ap.add_argument("--part", choices=["all", "train", "heldout", "tune-train", "tune-heldout"], default="all",
                     help="build from the whole list, or from one side of the split by "
                          "expected term (for measuring how unspin generalises)")
     ap.add_argument("--split-seed", type=int, default=26)
