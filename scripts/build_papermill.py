@@ -14,8 +14,8 @@ the Problematic Paper Screener's list has never seen.
 WORDNET_DIR holds WordNet 3.0's index.noun, index.verb, index.adj and
 index.adv (Debian `wordnet-base`: `apt-get download wordnet-base`, then
 `dpkg-deb -x`; `usr/share/wordnet`). LM.arpa is the embedded language
-model as ARPA, as `scripts/build_lm.sh` makes it on the way (its first
-step, `scripts/sphinx_trie2arpa.py`).
+model as ARPA: `scripts/sphinx_trie2arpa.py` over the Sphinx model, the
+first step of `scripts/build_lm.sh` (which fetches it).
 
 A paper mill spins with a word-level synonym tool, so the list's thousands
 of phrases are examples of one channel: "deep" -> "profound", "forest" ->
@@ -26,8 +26,8 @@ that are not:
 1. The channel. Each cleaned pair of the list (`build_tortured.py`'s
    cleaning) is aligned word by word (difflib over words, hyphens split):
    equal words are kept words, a replaced block of equal length gives
-   word swaps, one word for two (or two for one) gives a phrase swap
-   ("interface" -> "connection point"). Swaps of nouns are pooled over
+   word swaps, two words for one gives a phrase swap ("interface" ->
+   "connection point"); other blocks are left out. Swaps of nouns are pooled over
    grammatical number ("feature" -> "highlight" counts for "features" ->
    "highlights" too). P(s | w) = k / (n + 1), with k the swaps of w to s
    and n the occurrences of w on the expected side. Where the list never
@@ -38,29 +38,43 @@ that are not:
    Function words are never swapped.
 2. The terms: 2-4 word phrases that are attested, from the expected side
    of the list, WordNet's multi-word lemmas, the Google Books bigrams of
-   the SymSpell list, and the language model's bigrams and trigrams. Only
-   terms with a word of the list's expected vocabulary (science's words)
-   are run through the channel, which keeps the layer to the register
-   paper mills write in. A term gets one unit of evidence for each of
-   those sources that has it whole; a three or four word term that no
-   source has whole, but each of whose word pairs is in one (a "graph
-   neural network" from "graph neural" and "neural network" of the
-   list's terms), gets half a unit.
+   the SymSpell list, and the language model's bigrams and trigrams. A
+   term must have a word of the list's expected vocabulary (science's
+   words) and neither start nor end in a function word. A phrase that only
+   the general sources (Google Books, the language model) have is taken
+   for a term when two of them have it (--general-evidence) and its words
+   play the parts they play in the list's terms: the last a head
+   ("network", "forest"), the others modifiers ("neural", "random"); one
+   source alone lists news collocations and odd pairs that are no terms
+   ("system uses", "progression image"). Three-word terms no source has
+   whole are chained from two of the list's term pairs that overlap by a
+   content word ("graph neural" + "neural network"). A term gets one unit
+   of evidence for each source that has it whole, a chained one half.
 3. The tortured forms: every way of swapping at least one word of a term
    with P(form | term) above --floor (the product of its swaps), keeping
    the --per-term likeliest. A form is dropped when it is itself
    attested (whole in a source, or every word pair of it in the bigram
    sources: then it is ordinary English), when it is a term of the list,
-   or when the listed layer (`tortured.csv`) has it.
+   or when the listed layer (`tortured.csv`) has it or a longer phrase
+   with it inside ("pc interface" in "cerebrum pc interface": the shorter
+   edge could win and leave half the phrase tortured).
 4. Weight and confidence. The weight is log10 P(form | term). The
    confidence (how sure it is that no clean writer wrote the form) is
    --confidence times the spun words' *tortured-ness*, the share of a
-   word's occurrences in the list that are on the tortured side
-   ("profound" 1, "framework" much less: terms use it too), times the
-   term's evidence (one unit or more: 1; half: 0.5). A form with a
-   tortured-ness of 0 gets confidence 0 and stands on the document's
-   edit penalty alone. A form with several candidate terms keeps them
-   all (at most --per-form), and the language model chooses.
+   word's occurrences in the list that are on the tortured side, with two
+   pseudo-uses on the term side ("profound" high; "framework", which
+   terms use too, lower), times the term's evidence (one unit or more: 1;
+   half: 0.5). Forms less sure than --least-confidence are dropped: the
+   document prior, trained on news, does not raise the odds of a
+   scientific text, so they would stand on the clean edit penalty alone
+   and almost never be taken. A form with several candidate terms keeps
+   the --per-form likeliest, and the language model chooses.
+
+The confidence is kept well below the listed layer's 0.9: it lowers the
+edit penalty of an entry whatever the document, and a generated form is
+less sure than a listed one (measured on a second split of the training
+side: scaling it from 0.9 to 0.4 cost a tenth of the fixes and removed the
+changes to clean abstracts).
 
 `--part train` builds from the training side of `build_tortured.py`'s
 split by expected term only (for `scripts/tortured_recall.py --heldout`):
@@ -234,6 +248,14 @@ def main():
     morph = Morph(load_freq(a.freq), *load_exc(a.exc))
     pairs, _ = clean_pairs(a.pps, frequent, morph, a.part, a.split_seed, a.heldout_share)
     listed = {t for t, _ in pairs} | {t for t, _ in number_variants(pairs, morph, frequent)}
+    # Pieces of listed phrases: a generated edge over a piece ("pc
+    # interface" in "cerebrum pc interface") could win over the listed
+    # edge and leave half the phrase tortured.
+    pieces = set()
+    for phrase in listed:
+        ws = phrase.split(" ")
+        pieces.update(" ".join(ws[i:j]) for i in range(len(ws))
+                      for j in range(i + 2, len(ws) + 1) if j - i < len(ws))
     channel, tortured_ness = mine_channel(pairs, morph)
     thesaurus = load_thesaurus(a.thesaurus, a.thesaurus_discount)
 
@@ -331,7 +353,7 @@ def main():
         made = [(" ".join(spun), p, tau) for spun, p, tau in made if p < 1.0]
         made.sort(key=lambda x: (-x[1], x[0]))
         for form, p, tau in made[: a.per_term]:
-            if form in listed or form in list_terms or attested(form):
+            if form in listed or form in pieces or form in list_terms or attested(form):
                 continue
             confidence = a.confidence * tau * min(ev, 1.0)
             if confidence >= a.least_confidence:
