@@ -28,7 +28,11 @@ only, and every held-out tortured phrase is put in a carrier sentence (one
 document each, from CARRIERS in turn) and, three at a time, in a short
 abstract (ABSTRACTS in turn). A phrase is fixed when its span reads as
 its expected term after repair and nothing else around it changed;
-precision is the share of edits that are part of a fix.
+precision is the share of edits that are part of a fix; edits inside a
+phrase that write a piece of its term ("profound neural" -> "deep neural"
+in "profound neural organization") are counted apart. `--tune` splits the
+training side again and measures on that split's held-out part, for
+choosing the layer's parameters without looking at the held-out 20%.
 """
 import argparse
 import csv
