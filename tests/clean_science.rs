@@ -88,3 +88,29 @@ fn tortured_phrases_the_list_lacks_are_repaired() {
          were excluded."
     );
 }
+
+/// The document prior weighs the paper-mill layer's repairs like any
+/// other fingerprint: an abstract with three unlisted tortured phrases is
+/// surely spun, one such phrase in otherwise clean prose leaves the
+/// document below even, and the same abstract written cleanly is clean.
+#[test]
+fn the_prior_weighs_unlisted_tortured_phrases_by_how_many() {
+    let model = Model::embedded();
+    let p = |text: &str| model.assess(text.as_bytes()).spun_probability;
+    let abstract_with = |a: &str, b: &str, c: &str| {
+        format!(
+            "Background: little is known about {a} in patients with chronic conditions. \
+             Methods: we conducted a retrospective study of 412 patients and measured {b} at \
+             baseline and after twelve months. Results: changes in {c} were associated with \
+             better outcomes. Conclusion: these findings support further trials."
+        )
+    };
+    let tortured = abstract_with("renal disappointment", "solar vitality", "nitric corrosive");
+    assert!(p(&tortured) > 0.9, "{}", p(&tortured));
+    let clean = abstract_with("renal failure", "solar energy", "nitric acid");
+    assert!(p(&clean) < 0.05, "{}", p(&clean));
+    let one = "Patients with renal disappointment were excluded from the analysis because \
+               their kidney function had already declined. The remaining cohort was followed \
+               for three years, and blood pressure was measured at every visit.";
+    assert!(p(one) < 0.5, "{}", p(one));
+}
