@@ -53,8 +53,17 @@ Every row gets weight -0.1, confidence 0.9 (a tortured phrase almost never
 occurs in clean text, so the spinner is nearly the only way to get it: the
 decoder waives most of the edit penalty even in a document that looks
 clean) and source `tortured:pps`. Output rows are sorted, so the file is stable.
+
+`--part train` or `--part heldout` builds from one side of a split of the
+list by expected term (a seeded hash of the term, its plural -s stripped,
+so both numbers of a term fall on the same side; 20% held out by default).
+`scripts/tortured_recall.py --heldout` uses it to measure how unspin
+repairs tortured phrases that its layers have never seen; the committed
+file is `--part all`. `tune-train` and `tune-heldout` split the training
+side again (by the next seed, as large a held-out share of the whole), for
+choosing parameters without looking at the held-out side.
 """
-import argparse, csv, os, re, sys
+import argparse, csv, hashlib, os, re, sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from build_thesaurus import Morph, load_exc, load_freq  # noqa: E402
@@ -116,25 +125,38 @@ def other_number(phrase, morph):
     return None
 
 
-def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--pps", required=True)
-    ap.add_argument("--bigrams", required=True)
-    ap.add_argument("--freq", required=True, help="SymSpell unigram list")
-    ap.add_argument("--exc", required=True, help="folder of WordNet's *.exc lists")
-    ap.add_argument("--out", required=True)
-    a = ap.parse_args()
-
+def load_frequent(path):
+    """The bigrams of the SymSpell/Google Books list, lowercase."""
     frequent = set()
-    with open(a.bigrams, encoding="utf-8") as f:
+    with open(path, encoding="utf-8") as f:
         for line in f:
             parts = line.split()
             if len(parts) == 3:
                 frequent.add((parts[0].lower(), parts[1].lower()))
+    return frequent
 
+
+def term_key(expected):
+    """What the split goes by: the expected term with its last word's
+    plural -s stripped, so that "random forest" and "random forests" fall
+    on the same side."""
+    return re.sub(r"(?<![su])s$", "", expected)
+
+
+def is_heldout(expected, seed, share):
+    """Whether an expected term is in the held-out part of the list: a
+    deterministic hash of the term and the seed, not Python's salted one."""
+    digest = hashlib.sha256(f"{seed}:{term_key(expected)}".encode()).digest()
+    return int.from_bytes(digest[:8], "big") / 2**64 < share
+
+
+def clean_pairs(pps, frequent, morph, part="all", seed=26, share=0.2):
+    """The usable (tortured, expected) pairs of the list (see the module
+    doc), of the part of the split asked for ("all", "train" or
+    "heldout"), and the counts of what was dropped."""
     rows, dropped = set(), {"uncertain": 0, "unusable": 0, "not a rewrite": 0, "ordinary": 0,
                            "same": 0}
-    with open(a.pps, encoding="utf-8") as f:
+    with open(pps, encoding="utf-8") as f:
         reader = csv.reader(f, delimiter="\t")
         next(reader)
         for tortured, expected in reader:
@@ -159,10 +181,24 @@ def main():
                 continue
             rows.add((tortured, expected))
 
-    morph = Morph(load_freq(a.freq), *load_exc(a.exc))
     unattested = unattested_words(rows, morph.freq)
     dropped["unattested word"] = sum(1 for _, e in rows if unattested & set(words_of(e)))
     rows = {(t, e) for t, e in rows if not unattested & set(words_of(e))}
+    if part in ("train", "heldout"):
+        rows = {(t, e) for t, e in rows if is_heldout(e, seed, share) == (part == "heldout")}
+    elif part != "all":
+        rows = {(t, e) for t, e in rows if not is_heldout(e, seed, share)}
+    if part.startswith("tune-"):
+        # A split of the training side, for choosing parameters without
+        # looking at the held-out side: as large a share of the list.
+        inner = share / (1 - share)
+        rows = {(t, e) for t, e in rows
+                if is_heldout(e, seed + 1, inner) == (part == "tune-heldout")}
+    return rows, dropped
+
+
+def number_variants(rows, morph, frequent):
+    """Each pair in its other grammatical number (see the module doc)."""
     listed = {tortured for tortured, _ in rows}
     variants = set()
     for tortured, expected in rows:
@@ -172,6 +208,27 @@ def main():
         if (one and other and one[1] == other[1] and one[0] not in listed
                 and one[0] != other[0] and not ordinary(one[0].split(" "), frequent)):
             variants.add((one[0], other[0]))
+    return variants
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--pps", required=True)
+    ap.add_argument("--bigrams", required=True)
+    ap.add_argument("--freq", required=True, help="SymSpell unigram list")
+    ap.add_argument("--exc", required=True, help="folder of WordNet's *.exc lists")
+    ap.add_argument("--out", required=True)
+    ap.add_argument("--part", choices=["all", "train", "heldout", "tune-train", "tune-heldout"], default="all",
+                    help="build from the whole list, or from one side of the split by "
+                         "expected term (for measuring how unspin generalises)")
+    ap.add_argument("--split-seed", type=int, default=26)
+    ap.add_argument("--heldout-share", type=float, default=0.2)
+    a = ap.parse_args()
+
+    frequent = load_frequent(a.bigrams)
+    morph = Morph(load_freq(a.freq), *load_exc(a.exc))
+    rows, dropped = clean_pairs(a.pps, frequent, morph, a.part, a.split_seed, a.heldout_share)
+    variants = number_variants(rows, morph, frequent)
 
     with open(a.out, "w", encoding="utf-8", newline="") as f:
         w = csv.writer(f, lineterminator="\n")
