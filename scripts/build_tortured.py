@@ -66,7 +66,8 @@ choosing parameters without looking at the held-out side.
 import argparse, csv, hashlib, os, re, sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from build_thesaurus import Morph, load_exc, load_freq  # noqa: E402
+from unspin_data.morph import Morph  # noqa: E402
+from unspin_data.sources import load_exc, load_freq  # noqa: E402
 
 PAREN = re.compile(r"\s*\([^)]*\)")
 BAD_EXPECTED = re.compile(r"[?/;,:\"()“”\\&.%…]|^[^a-z]*$")
