@@ -24,14 +24,14 @@
 //! values quantised to thousandths and clamped to the i16 range.
 //!
 //! The bigrams and the trigrams are each an open-addressing hash table of
-//! [`table_slots`] slots (seven for every five n-grams), in the way of
+//! [`table_slots`] slots (four for every three n-grams), in the way of
 //! KenLM's probing tables: a slot holds a fingerprint of its n-gram's key
 //! ([`fingerprint`]) and, in the same eight bytes, the n-gram's scores
 //! ([`bigram_entry`], [`trigram_entry`]). A key starts at slot [`slot_of`]
 //! and probes linearly. A query thus reads one cache line most of the
-//! time, and finds everything it needs there; the tables, eleven bytes an
-//! n-gram, are 55% of the size of tables that keep whole keys with their
-//! scores beside them, so more of them stays in the cache.
+//! time, and finds everything it needs there; the tables, under eleven
+//! bytes an n-gram, are about half the size of tables that keep whole
+//! keys with their scores beside them, so more of them stays in the cache.
 //! Most queries are for n-grams the model does not have (the back-off
 //! path) and are answered by the one slot read.
 //!
@@ -338,13 +338,13 @@ pub fn trigram_entry(key: u64, prob: i16) -> u64 {
     fingerprint(key, 64 - TRIGRAM_SCORE_BITS) << TRIGRAM_SCORE_BITS | prob as u16 as u64
 }
 
-/// Slots of the hash table for `keys` n-grams: seven for every five, a
+/// Slots of the hash table for `keys` n-grams: four for every three, a
 /// little fuller than KenLM's default of three for two, so that the
 /// installed binary stays under 50 MB; a lookup of an absent key then
-/// probes some seven slots, most often one cache line. Plus one so that
-/// there is always an empty slot.
+/// probes some eight slots, most often one or two cache lines. Plus one
+/// so that there is always an empty slot.
 pub fn table_slots(keys: usize) -> usize {
-    keys + 2 * keys / 5 + 1
+    keys + keys / 3 + 1
 }
 
 /// Slots of the vocabulary table for `words` words: twice as many, since
