@@ -315,7 +315,6 @@ impl<'m> Decoder<'m> {
     /// Tokenizes `input`, finds every dictionary match and builds the
     /// windows to decode.
     pub fn lattice(&self, input: &[u8]) -> Lattice<'m> {
-        self.lm.expect_text(input.len());
         let words = Words::read(input);
         let keys = words.match_words();
         let (mut vocabulary, distinct) = Vocabulary::new(&keys, self.dictionaries);
@@ -434,18 +433,16 @@ impl<'m> Decoder<'m> {
         }
         // Ask for every answer the pruning needs before any is used, so
         // that the model's cache misses overlap instead of coming one after
-        // another (unless the memo answers nearly everything anyway).
-        if lm.prefetch_pays() {
-            let mut last_span = None;
-            for r in edges.iter() {
-                let context = context_at(r.start);
-                let tail = tail_after(r.end);
-                if last_span != Some((r.start, r.end)) {
-                    last_span = Some((r.start, r.end));
-                    self.prefetch_words(context, &kept[r.start..r.end], tail.as_slice());
-                }
-                self.prefetch_words(context, r.ids(ids), tail.as_slice());
+        // another.
+        let mut last_span = None;
+        for r in edges.iter() {
+            let context = context_at(r.start);
+            let tail = tail_after(r.end);
+            if last_span != Some((r.start, r.end)) {
+                last_span = Some((r.start, r.end));
+                self.prefetch_words(context, &kept[r.start..r.end], tail.as_slice());
             }
+            self.prefetch_words(context, r.ids(ids), tail.as_slice());
         }
         let mut span: Option<Span> = None;
         edges.retain_mut(|r| {

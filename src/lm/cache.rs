@@ -2,40 +2,38 @@
 //!
 //! The decoder asks about the same words and trigrams many times: every
 //! hypothesis of a window re-scores the fixed words after it,
-//! [`Model::repair`](crate::Model::repair) decodes each document twice (the
-//! probe for the prior, then the repair), and articles of a crawl share
-//! most of their common n-grams. Vocabulary lookups and n-gram queries
-//! probe the model's tables, 40 MB of them, where nearly every probe is a
-//! cache miss (and a number or possessive the model lacks takes a second
-//! lookup), while the memo's hash maps are small enough to stay in cache,
-//! so the decoder asks through this cache.
+//! [`Model::repair`](crate::Model::repair) decodes each document more than
+//! once (the probe for the prior, then the repair), and the words of a
+//! text recur. Vocabulary lookups walk a hash table and sometimes the FST
+//! (and a number or possessive the model lacks takes a second lookup), so
+//! word ids are memoised by word, and dictionary candidates by whole
+//! phrase ([`CachedModel::phrase_ids`]): a common spun word has up to a few
+//! dozen candidate originals, each split into words, normalised and looked
+//! up at every occurrence.
 //!
-//! Dictionary candidates are asked about as whole phrases
-//! ([`CachedModel::phrase_ids`]): a common spun word has up to a few dozen
-//! candidate originals, each split into words, normalised and looked up at
-//! every occurrence, so their ids are memoised by phrase too.
-//!
-//! In front of the trigram memo sits a small direct-mapped table of recent
-//! answers ([`RECENT_SLOTS`] of them): most queries repeat one made a few
-//! words earlier, and a slot compare is several times cheaper than a hash
-//! map lookup. The cache also passes prefetch hints on to the model
-//! ([`CachedModel::prefetch`]) and counts how often its memo misses, which
-//! tells the decoder whether prefetching pays ([`CachedModel::prefetch_pays`]).
+//! Trigram answers go through a direct-mapped table of recent answers
+//! ([`RECENT_SLOTS`] of them) and otherwise to the model: most repeated
+//! queries repeat one made a few words earlier, and a slot compare is
+//! cheaper than any hash map. A memo of every answer was tried: on real
+//! text its hash map, grown to the text, misses the cache as often as the
+//! model's compact tables do, so it cost time and tens of megabytes
+//! without saving a cache miss. The cache passes prefetch hints on to the
+//! model ([`CachedModel::prefetch`]) for the queries it will not answer.
 //!
 //! The memo lives in a thread-local slot between documents: a
 //! [`CachedModel`] takes it on creation and puts it back when dropped. It
 //! belongs to one language model (by [`LanguageModel::identity`]; it is
 //! cleared when another one asks, and a model without an identity gets a
 //! fresh memo per document) and is cleared when it grows past
-//! [`MAX_ENTRIES`], which bounds its memory (about 40 MB at most).
+//! [`MAX_ENTRIES`], which bounds its memory.
 
 use super::{LanguageModel, WordId, UNKNOWN};
 use crate::dict::normalize_word_into;
 use rustc_hash::FxHashMap;
 use std::cell::{Cell, RefCell};
 
-/// Most memoised answers kept between documents.
-pub const MAX_ENTRIES: usize = 1 << 20;
+/// Most memoised words and phrases kept between documents.
+pub const MAX_ENTRIES: usize = 1 << 18;
 
 /// Slots of the table of recent trigram answers (16 bytes each).
 pub const RECENT_SLOTS: usize = 1 << 14;
@@ -95,7 +93,6 @@ struct Memo {
     /// Identity of the model the answers are from (0: none).
     owner: u64,
     ids: FxHashMap<String, WordId>,
-    probs: FxHashMap<[WordId; 3], f32>,
     phrases: FxHashMap<Box<str>, Box<[WordId]>>,
     recent: Box<[Cell<Recent>]>,
 }
@@ -109,7 +106,6 @@ impl Default for Memo {
         Memo {
             owner: 0,
             ids: FxHashMap::default(),
-            probs: FxHashMap::default(),
             phrases: FxHashMap::default(),
             recent: vec![Cell::new(empty); RECENT_SLOTS].into(),
         }
@@ -118,7 +114,7 @@ impl Default for Memo {
 
 impl Memo {
     fn len(&self) -> usize {
-        self.ids.len() + self.probs.len() + self.phrases.len()
+        self.ids.len() + self.phrases.len()
     }
 }
 
@@ -131,13 +127,8 @@ thread_local! {
 pub struct CachedModel<'m> {
     lm: &'m dyn LanguageModel,
     ids: RefCell<FxHashMap<String, WordId>>,
-    probs: RefCell<FxHashMap<[WordId; 3], f32>>,
     phrases: RefCell<FxHashMap<Box<str>, Box<[WordId]>>>,
     recent: Box<[Cell<Recent>]>,
-    /// Queries past the recent answers, and how many of them the memo
-    /// did not know: whether prefetching pays ([`CachedModel::prefetch_pays`]).
-    memo_lookups: Cell<u32>,
-    memo_misses: Cell<u32>,
 }
 
 impl Drop for CachedModel<'_> {
@@ -149,7 +140,6 @@ impl Drop for CachedModel<'_> {
         let mut memo = Memo {
             owner,
             ids: std::mem::take(self.ids.get_mut()),
-            probs: std::mem::take(self.probs.get_mut()),
             phrases: std::mem::take(self.phrases.get_mut()),
             recent: std::mem::take(&mut self.recent),
         };
@@ -158,7 +148,6 @@ impl Drop for CachedModel<'_> {
             memo = Memo {
                 owner,
                 ids: FxHashMap::default(),
-                probs: FxHashMap::default(),
                 phrases: FxHashMap::default(),
                 recent: memo.recent,
             };
@@ -183,11 +172,8 @@ impl<'m> CachedModel<'m> {
         CachedModel {
             lm,
             ids: RefCell::new(memo.ids),
-            probs: RefCell::new(memo.probs),
             phrases: RefCell::new(memo.phrases),
             recent: memo.recent,
-            memo_lookups: Cell::new(0),
-            memo_misses: Cell::new(0),
         }
     }
 
@@ -245,33 +231,9 @@ impl<'m> CachedModel<'m> {
         if seen.key == key && !seen.prob.is_nan() {
             return seen.prob;
         }
-        let p = self.log10_prob_memo(key);
+        let p = self.lm.log10_prob(context, word);
         slot.set(Recent { key, prob: p });
         p
-    }
-
-    /// Makes room in the trigram memo for a text of `bytes` bytes before
-    /// decoding it, so that the memo is not rehashed again and again as
-    /// it fills: a text asks about half a trigram per byte of news, and
-    /// growing a fresh memo to that size one doubling at a time moves each
-    /// answer about twice. A memo already that large, as in a batch, is
-    /// left alone.
-    pub fn expect_text(&self, bytes: usize) {
-        let wanted = (bytes / 2).min(MAX_ENTRIES);
-        let mut probs = self.probs.borrow_mut();
-        if probs.capacity() < wanted {
-            let more = wanted - probs.len();
-            probs.reserve(more);
-        }
-    }
-
-    /// Whether [`CachedModel::prefetch`] is worth its cost for this text:
-    /// unless the memo has answered at least three queries in four so far.
-    /// Prefetching helps where queries go to the model's tables (distinct
-    /// articles); where the memo answers nearly all (text that repeats
-    /// itself), working out what to fetch only costs time.
-    pub fn prefetch_pays(&self) -> bool {
-        self.memo_misses.get() as u64 * 4 >= self.memo_lookups.get() as u64
     }
 
     /// See [`LanguageModel::prefetch`]: passed on unless the answer is
@@ -281,19 +243,6 @@ impl<'m> CachedModel<'m> {
         if self.recent[recent_slot(key)].get().key != key {
             self.lm.prefetch(context, word);
         }
-    }
-
-    /// [`CachedModel::log10_prob`] past the table of recent answers.
-    #[inline(never)]
-    fn log10_prob_memo(&self, key: [WordId; 3]) -> f32 {
-        self.memo_lookups
-            .set(self.memo_lookups.get().saturating_add(1));
-        // One hash and probe whether the answer is known or not.
-        *self.probs.borrow_mut().entry(key).or_insert_with(|| {
-            self.memo_misses
-                .set(self.memo_misses.get().saturating_add(1));
-            self.lm.log10_prob([key[0], key[1]], key[2])
-        })
     }
 
     /// See [`LanguageModel::sentence_start`].
@@ -321,49 +270,6 @@ mod tests {
     /// Prefetching stops paying once the memo answers three queries in
     /// four: here two trigrams that share a slot of the recent answers
     /// keep evicting each other, and the memo answers them from then on.
-    #[test]
-    fn prefetch_pays_while_the_memo_misses() {
-        let lm = model("\\data\\\nngram 1=3\n\\1-grams:\n-1\t<s>\n-1\t</s>\n-2\tcat\n\n\\end\\\n");
-        let cached = CachedModel::new(&lm);
-        let first = [0, 0, 0];
-        let rival = (1..u32::MAX)
-            .map(|w| [0, 0, w])
-            .find(|key| recent_slot(*key) == recent_slot(first))
-            .unwrap();
-        assert!(cached.prefetch_pays(), "nothing asked yet");
-        let ask = |key: [WordId; 3]| cached.log10_prob([key[0], key[1]], key[2]);
-        ask(first);
-        ask(rival);
-        assert!(cached.prefetch_pays(), "two lookups, two misses");
-        for _ in 0..3 {
-            ask(first);
-            ask(rival);
-        }
-        assert!(
-            cached.prefetch_pays(),
-            "eight lookups, two misses: one in four"
-        );
-        ask(first);
-        assert!(!cached.prefetch_pays(), "nine lookups, two misses");
-    }
-
-    #[test]
-    fn a_memo_is_sized_for_the_text_once() {
-        let lm = model("\\data\\\nngram 1=3\n\\1-grams:\n-1\t<s>\n-1\t</s>\n-2\tcat\n\n\\end\\\n");
-        let cached = CachedModel::new(&lm);
-        let fresh = cached.probs.borrow().capacity();
-        cached.expect_text(100_000);
-        let sized = cached.probs.borrow().capacity();
-        assert!(sized >= 50_000 && fresh < 50_000, "{fresh} -> {sized}");
-        // A smaller text, or one as large again, finds the room made.
-        cached.expect_text(1_000);
-        cached.expect_text(100_000);
-        assert_eq!(cached.probs.borrow().capacity(), sized);
-        // No text sizes the memo past the most it keeps.
-        cached.expect_text(usize::MAX);
-        assert!(cached.probs.borrow().capacity() < 4 * MAX_ENTRIES);
-    }
-
     #[test]
     fn memo_follows_the_model_across_documents() {
         let one = "\\data\\\nngram 1=3\n\\1-grams:\n-1\t<s>\n-1\t</s>\n-2\tcat\n\n\\end\\\n";
