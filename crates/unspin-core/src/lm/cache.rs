@@ -2,7 +2,7 @@
 //!
 //! The decoder asks about the same words and trigrams many times: every
 //! hypothesis of a window re-scores the fixed words after it,
-//! [`Model::repair`](crate::Model::repair) decodes each document twice (the
+//! [`Repairer::repair`](crate::Repairer::repair) decodes each document twice (the
 //! probe for the prior, then the repair), and articles of a crawl share
 //! most of their common n-grams. Vocabulary lookups and n-gram queries
 //! probe the model's tables, 75 MB of them, where nearly every probe is a
@@ -30,7 +30,7 @@
 //! [`MAX_ENTRIES`], which bounds its memory (about 40 MB at most).
 
 use super::{LanguageModel, WordId, UNKNOWN};
-use crate::dict::normalize_word_into;
+use crate::key::normalize_word_into;
 use rustc_hash::FxHashMap;
 use std::cell::{Cell, RefCell};
 

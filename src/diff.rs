@@ -15,7 +15,7 @@
 use bstr::ByteSlice;
 use std::io::{self, Write};
 use std::ops::Range;
-use unspin::stream::Chunk;
+use unspin_core::stream::Chunk;
 
 /// Lines of context around each change.
 const CONTEXT: usize = 3;
@@ -360,7 +360,7 @@ fn count_newlines(bytes: &[u8]) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use unspin::Edit;
+    use unspin_core::Edit;
 
     fn edit(text: &str, from: &str, to: &str) -> Edit {
         let start = text.find(from).unwrap();
@@ -603,7 +603,7 @@ mod tests {
             edits.extend(everywhere(&text, "12\nmonths", "year"));
             edits.sort_by_key(|e| e.start);
             let whole = diff(&text, &edits);
-            let repaired = String::from_utf8(unspin::edit::apply(text.as_bytes(), &edits)).unwrap();
+            let repaired = String::from_utf8(unspin_core::edit::apply(text.as_bytes(), &edits)).unwrap();
             proptest::prop_assert_eq!(apply_diff(&text, &whole), repaired);
             // Chunks end after a line break that no edit holds.
             let ends: Vec<usize> = text

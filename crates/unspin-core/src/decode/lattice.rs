@@ -14,7 +14,8 @@
 use super::{keep_unlikelihood, to_u32, Decoder, Replacement, Tail, Window, Word};
 use crate::article::{self, Article};
 use crate::cues::Cues;
-use crate::dict::{normalize_word_into, Candidate, Dictionary, MatchWord, PhraseMatch, WordWalk};
+use crate::dict::{Candidate, Dictionary, MatchWord, PhraseMatch, WordWalk};
+use crate::key::normalize_word_into;
 use crate::lm::{CachedModel, WordId, UNKNOWN};
 use crate::token::{soft_line_break, verbatim_spans, Token, TokenKind, Tokens};
 use rustc_hash::FxHashMap;

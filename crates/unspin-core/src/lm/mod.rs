@@ -12,7 +12,7 @@
 
 pub mod arpa;
 mod cache;
-pub mod format;
+pub use unspin_formats::lm as format;
 mod ngram;
 
 pub use cache::CachedModel;

@@ -28,12 +28,12 @@
 //! apostrophes unified), never on their case, spacing or punctuation
 //! between phrases, and the same text always gets the same weight.
 
-use crate::dict::normalize_word_into;
+use crate::key::normalize_word_into;
 use crate::token::{TokenKind, Tokens};
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::sync::OnceLock;
 
-static EMBEDDED: &str = include_str!("../data/prior/cues.csv");
+static EMBEDDED: &str = include_str!("../../../data/prior/cues.csv");
 
 /// The longest phrase a cue may be, in words.
 pub const MAX_PHRASE_WORDS: usize = 5;

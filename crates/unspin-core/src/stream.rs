@@ -2,7 +2,7 @@
 //!
 //! [`repair_chunks`] reads a reader in chunks of about
 //! [`Options::chunk_size`] bytes (256 KiB by default), repairs each chunk with
-//! [`Model::repair`] and hands it, with its edits at absolute byte offsets
+//! [`Repairer::repair`] and hands it, with its edits at absolute byte offsets
 //! and its first line number, to a callback. Memory stays at a few chunks
 //! (times [`Options::threads`]) whatever the input size.
 //!
@@ -29,14 +29,14 @@
 //! sentence end falls where the decoder starts a new sentence anyway, so
 //! with a fixed edit penalty
 //! ([`Settings::fixed_penalty`](crate::Settings::fixed_penalty)) the edits
-//! are exactly those of `Model::repair` on the whole input; only a cut
+//! are exactly those of `Repairer::repair` on the whole input; only a cut
 //! inside a sentence (a paragraph of more than a chunk without sentence
 //! punctuation) can change a repair, by splitting the sentence in two.
 //!
 //! The document prior is the one thing that is per chunk: each chunk gets
 //! its own spun-or-clean verdict, as if it were a document of its own. An
 //! input that fits in one chunk (nearly every article) is therefore repaired
-//! exactly as `Model::repair` repairs it; a file larger than a chunk is
+//! exactly as `Repairer::repair` repairs it; a file larger than a chunk is
 //! in practice a collection of documents, and judging it a chunk at a
 //! time keeps the verdict local. Cut points depend only on the bytes and
 //! the chunk size, never on how the reader delivers them, so a file and the
@@ -53,7 +53,7 @@
 
 use crate::edit::Edit;
 use crate::markup::{self, Markup};
-use crate::Model;
+use crate::Repairer;
 use bstr::ByteSlice;
 use std::fmt;
 use std::io::{self, Read, Write};
@@ -237,7 +237,7 @@ fn sniff<R: Read, E>(reader: &mut R, options: &Options) -> Result<Sniffed, Strea
 /// each chunk in input order. An empty input visits no chunk; an HTML page
 /// ([`Options::markup`]) is one chunk.
 pub fn repair_chunks<R, E, F>(
-    model: &Model,
+    repairer: &Repairer,
     mut reader: R,
     options: &Options,
     visit: F,
@@ -255,7 +255,7 @@ where
         line: 1,
     };
     let start = match sniff(&mut reader, options)? {
-        Sniffed::Page(page) => return visitor.page(model, &page, options),
+        Sniffed::Page(page) => return visitor.page(repairer, &page, options),
         Sniffed::Text(start) => start,
     };
     let mut chunker = Chunker::new(io::Cursor::new(start).chain(reader), options.chunk_size);
@@ -270,7 +270,7 @@ where
         // One thread, or one chunk (most files): no worker threads.
         let (mut text, mut frame) = (first, first_frame);
         loop {
-            let edits = frame.repair(model, &text);
+            let edits = frame.repair(repairer, &text);
             visitor.chunk(&text, edits)?;
             match chunker.next(&mut text).map_err(StreamError::Read)? {
                 Some(next) => frame = next,
@@ -279,7 +279,7 @@ where
         }
     }
     repair_in_parallel(
-        model,
+        repairer,
         chunker,
         (first, first_frame),
         options.threads,
@@ -300,7 +300,7 @@ impl<F> Visitor<F> {
     /// with the edits of its piece of the view.
     fn page<E>(
         mut self,
-        model: &Model,
+        repairer: &Repairer,
         page: &[u8],
         options: &Options,
     ) -> Result<Totals, StreamError<E>>
@@ -312,7 +312,7 @@ impl<F> Visitor<F> {
         }
         let view = markup::prose_view(page);
         if view.len() <= PAGE_WHOLE.max(options.chunk_size) {
-            let mut edits = model.repair(&view);
+            let mut edits = repairer.repair(&view);
             markup::escape_edits(&mut edits);
             self.chunk(page, edits)?;
             return Ok(self.totals);
@@ -322,7 +322,7 @@ impl<F> Visitor<F> {
         let mut chunker = Chunker::new(io::Cursor::new(&view[..]), options.chunk_size);
         let mut text = Vec::new();
         while let Some(frame) = chunker.next(&mut text).map_err(StreamError::Read)? {
-            let mut edits = frame.repair(model, &text);
+            let mut edits = frame.repair(repairer, &text);
             markup::escape_edits(&mut edits);
             let start = self.totals.bytes;
             self.chunk(&page[start..start + text.len()], edits)?;
@@ -360,7 +360,7 @@ impl<F> Visitor<F> {
 /// stream: starting threads per chunk would churn the allocator's
 /// per-thread heaps.
 fn repair_in_parallel<R, E, F>(
-    model: &Model,
+    repairer: &Repairer,
     mut chunker: Chunker<R>,
     first: (Vec<u8>, Frame),
     threads: usize,
@@ -389,7 +389,7 @@ where
                 let Ok((index, text, frame)) = job else {
                     return;
                 };
-                let edits = frame.repair(model, &text);
+                let edits = frame.repair(repairer, &text);
                 if done_tx.send((index, text, edits)).is_err() {
                     return;
                 }
@@ -436,12 +436,12 @@ where
 /// Repairs `reader` to `writer`: the streaming counterpart of
 /// [`edit::write_repaired`](crate::edit::write_repaired).
 pub fn repair_stream<R: Read, W: Write>(
-    model: &Model,
+    repairer: &Repairer,
     reader: R,
     writer: &mut W,
     options: &Options,
 ) -> Result<Totals, StreamError<io::Error>> {
-    repair_chunks(model, reader, options, |chunk| chunk.write_repaired(writer))
+    repair_chunks(repairer, reader, options, |chunk| chunk.write_repaired(writer))
 }
 
 /// Judges everything `reader` yields, chunk by chunk as
@@ -450,7 +450,7 @@ pub fn repair_stream<R: Read, W: Write>(
 /// [`Assessment`](crate::Assessment). Memory stays at a chunk, as for a
 /// repair; an empty input visits nothing.
 pub fn assess_chunks<R, F>(
-    model: &Model,
+    repairer: &Repairer,
     mut reader: R,
     options: &Options,
     mut visit: F,
@@ -462,7 +462,7 @@ where
     let page = match sniff(&mut reader, options)? {
         Sniffed::Page(page) => page,
         Sniffed::Text(start) => {
-            return assess_text(model, io::Cursor::new(start).chain(reader), options, visit);
+            return assess_text(repairer, io::Cursor::new(start).chain(reader), options, visit);
         }
     };
     if page.is_empty() {
@@ -471,15 +471,15 @@ where
     let view = markup::prose_view(&page);
     drop(page);
     if view.len() <= PAGE_WHOLE.max(options.chunk_size) {
-        visit(view.len(), model.assess(&view));
+        visit(view.len(), repairer.assess(&view));
         return Ok(());
     }
-    assess_text(model, io::Cursor::new(view), options, visit)
+    assess_text(repairer, io::Cursor::new(view), options, visit)
 }
 
 /// [`assess_chunks`] for text.
 fn assess_text<R, F>(
-    model: &Model,
+    repairer: &Repairer,
     reader: R,
     options: &Options,
     mut visit: F,
@@ -496,7 +496,7 @@ where
             return Err(StreamError::Binary);
         }
         let (view, shift) = frame.view(&text);
-        let mut assessment = model.assess(&view);
+        let mut assessment = repairer.assess(&view);
         // Offsets into the whole input, as a repair's are.
         assessment.evidence.retain(|e| e.start >= shift);
         for edit in &mut assessment.evidence {
@@ -546,9 +546,9 @@ impl Frame {
     /// chunk, none (the chunk is read after a fence line that reopens the
     /// block); in a word or address cut in two, none either, since the
     /// chunk holds only part of it.
-    fn repair(&self, model: &Model, text: &[u8]) -> Vec<Edit> {
+    fn repair(&self, repairer: &Repairer, text: &[u8]) -> Vec<Edit> {
         let (view, shift) = self.view(text);
-        let mut edits = model.repair(&view);
+        let mut edits = repairer.repair(&view);
         if shift > 0 {
             edits.retain(|e| e.start >= shift);
             for edit in &mut edits {
@@ -807,10 +807,10 @@ mod tests {
     use std::sync::OnceLock;
 
     /// The embedded model at a fixed penalty: the same decoder, no prior.
-    fn fixed_model() -> &'static Model {
-        static MODEL: OnceLock<Model> = OnceLock::new();
+    fn fixed_model() -> &'static Repairer {
+        static MODEL: OnceLock<Repairer> = OnceLock::new();
         MODEL.get_or_init(|| {
-            Model::new(
+            Repairer::new(
                 vec![Dictionary::embedded()],
                 Box::new(NgramModel::embedded()),
                 Settings {
@@ -821,16 +821,16 @@ mod tests {
         })
     }
 
-    fn embedded() -> &'static Model {
-        static MODEL: OnceLock<Model> = OnceLock::new();
-        MODEL.get_or_init(Model::embedded)
+    fn embedded() -> &'static Repairer {
+        static MODEL: OnceLock<Repairer> = OnceLock::new();
+        MODEL.get_or_init(Repairer::embedded)
     }
 
     /// Streams `input` and returns the output and all edits.
-    fn stream(model: &Model, input: &[u8], options: &Options) -> (Vec<u8>, Vec<Edit>) {
+    fn stream(repairer: &Repairer, input: &[u8], options: &Options) -> (Vec<u8>, Vec<Edit>) {
         let mut out = Vec::new();
         let mut edits = Vec::new();
-        repair_chunks(model, input, options, |chunk| -> io::Result<()> {
+        repair_chunks(repairer, input, options, |chunk| -> io::Result<()> {
             chunk.write_repaired(&mut out)?;
             edits.extend_from_slice(chunk.edits);
             Ok(())
@@ -854,7 +854,7 @@ mod tests {
     fn small_input_is_exactly_model_repair() {
         let input = std::fs::read(concat!(
             env!("CARGO_MANIFEST_DIR"),
-            "/tests/fixtures/spun_news.txt"
+            "/../../tests/fixtures/spun_news.txt"
         ))
         .unwrap();
         let edits = embedded().repair(&input);

@@ -294,7 +294,7 @@ impl<'m> Decoder<'m> {
     /// the other "workplace"s of the same text are more likely "office"
     /// too, even where the context alone is too weak to say so. The share
     /// is for the caller to set by how sure it is that the text is spun
-    /// at all ([`Model::repair`](crate::Model::repair) uses the document
+    /// at all ([`Repairer::repair`](crate::Repairer::repair) uses the document
     /// prior's probability), so that a false alarm in clean text is not
     /// spread. Both passes charge keeping a spun phrase `keep_share` of its
     /// keep cost (again by how sure the caller is that the text is spun).

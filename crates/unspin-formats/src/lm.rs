@@ -1,6 +1,6 @@
-//! The compiled n-gram model format, shared by the library (reading) and
-//! build.rs (which writes an empty model when none is committed yet); it
-//! depends on nothing of the crate but `fst`.
+//! The compiled n-gram model format, shared by the core library (reading)
+//! and its build script (which writes an empty model when none is
+//! committed yet).
 //!
 //! Every section starts at a multiple of 8 bytes, so the sections can be
 //! read in place from an embedded or memory-mapped buffer:

@@ -1,6 +1,6 @@
 //! `unspin dict compile` and `unspin lm compile`.
 
-use super::input::{describe, Input};
+use crate::input::{describe, Input};
 use anyhow::{anyhow, bail, Context, Result};
 use std::io::{BufReader, Read, Write};
 use std::path::{Path, PathBuf};
@@ -17,14 +17,14 @@ pub fn dict(inputs: &[PathBuf], output: &Path) -> Result<()> {
         }
         let bytes = match Input::from_arg(path) {
             Input::Stdin => Input::Stdin.read()?,
-            Input::File(path) => super::repair::read_list(&path)?,
+            Input::File(path) => crate::repairer::read_list(&path)?,
         };
         let name = path.display().to_string();
-        let read = unspin::dict::compile::read_csv(bytes.as_slice(), &name)?;
-        super::repair::check_phrase_lengths(&read, &name)?;
+        let read = unspin_formats::dict::read_csv(bytes.as_slice(), &name)?;
+        crate::repairer::check_phrase_lengths(&read, &name)?;
         entries.extend(read);
     }
-    let bytes = unspin::dict::compile::compile(&entries)?;
+    let bytes = unspin_formats::dict::compile(&entries)?;
     write_atomically(output, &bytes)?;
     eprintln!(
         "unspin: wrote {} ({} rows, {} bytes)",
@@ -43,7 +43,7 @@ pub fn lm(input: &Path, output: &Path) -> Result<()> {
         bail!("{name}: is also the output (-o): compiling would overwrite the source");
     }
     let (bytes, summary) = match &source {
-        Input::Stdin => unspin::lm::arpa::compile(
+        Input::Stdin => unspin_core::lm::arpa::compile(
             BufReader::new(LineLimit::new(std::io::stdin().lock())),
             &name,
         )?,
@@ -53,7 +53,7 @@ pub fn lm(input: &Path, output: &Path) -> Result<()> {
             }
             let file =
                 std::fs::File::open(path).map_err(|e| anyhow!("{name}: {}", describe(&e)))?;
-            unspin::lm::arpa::compile(
+            unspin_core::lm::arpa::compile(
                 BufReader::with_capacity(1 << 20, LineLimit::new(file)),
                 &name,
             )?

@@ -1,15 +1,15 @@
 //! `unspin score`: is each input spun, and why.
 
-use super::args::{Format, InputFormat, ScoreArgs};
-use super::input::describe;
-use super::input::Input;
-use super::repair::load_model;
-use super::{EXIT_ERROR, EXIT_FOUND, EXIT_OK};
+use crate::args::{Format, InputFormat, ScoreArgs};
+use crate::input::describe;
+use crate::input::Input;
+use crate::repairer::load_repairer;
+use crate::{EXIT_ERROR, EXIT_FOUND, EXIT_OK};
 use anyhow::{anyhow, bail, Result};
 use std::io::{BufWriter, Write};
 use std::path::Path;
-use unspin::stream::{self, StreamError};
-use unspin::Assessment;
+use unspin_core::stream::{self, StreamError};
+use unspin_core::Assessment;
 
 /// A path as inputs: a folder becomes its files, walked recursively in
 /// name order with the batch mode's defaults (hidden files and `.git`,
@@ -45,7 +45,7 @@ pub fn run(args: &ScoreArgs) -> Result<i32> {
     if args.input_format == InputFormat::Jsonl {
         bail!("score reads text or HTML: --input-format jsonl is not supported");
     }
-    let model = load_model(&args.model)?;
+    let repairer = load_repairer(&args.model)?;
     // Each input, and whether it was found by walking a folder.
     let inputs: Vec<(Input, bool)> = if args.paths.is_empty() {
         vec![(Input::Stdin, false)]
@@ -60,7 +60,7 @@ pub fn run(args: &ScoreArgs) -> Result<i32> {
             Input::File(path) => Some(path.as_path()),
             Input::Stdin => None,
         });
-        let assessment = match judge(&model, input, markup, *walked) {
+        let assessment = match judge(&repairer, input, markup, *walked) {
             Ok(Some(assessment)) => assessment,
             Ok(None) => {
                 eprintln!("unspin: {}: binary file skipped", input.name());
@@ -105,18 +105,18 @@ struct Verdict {
     words: usize,
     repairs: usize,
     /// At most [`EVIDENCE_KEPT`], in input order.
-    evidence: Vec<unspin::Edit>,
+    evidence: Vec<unspin_core::Edit>,
     /// Each cue with its count over all chunks, most telling first; at
     /// most [`EVIDENCE_KEPT`].
-    cues: Vec<unspin::cues::Found>,
+    cues: Vec<unspin_core::cues::Found>,
 }
 
 /// Judges one input as it streams; `None` for a binary file found in a
 /// folder.
 fn judge(
-    model: &unspin::Model,
+    repairer: &unspin_core::Repairer,
     input: &Input,
-    markup: unspin::markup::Markup,
+    markup: unspin_core::markup::Markup,
     walked: bool,
 ) -> Result<Option<Verdict>> {
     let name = input.name();
@@ -142,7 +142,7 @@ fn judge(
         cues: Vec::new(),
     };
     let mut chunks = 0;
-    let judged = stream::assess_chunks(model, reader, &options, |_, a: Assessment| {
+    let judged = stream::assess_chunks(repairer, reader, &options, |_, a: Assessment| {
         chunks += 1;
         verdict.spun_probability = verdict.spun_probability.max(a.spun_probability);
         verdict.words += a.words;
@@ -169,7 +169,7 @@ fn judge(
     }
     if chunks == 0 {
         // An empty input: what an assessment of nothing says.
-        let a = model.assess(b"");
+        let a = repairer.assess(b"");
         verdict.spun_probability = a.spun_probability;
     }
     Ok(Some(verdict))
@@ -177,7 +177,7 @@ fn judge(
 
 /// Adds a chunk's cues to an input's, counts summed, keeping the most
 /// telling [`EVIDENCE_KEPT`].
-fn merge_cues(all: &mut Vec<unspin::cues::Found>, chunk: Vec<unspin::cues::Found>) {
+fn merge_cues(all: &mut Vec<unspin_core::cues::Found>, chunk: Vec<unspin_core::cues::Found>) {
     for found in chunk {
         match all.iter_mut().find(|f| f.cue == found.cue) {
             Some(f) => f.count += found.count,

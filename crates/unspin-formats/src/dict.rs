@@ -1,9 +1,8 @@
 //! CSV -> compiled dictionary (FST + candidate table).
 //!
-//! This one compiler serves both `build.rs`, which embeds the default
-//! dictionary in the binary, and `unspin dict compile` / `--dict`, which
-//! compile a user's own CSV; so the module depends on nothing of the crate
-//! (build.rs includes it by path).
+//! This one compiler serves both the core library's build script, which
+//! embeds the default dictionary, and `unspin dict compile` / `--dict`,
+//! which compile a user's own CSV.
 //!
 //! The compiled form is one byte buffer:
 //!
@@ -23,6 +22,8 @@
 use std::collections::{BTreeMap, HashMap};
 use std::io::Read;
 
+use crate::key::normalize_key;
+
 /// Magic bytes at the start of a compiled dictionary.
 pub const DICT_MAGIC: &[u8; 8] = b"UNSPDCT2";
 
@@ -38,7 +39,7 @@ pub const MAX_CANDIDATES: usize = 32;
 /// ("joint chiefs of employees", "profound learning"). The decoder lowers
 /// the document's edit penalty for the entry by that share, and takes
 /// keeping the spun phrase to be 1 - `confidence` times as likely as the
-/// language model says ([`keep_unlikelihood`](crate::decode::keep_unlikelihood)).
+/// language model says (the decoder's `keep_unlikelihood`).
 #[derive(Debug, Clone, PartialEq, serde::Deserialize)]
 pub struct Entry {
     pub spun: String,
@@ -66,35 +67,6 @@ pub enum DictError {
     Fst(#[from] fst::Error),
     #[error("more than {} different sources", u16::MAX as usize + 1)]
     TooManySources,
-}
-
-/// Normalises a phrase to its dictionary key: lowercase, curly apostrophes
-/// made straight, runs of whitespace made one space, trimmed.
-pub fn normalize_key(phrase: &str) -> String {
-    let mut key = String::with_capacity(phrase.len());
-    normalize_into(phrase, &mut key);
-    key
-}
-
-/// Appends the normalised form of `phrase` (see [`normalize_key`]) to `out`.
-pub fn normalize_into(phrase: &str, out: &mut String) {
-    let start = out.len();
-    let mut pending_space = false;
-    for c in phrase.chars() {
-        if c.is_whitespace() {
-            pending_space = out.len() > start;
-            continue;
-        }
-        if pending_space {
-            out.push(' ');
-            pending_space = false;
-        }
-        match c {
-            c if c.is_ascii() => out.push(c.to_ascii_lowercase()),
-            '’' | '‘' | 'ʼ' => out.push('\''),
-            c => out.extend(c.to_lowercase()),
-        }
-    }
 }
 
 /// Reads dictionary rows from CSV with a header naming at least the columns

@@ -26,7 +26,7 @@
 //! a document of one sentence with one weak cue stays close to the
 //! starting log-odds, which is below even, and is repaired as clean text
 //! is; a spun article of a few hundred words carries dozens of cues.
-//! [`Model::repair`](crate::Model::repair) sets the edit penalty between an
+//! [`Repairer::repair`](crate::Repairer::repair) sets the edit penalty between an
 //! aggressive and a conservative one by that probability. `unspin score`
 //! reports the same number for triage.
 

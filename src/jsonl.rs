@@ -1,7 +1,7 @@
 //! `--input-format jsonl`: each line is a JSON object whose text field is
 //! repaired; the output line is the input line with the repaired words
 //! spliced into the text and the edits added under their own key
-//! ([`unspin::json::repair_record`]: nothing else of the line changes).
+//! ([`crate::json::repair_record`]: nothing else of the line changes).
 //! Reading stdin and writing stdout line for line, this is a mapper for
 //! Hadoop Streaming or Spark's `RDD.pipe`.
 //!
@@ -15,8 +15,8 @@
 //! being held.
 
 use std::io::{self, BufRead, Write};
-use unspin::json::{Fields, RecordError, MAX_RECORD};
-use unspin::Model;
+use crate::json::{Fields, RecordError, MAX_RECORD};
+use unspin_core::Repairer;
 
 /// Bytes of input per thread handed out at once.
 const BATCH_BYTES: usize = 1 << 20;
@@ -99,7 +99,7 @@ fn copy_rest_of_line<R: BufRead, W: Write + ?Sized>(
 /// returns false to stop.
 #[allow(clippy::too_many_arguments)]
 pub fn repair<R: BufRead, W: Write + ?Sized>(
-    model: &Model,
+    repairer: &Repairer,
     mut reader: R,
     writer: &mut W,
     fields: &Fields,
@@ -132,12 +132,12 @@ pub fn repair<R: BufRead, W: Write + ?Sized>(
         }
         let per_thread = lines.len().div_ceil(threads).max(1);
         let batches: Vec<Batch> = if threads == 1 || lines.len() < 2 {
-            vec![repair_lines(model, &lines, fields)]
+            vec![repair_lines(repairer, &lines, fields)]
         } else {
             std::thread::scope(|scope| {
                 let handles: Vec<_> = lines
                     .chunks(per_thread)
-                    .map(|group| scope.spawn(move || repair_lines(model, group, fields)))
+                    .map(|group| scope.spawn(move || repair_lines(repairer, group, fields)))
                     .collect();
                 handles
                     .into_iter()
@@ -185,10 +185,10 @@ pub fn repair<R: BufRead, W: Write + ?Sized>(
     }
 }
 
-fn repair_lines(model: &Model, lines: &[Vec<u8>], fields: &Fields) -> Batch {
+fn repair_lines(repairer: &Repairer, lines: &[Vec<u8>], fields: &Fields) -> Batch {
     let mut batch = Batch::default();
     for (i, line) in lines.iter().enumerate() {
-        match unspin::json::repair_record(model, line, fields) {
+        match crate::json::repair_record(repairer, line, fields) {
             Ok(record) => {
                 batch.output.extend_from_slice(&record.line);
                 batch.edits += record.edits as u64;
@@ -225,12 +225,12 @@ mod tests {
     ) -> (String, Vec<BadRecord>, Totals) {
         // A fixed edit penalty: one-line records are repaired whatever the
         // document prior makes of them.
-        let model = Model::new(
-            vec![unspin::Dictionary::embedded()],
-            Box::new(unspin::NgramModel::embedded()),
-            unspin::Settings {
+        let repairer = Repairer::new(
+            vec![unspin_core::Dictionary::embedded()],
+            Box::new(unspin_core::NgramModel::embedded()),
+            unspin_core::Settings {
                 fixed_penalty: Some(1.0),
-                ..unspin::Settings::default()
+                ..unspin_core::Settings::default()
             },
         );
         let mut out = Vec::new();
@@ -240,7 +240,7 @@ mod tests {
             ..Fields::default()
         };
         let totals = repair(
-            &model,
+            &repairer,
             input.as_bytes(),
             &mut out,
             &fields,

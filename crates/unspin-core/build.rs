@@ -1,16 +1,10 @@
-//! Compiles the default dictionary (`data/dict/*.csv`) into `$OUT_DIR/default.dict`,
-//! with the same compiler that `unspin dict compile` uses, so the embedded
-//! data is always the current CSV.
+//! Compiles the default dictionary (`data/dict/*.csv` at the workspace
+//! root) into `$OUT_DIR/default.dict`, with the same compiler that `unspin
+//! dict compile` uses, so the embedded data is always the current CSV; and
+//! puts the language model beside it.
 
-#[path = "src/dict/compile.rs"]
-#[allow(dead_code)]
-mod compile;
-
-#[path = "src/lm/format.rs"]
-#[allow(dead_code)]
-mod lm_format;
-
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
+use unspin_formats::{dict as compile, lm as lm_format};
 
 fn main() {
     embed_dictionary();
@@ -21,11 +15,18 @@ fn out_dir() -> PathBuf {
     PathBuf::from(std::env::var_os("OUT_DIR").unwrap())
 }
 
+/// The workspace's `data/` folder, which this crate shares with the
+/// scripts that build it.
+fn data_dir() -> PathBuf {
+    PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").unwrap()).join("../../data")
+}
+
 /// Puts `data/lm/en-us.unlm` (made by `scripts/build_lm.sh`), with its
 /// lookup indexes, next to the build's outputs for `include_bytes!`. A checkout without it still builds,
 /// with an empty model and a warning, so that the script can be run.
 fn embed_language_model() {
-    let model = Path::new("data/lm/en-us.unlm");
+    let model = data_dir().join("lm/en-us.unlm");
+    let model = model.as_path();
     println!("cargo:rerun-if-changed={}", model.display());
     let out = out_dir().join("model.unlm");
     if model.exists() {
@@ -53,7 +54,8 @@ fn embed_language_model() {
 }
 
 fn embed_dictionary() {
-    let dir = Path::new("data/dict");
+    let dir = data_dir().join("dict");
+    let dir = dir.as_path();
     println!("cargo:rerun-if-changed={}", dir.display());
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
         .expect("data/dict exists")

@@ -10,7 +10,7 @@
 //! more than one hard link is not rewritten at all, since the rename would
 //! leave its other names holding the old text.
 
-use super::input::describe;
+use crate::input::describe;
 use std::fs::{File, Metadata};
 use std::io::{self, BufWriter, Read, Stdout, Write};
 use std::path::{Path, PathBuf};

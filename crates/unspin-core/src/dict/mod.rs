@@ -10,36 +10,15 @@
 //! Possessives are matched through their stem: "Individuals’s" finds the
 //! entry for "individuals" and the match remembers to put the "’s" back.
 
-pub mod compile;
+pub use unspin_formats::dict as compile;
 
 use std::borrow::Cow;
 
-pub use compile::{normalize_into, normalize_key, DictError, Entry};
+use crate::key::normalize_key;
+pub use compile::{DictError, Entry};
 
 /// The default dictionary, compiled from `data/dict/*.csv` by build.rs.
 static DEFAULT_DICT: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/default.dict"));
-
-/// Appends the normalised form of one word of text to `out`: the same
-/// result as [`normalize_into`], faster for the common case.
-///
-/// Nearly every word of English text is ASCII without whitespace, and its
-/// key is then just its lowercase copy; that skips the per-character
-/// decoding and case tables of the general path, which used to be a tenth
-/// of the decoder's time. Anything else takes the general path.
-pub fn normalize_word_into(word: &str, out: &mut String) {
-    // `char::is_whitespace` in ASCII: tab, line feed, vertical tab, form
-    // feed, carriage return and space.
-    let plain = word
-        .bytes()
-        .all(|b| b.is_ascii() && !matches!(b, b'\t'..=b'\r' | b' '));
-    if plain {
-        let start = out.len();
-        out.push_str(word);
-        out[start..].make_ascii_lowercase();
-    } else {
-        normalize_into(word, out);
-    }
-}
 
 /// A word of a sentence as the matcher sees it.
 #[derive(Debug, Clone, Copy)]
@@ -538,26 +517,6 @@ mod tests {
             .collect()
     }
 
-    proptest::proptest! {
-        #[test]
-        fn the_word_fast_path_normalises_like_the_general_one(
-            word in "[a-zA-Z0-9'’ \t\x0b\x0c\r\nÀ-ÿİ-]{0,12}",
-            before in "[a-z ]{0,3}",
-        ) {
-            let (mut fast, mut general) = (before.clone(), before);
-            normalize_word_into(&word, &mut fast);
-            normalize_into(&word, &mut general);
-            proptest::prop_assert_eq!(fast, general);
-        }
-    }
-
-    #[test]
-    fn keys_are_normalised() {
-        assert_eq!(
-            normalize_key("  Individuals’s   LIBERATION\tMilitary "),
-            "individuals's liberation military"
-        );
-    }
 
     #[test]
     fn finds_single_and_multi_word_phrases_starting_at_a_word() {
@@ -680,7 +639,7 @@ mod tests {
                 panic!("byte {i} flipped and still loaded: {dict:?}");
             }
         }
-        let crash = include_bytes!("../../fuzz/seeds/dict_from_bytes/crash-corrupt-fst-node.bin");
+        let crash = include_bytes!("../../../../fuzz/seeds/dict_from_bytes/crash-corrupt-fst-node.bin");
         assert!(Dictionary::from_bytes(Cow::Owned(crash.to_vec()), "x").is_err());
     }
 

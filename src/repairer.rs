@@ -1,12 +1,12 @@
 //! Building the model the command line asks for.
 
-use super::args::ModelArgs;
-use super::input::describe;
+use crate::args::ModelArgs;
+use crate::input::describe;
 use anyhow::{anyhow, bail, Result};
 use std::borrow::Cow;
 use std::io::Read;
 use std::path::Path;
-use unspin::{AllowList, Cues, Dictionary, Model, NgramModel, Settings};
+use unspin_core::{AllowList, Cues, Dictionary, Repairer, NgramModel, Settings};
 
 /// The largest dictionary or allow list read (`--dict`, `--allow`,
 /// `dict compile`): far above any real one, and a bound on the memory an
@@ -36,11 +36,11 @@ pub fn read_list(path: &Path) -> Result<Vec<u8>> {
 
 /// Refuses dictionary entries whose spun phrase is longer than the
 /// dictionary matches: they would be accepted and never applied.
-pub fn check_phrase_lengths(entries: &[unspin::dict::compile::Entry], name: &str) -> Result<()> {
+pub fn check_phrase_lengths(entries: &[unspin_formats::dict::Entry], name: &str) -> Result<()> {
     for entry in entries {
-        let words = unspin::token::tokenize(entry.spun.as_bytes())
+        let words = unspin_core::token::tokenize(entry.spun.as_bytes())
             .iter()
-            .filter(|t| t.kind == unspin::token::TokenKind::Word)
+            .filter(|t| t.kind == unspin_core::token::TokenKind::Word)
             .count();
         if words > MAX_PHRASE_WORDS {
             bail!(
@@ -53,15 +53,15 @@ pub fn check_phrase_lengths(entries: &[unspin::dict::compile::Entry], name: &str
 }
 
 /// Builds the model the options ask for.
-pub fn load_model(args: &ModelArgs) -> Result<Model> {
+pub fn load_repairer(args: &ModelArgs) -> Result<Repairer> {
     let mut dictionaries = Vec::new();
     for path in &args.dicts {
         let name = path.display().to_string();
         let bytes = read_list(path)?;
-        let dict = if bytes.starts_with(unspin::dict::compile::DICT_MAGIC) {
+        let dict = if bytes.starts_with(unspin_formats::dict::DICT_MAGIC) {
             Dictionary::from_bytes(Cow::Owned(bytes), &name)?
         } else {
-            let entries = unspin::dict::compile::read_csv(bytes.as_slice(), &name)?;
+            let entries = unspin_formats::dict::read_csv(bytes.as_slice(), &name)?;
             check_phrase_lengths(&entries, &name)?;
             Dictionary::from_entries(&entries, &name)?
         };
@@ -99,17 +99,17 @@ pub fn load_model(args: &ModelArgs) -> Result<Model> {
         keep_cost: args.keep_cost.unwrap_or(defaults.keep_cost),
         ..defaults
     };
-    let mut model = Model::new(dictionaries, Box::new(lm), settings);
+    let mut repairer = Repairer::new(dictionaries, Box::new(lm), settings);
     if let Some(path) = &args.cues {
         let name = path.display().to_string();
         let text = read_list(path)?;
         let cues =
             Cues::parse(&String::from_utf8_lossy(&text)).map_err(|e| anyhow!("{name}: {e}"))?;
-        model = model.with_cues(cues);
+        repairer = repairer.with_cues(cues);
     }
     Ok(if args.allow.is_empty() {
-        model
+        repairer
     } else {
-        model.with_allow_list(AllowList::parse(&allowed))
+        repairer.with_allow_list(AllowList::parse(&allowed))
     })
 }

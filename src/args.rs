@@ -2,7 +2,7 @@
 
 use clap::{Args, Parser, Subcommand};
 use std::path::{Path, PathBuf};
-use unspin::markup::Markup;
+use unspin_core::markup::Markup;
 
 /// Repair synonym-spun text: restore the original wording, leave clean text alone.
 ///
@@ -69,7 +69,7 @@ pub struct RepairArgs {
     /// The field --input-format jsonl adds to each record for its edits. A
     /// record that already has it is passed through unchanged and reported,
     /// never overwritten.
-    #[arg(long, value_name = "NAME", default_value = unspin::json::DEFAULT_EDITS_FIELD)]
+    #[arg(long, value_name = "NAME", default_value = crate::json::DEFAULT_EDITS_FIELD)]
     pub edits_field: String,
 
     /// Threads to use (default: all cores).
@@ -113,7 +113,7 @@ pub struct RepairArgs {
     pub stats: bool,
 
     /// Bytes read and repaired at a time (for tests and tuning).
-    #[arg(long, value_name = "BYTES", hide = true, default_value_t = unspin::stream::DEFAULT_CHUNK_SIZE, value_parser = chunk_size)]
+    #[arg(long, value_name = "BYTES", hide = true, default_value_t = unspin_core::stream::DEFAULT_CHUNK_SIZE, value_parser = chunk_size)]
     pub chunk_size: usize,
 
     #[command(flatten)]
@@ -298,10 +298,10 @@ pub enum LmCommand {
 
 fn chunk_size(text: &str) -> Result<usize, String> {
     match text.parse::<usize>() {
-        Ok(n) if n >= unspin::stream::MIN_CHUNK_SIZE => Ok(n),
+        Ok(n) if n >= unspin_core::stream::MIN_CHUNK_SIZE => Ok(n),
         _ => Err(format!(
             "`{text}` is not a number of bytes of at least {}",
-            unspin::stream::MIN_CHUNK_SIZE
+            unspin_core::stream::MIN_CHUNK_SIZE
         )),
     }
 }

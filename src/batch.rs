@@ -2,7 +2,7 @@
 //!
 //! Arguments are checked once into a [`Plan`]; then every input goes
 //! through the same pipeline, whatever the output: the input is streamed
-//! through the library ([`unspin::stream`]) and each repaired chunk is
+//! through the library ([`unspin_core::stream`]) and each repaired chunk is
 //! handed to the destination (stdout, a mirror folder, the file itself, or
 //! nowhere) and to the report (diff or JSON Lines, on stdout). Folders are
 //! walked in parallel with the `ignore` crate, each walker thread repairing
@@ -17,14 +17,14 @@
 //! repository's internals. Symlinks inside folders are followed only with
 //! `-L`; a path named on the command line is always followed.
 
-use super::args::{Format, InputFormat, RepairArgs};
-use super::diff::DiffWriter;
-use super::input::describe;
-use super::jsonl;
-use super::output::{copy_prefix, FileOut, SharedOut, Staged};
-use super::progress::{Reporter, Stats};
-use super::repair::load_model;
-use super::{EXIT_ERROR, EXIT_FOUND, EXIT_OK};
+use crate::args::{Format, InputFormat, RepairArgs};
+use crate::diff::DiffWriter;
+use crate::input::describe;
+use crate::jsonl;
+use crate::output::{copy_prefix, FileOut, SharedOut, Staged};
+use crate::progress::{Reporter, Stats};
+use crate::repairer::load_repairer;
+use crate::{EXIT_ERROR, EXIT_FOUND, EXIT_OK};
 use anyhow::{anyhow, bail, Result};
 use ignore::{DirEntry, WalkBuilder, WalkState};
 use std::collections::HashSet;
@@ -33,8 +33,8 @@ use std::io::{self, BufReader, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering::Relaxed};
 use std::sync::Mutex;
-use unspin::stream::{self, StreamError};
-use unspin::Model;
+use unspin_core::stream::{self, StreamError};
+use unspin_core::Repairer;
 
 /// Exit status after Ctrl-C (128 + SIGINT, as shells report it), and
 /// after SIGTERM or SIGHUP, which are handled alike.
@@ -95,7 +95,7 @@ struct Plan {
     jsonl: bool,
     /// How a text input's prose is found (HTML or not).
     input_format: InputFormat,
-    fields: unspin::json::Fields,
+    fields: crate::json::Fields,
     check: bool,
     threads: usize,
     chunk_size: usize,
@@ -188,7 +188,7 @@ impl Plan {
             report,
             jsonl,
             input_format: args.input_format,
-            fields: unspin::json::Fields {
+            fields: crate::json::Fields {
                 text: args.text_field.clone(),
                 edits: args.edits_field.clone(),
             },
@@ -426,7 +426,7 @@ enum Fail {
 
 /// What every worker shares.
 struct Ctx<'a> {
-    model: &'a Model,
+    repairer: &'a Repairer,
     plan: &'a Plan,
     reporter: &'a Reporter,
     out: &'a SharedOut,
@@ -572,7 +572,7 @@ impl Ctx<'_> {
             skip_binary: !plan.binary && !job.explicit,
             markup: plan.input_format.markup_of(job.path),
         };
-        let result = stream::repair_chunks(self.model, reader, &options, |chunk| {
+        let result = stream::repair_chunks(self.repairer, reader, &options, |chunk| {
             if INTERRUPTED.load(Relaxed) {
                 return Err(Fail::Interrupted);
             }
@@ -714,11 +714,11 @@ impl Ctx<'_> {
         let mut bad = Vec::new();
         let reader = BufReader::with_capacity(1 << 16, reader);
         let result = jsonl::repair(
-            self.model,
+            self.repairer,
             reader,
             writer,
             &plan.fields,
-            unspin::json::MAX_RECORD,
+            crate::json::MAX_RECORD,
             plan.threads,
             &mut bad,
             |bytes| {
@@ -801,9 +801,9 @@ impl JsonPath {
         &self,
         out: &mut W,
         line: usize,
-        edit: &unspin::Edit,
+        edit: &unspin_core::Edit,
     ) -> io::Result<()> {
-        let record = unspin::json::EditRecord::new(&self.text, self.base64.as_deref(), line, edit);
+        let record = crate::json::EditRecord::new(&self.text, self.base64.as_deref(), line, edit);
         serde_json::to_writer(&mut *out, &record)?;
         out.write_all(b"\n")
     }
@@ -847,14 +847,14 @@ fn install_interrupt_handler() {
 /// Repairs what the command line names and returns the exit status.
 pub fn run(args: &RepairArgs) -> Result<i32> {
     let plan = Plan::new(args)?;
-    let model = load_model(&args.model)?;
+    let repairer = load_repairer(&args.model)?;
     if matches!(plan.dest, Dest::Mirror(_) | Dest::InPlace) {
         install_interrupt_handler();
     }
     let reporter = Reporter::new(plan.show_bar, args.quiet);
     let out = SharedOut::new();
     let ctx = Ctx {
-        model: &model,
+        repairer: &repairer,
         plan: &plan,
         reporter: &reporter,
         out: &out,
