@@ -2,8 +2,8 @@
 //! fixture: `cargo bench`.
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughput};
-use unspin_core::key::normalize_key;
 use unspin_core::dict::{Dictionary, MatchWord};
+use unspin_core::key::normalize_key;
 use unspin_core::lm::{LanguageModel, NgramModel};
 use unspin_core::token::{tokenize, TokenKind};
 use unspin_core::Repairer;

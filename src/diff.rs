@@ -15,7 +15,7 @@
 use bstr::ByteSlice;
 use std::io::{self, Write};
 use std::ops::Range;
-use unspin_core::stream::Chunk;
+use unspin_core::stream::{count_newlines, Chunk};
 
 /// Lines of context around each change.
 const CONTEXT: usize = 3;
@@ -351,10 +351,6 @@ fn push_lines(body: &mut Vec<u8>, prefix: u8, text: &[u8]) -> usize {
         count += 1;
     }
     count
-}
-
-fn count_newlines(bytes: &[u8]) -> usize {
-    bytes.iter().filter(|&&b| b == b'\n').count()
 }
 
 #[cfg(test)]

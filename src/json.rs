@@ -15,11 +15,11 @@
 //! inserted after the last member. A record that already has the edits key
 //! is refused rather than overwritten.
 
+use std::ops::Range;
 use unspin_core::edit::Edit;
 use unspin_core::markup::Markup;
 use unspin_core::stream::{self, StreamError};
 use unspin_core::Repairer;
-use std::ops::Range;
 
 /// A score as printed: three decimals are plenty for a log10 gain, and an
 /// f32 printed as JSON would otherwise show its binary expansion.
@@ -137,7 +137,11 @@ pub enum RecordError {
 /// holds an HTML page (as crawls store them) has only its running text
 /// repaired, as a page file has ([`crate::markup`]); a long text is
 /// repaired in chunks ([`crate::stream`]).
-pub fn repair_record(repairer: &Repairer, line: &[u8], fields: &Fields) -> Result<Repaired, RecordError> {
+pub fn repair_record(
+    repairer: &Repairer,
+    line: &[u8],
+    fields: &Fields,
+) -> Result<Repaired, RecordError> {
     let (body, ending) = split_ending(line);
     if body.iter().all(|b| b.is_ascii_whitespace()) {
         let mut blank = line.to_vec();
@@ -227,7 +231,11 @@ pub fn repair_record(repairer: &Repairer, line: &[u8], fields: &Fields) -> Resul
 
 /// Repairs `text`, read as a page when it is one and streamed in chunks
 /// otherwise, handing each edit (offsets into `text`, in order) to `each`.
-fn repair_text(repairer: &Repairer, text: &[u8], mut each: impl FnMut(&Edit)) -> Result<(), RecordError> {
+fn repair_text(
+    repairer: &Repairer,
+    text: &[u8],
+    mut each: impl FnMut(&Edit),
+) -> Result<(), RecordError> {
     let options = stream::Options {
         markup: Markup::Detect,
         ..stream::Options::default()

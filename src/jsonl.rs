@@ -14,8 +14,8 @@
 //! Memory is bounded: a line past the limit is copied through without
 //! being held.
 
-use std::io::{self, BufRead, Write};
 use crate::json::{Fields, RecordError, MAX_RECORD};
+use std::io::{self, BufRead, Write};
 use unspin_core::Repairer;
 
 /// Bytes of input per thread handed out at once.

@@ -6,7 +6,7 @@ use anyhow::{anyhow, bail, Result};
 use std::borrow::Cow;
 use std::io::Read;
 use std::path::Path;
-use unspin_core::{AllowList, Cues, Dictionary, Repairer, NgramModel, Settings};
+use unspin_core::{AllowList, Cues, Dictionary, NgramModel, Repairer, Settings};
 
 /// The largest dictionary or allow list read (`--dict`, `--allow`,
 /// `dict compile`): far above any real one, and a bound on the memory an

@@ -17,7 +17,7 @@
 //! `1 + ln n` times.
 //!
 //! ```
-//! let cues = unspin::cues::Cues::embedded();
+//! let cues = unspin_core::cues::Cues::embedded();
 //! let spun = cues.weigh(b"Officials stated the regulation additionally covers 12 months in the past.");
 //! let clean = cues.weigh(b"Officials said the bill also covers last year.");
 //! assert!(spun.log10_ratio > 1.0);

@@ -25,13 +25,30 @@ pub struct Edit {
 }
 
 /// Writes `input` with `edits` applied. Edits must be sorted and disjoint.
-pub fn write_repaired<W: Write>(out: &mut W, input: &[u8], edits: &[Edit]) -> io::Result<()> {
+pub fn write_repaired<W: Write + ?Sized>(
+    out: &mut W,
+    input: &[u8],
+    edits: &[Edit],
+) -> io::Result<()> {
+    write_repaired_at(out, input, 0, edits)
+}
+
+/// Writes `input`, which starts at byte `at` of the text `edits` refer to
+/// (a chunk of a stream), with `edits` applied: the one place where edits
+/// are applied. Edits must be sorted, disjoint and inside `input`.
+pub fn write_repaired_at<W: Write + ?Sized>(
+    out: &mut W,
+    input: &[u8],
+    at: usize,
+    edits: &[Edit],
+) -> io::Result<()> {
     let mut pos = 0;
     for edit in edits {
-        debug_assert!(edit.start >= pos && edit.end >= edit.start && edit.end <= input.len());
-        out.write_all(&input[pos..edit.start])?;
+        let (start, end) = (edit.start - at, edit.end - at);
+        debug_assert!(start >= pos && end >= start && end <= input.len());
+        out.write_all(&input[pos..start])?;
         out.write_all(edit.restored.as_bytes())?;
-        pos = edit.end;
+        pos = end;
     }
     out.write_all(&input[pos..])
 }

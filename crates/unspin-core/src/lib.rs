@@ -27,6 +27,7 @@ pub mod edit;
 pub mod lm;
 pub use unspin_formats::key;
 pub mod markup;
+pub mod parallel;
 pub mod prior;
 pub mod stream;
 pub mod token;
@@ -258,7 +259,11 @@ mod tests {
             Box::new(NgramModel::embedded()),
             settings,
         );
-        String::from_utf8(edit::apply(text.as_bytes(), &repairer.repair(text.as_bytes()))).unwrap()
+        String::from_utf8(edit::apply(
+            text.as_bytes(),
+            &repairer.repair(text.as_bytes()),
+        ))
+        .unwrap()
     }
 
     /// `text` hard-wrapped at `width` columns inside its sentences: before

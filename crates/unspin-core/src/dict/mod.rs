@@ -517,7 +517,6 @@ mod tests {
             .collect()
     }
 
-
     #[test]
     fn finds_single_and_multi_word_phrases_starting_at_a_word() {
         let dict = Dictionary::from_entries(
@@ -639,7 +638,8 @@ mod tests {
                 panic!("byte {i} flipped and still loaded: {dict:?}");
             }
         }
-        let crash = include_bytes!("../../../../fuzz/seeds/dict_from_bytes/crash-corrupt-fst-node.bin");
+        let crash =
+            include_bytes!("../../../../fuzz/seeds/dict_from_bytes/crash-corrupt-fst-node.bin");
         assert!(Dictionary::from_bytes(Cow::Owned(crash.to_vec()), "x").is_err());
     }
 

@@ -6,32 +6,10 @@
 //! and its first line number, to a callback. Memory stays at a few chunks
 //! (times [`Options::threads`]) whatever the input size.
 //!
-//! Where a chunk is cut matters, since the decoder reads sentence by
-//! sentence. A chunk ends after the last `\n` it holds that ends a
-//! sentence: one after sentence punctuation, or one the decoder does not
-//! read as a wrapped line ([`crate::token::soft_line_break`]: a blank line,
-//! or a next line that does not go on with the sentence). Failing that (a
-//! paragraph of wrapped lines longer than the chunk), it ends after the
-//! last `\n`; a line longer than the chunk is cut inside: after the last
-//! sentence punctuation (`.` `!` `?` `;` `:`), failing that after the last
-//! space or tab, failing that at the last UTF-8 character boundary. Before
-//! all that, a chunk that opens a Markdown code fence and does not close it
-//! ends before the fence, so that a code block that fits in a chunk is read
-//! whole and its words stay as written.
-//!
-//! Invariant: a cut never exposes to the decoder what the whole input
-//! hides from it. What the text before a cut leaves open is carried into
-//! the next chunk: a code block longer than a chunk is cut at a line break
-//! and the next chunk is read as still inside it (after a fence line that
-//! reopens it), and a cut inside a run of non-whitespace (a word, a web
-//! address) leaves that run unrepaired on both sides of the cut, since
-//! neither chunk holds all of it. A cut after a
-//! sentence end falls where the decoder starts a new sentence anyway, so
-//! with a fixed edit penalty
-//! ([`Settings::fixed_penalty`](crate::Settings::fixed_penalty)) the edits
-//! are exactly those of `Repairer::repair` on the whole input; only a cut
-//! inside a sentence (a paragraph of more than a chunk without sentence
-//! punctuation) can change a repair, by splitting the sentence in two.
+//! Where a chunk is cut, and what the text before a cut leaves open for
+//! the next chunk, is [`cut`]'s business; this module reads, repairs and
+//! hands out the chunks, on worker threads when there are several
+//! ([`crate::parallel`]).
 //!
 //! The document prior is the one thing that is per chunk: each chunk gets
 //! its own spun-or-clean verdict, as if it were a document of its own. An
@@ -54,10 +32,15 @@
 use crate::edit::Edit;
 use crate::markup::{self, Markup};
 use crate::Repairer;
-use bstr::ByteSlice;
 use std::fmt;
 use std::io::{self, Read, Write};
 use std::ops::Range;
+
+mod cut;
+
+#[cfg(test)]
+use cut::cut_point;
+use cut::Chunker;
 
 /// The chunk size used unless told otherwise: 256 KiB, some 40,000 words,
 /// far more than an article. Each thread repairing a chunk needs tens of
@@ -129,14 +112,7 @@ impl Chunk<'_> {
 
     /// Writes this chunk with its edits applied.
     pub fn write_repaired<W: Write + ?Sized>(&self, out: &mut W) -> io::Result<()> {
-        let mut pos = 0;
-        for edit in self.edits {
-            let span = self.local(edit);
-            out.write_all(&self.text[pos..span.start])?;
-            out.write_all(edit.restored.as_bytes())?;
-            pos = span.end;
-        }
-        out.write_all(&self.text[pos..])
+        crate::edit::write_repaired_at(out, self.text, self.offset, self.edits)
     }
 
     /// Each edit with the line number it starts on.
@@ -354,15 +330,13 @@ impl<F> Visitor<F> {
     }
 }
 
-/// `threads` workers repair chunks while this thread reads the next ones
-/// and hands the repaired ones out in order. At most `threads + 1` chunks
-/// are in flight, so memory stays bounded. The workers live as long as the
-/// stream: starting threads per chunk would churn the allocator's
-/// per-thread heaps.
+/// Worker threads repair chunks ([`crate::parallel::ordered_map`]) while
+/// this thread reads the next ones and hands the repaired ones out in
+/// order; a chunk's buffer is used again for a chunk read later.
 fn repair_in_parallel<R, E, F>(
     repairer: &Repairer,
     mut chunker: Chunker<R>,
-    first: (Vec<u8>, Frame),
+    first: (Vec<u8>, cut::Frame),
     threads: usize,
     mut visitor: Visitor<F>,
 ) -> Result<Totals, StreamError<E>>
@@ -370,67 +344,29 @@ where
     R: Read,
     F: FnMut(&Chunk<'_>) -> Result<(), E>,
 {
-    use std::collections::BTreeMap;
-    use std::sync::{mpsc, Mutex};
-    type Done = (usize, Vec<u8>, Vec<Edit>);
-    let (job_tx, job_rx) = mpsc::sync_channel::<(usize, Vec<u8>, Frame)>(threads);
-    let job_rx = Mutex::new(job_rx);
-    let (done_tx, done_rx) = mpsc::channel::<Done>();
-    std::thread::scope(|scope| {
-        // Dropped when this closure returns, which stops the workers.
-        let job_tx = job_tx;
-        for _ in 0..threads {
-            let (job_rx, done_tx) = (&job_rx, done_tx.clone());
-            scope.spawn(move || loop {
-                let job = job_rx
-                    .lock()
-                    .map_err(|_| ())
-                    .and_then(|rx| rx.recv().map_err(|_| ()));
-                let Ok((index, text, frame)) = job else {
-                    return;
-                };
-                let edits = frame.repair(repairer, &text);
-                if done_tx.send((index, text, edits)).is_err() {
-                    return;
-                }
-            });
-        }
-        drop(done_tx);
-        let mut ready: BTreeMap<usize, (Vec<u8>, Vec<Edit>)> = BTreeMap::new();
-        let mut spare: Vec<Vec<u8>> = Vec::new();
-        let (mut sent, mut visited, mut eof) = (1, 0, false);
-        job_tx
-            .send((0, first.0, first.1))
-            .expect("workers are running");
-        loop {
-            while !eof && sent - visited <= threads {
-                let mut text = spare.pop().unwrap_or_default();
-                let Some(frame) = chunker.next(&mut text).map_err(StreamError::Read)? else {
-                    eof = true;
-                    break;
-                };
-                job_tx
-                    .send((sent, text, frame))
-                    .expect("workers are running");
-                sent += 1;
+    let spare: std::cell::RefCell<Vec<Vec<u8>>> = Default::default();
+    let mut first = Some(first);
+    crate::parallel::ordered_map(
+        threads,
+        || {
+            if let Some(first) = first.take() {
+                return Ok(Some(first));
             }
-            if visited == sent {
-                return Ok(visitor.totals);
-            }
-            while !ready.contains_key(&visited) {
-                // A worker that panicked drops its sender; the scope then
-                // re-raises the panic.
-                let Ok((index, text, edits)) = done_rx.recv() else {
-                    return Ok(visitor.totals);
-                };
-                ready.insert(index, (text, edits));
-            }
-            let (text, edits) = ready.remove(&visited).expect("just checked");
+            let mut text = spare.borrow_mut().pop().unwrap_or_default();
+            let frame = chunker.next(&mut text).map_err(StreamError::Read)?;
+            Ok(frame.map(|frame| (text, frame)))
+        },
+        |(text, frame)| {
+            let edits = frame.repair(repairer, &text);
+            (text, edits)
+        },
+        |(text, edits)| {
             visitor.chunk(&text, edits)?;
-            visited += 1;
-            spare.push(text);
-        }
-    })
+            spare.borrow_mut().push(text);
+            Ok(())
+        },
+    )?;
+    Ok(visitor.totals)
 }
 
 /// Repairs `reader` to `writer`: the streaming counterpart of
@@ -441,7 +377,9 @@ pub fn repair_stream<R: Read, W: Write>(
     writer: &mut W,
     options: &Options,
 ) -> Result<Totals, StreamError<io::Error>> {
-    repair_chunks(repairer, reader, options, |chunk| chunk.write_repaired(writer))
+    repair_chunks(repairer, reader, options, |chunk| {
+        chunk.write_repaired(writer)
+    })
 }
 
 /// Judges everything `reader` yields, chunk by chunk as
@@ -462,7 +400,12 @@ where
     let page = match sniff(&mut reader, options)? {
         Sniffed::Page(page) => page,
         Sniffed::Text(start) => {
-            return assess_text(repairer, io::Cursor::new(start).chain(reader), options, visit);
+            return assess_text(
+                repairer,
+                io::Cursor::new(start).chain(reader),
+                options,
+                visit,
+            );
         }
     };
     if page.is_empty() {
@@ -509,293 +452,9 @@ where
     Ok(())
 }
 
-/// Cuts a reader into chunks at the points the module docs describe.
-struct Chunker<R> {
-    reader: R,
-    size: usize,
-    /// Bytes read past the last cut, the start of the next chunk.
-    carry: Vec<u8>,
-    /// What the text before the next chunk leaves open.
-    context: Context,
-    eof: bool,
-}
-
-/// What the text before a chunk leaves open at its start, which the
-/// tokenizer would otherwise not know.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-struct Context {
-    /// A fenced code block is open: its fence character (`` ` `` or `~`),
-    /// and whether the chunk starts at the start of a line.
-    fence: Option<(u8, bool)>,
-    /// The chunk starts inside a run of non-whitespace (a word, a web
-    /// address) that began in the chunk before.
-    glued: bool,
-}
-
-/// How a chunk sits in the input: what is open at its start, and whether
-/// it ends inside a run of non-whitespace that goes on in the next chunk.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-struct Frame {
-    start: Context,
-    glued_end: bool,
-}
-
-impl Frame {
-    /// The edits of the chunk `text`, as the tokenizer reading the whole
-    /// input would allow them: inside a code block opened before the
-    /// chunk, none (the chunk is read after a fence line that reopens the
-    /// block); in a word or address cut in two, none either, since the
-    /// chunk holds only part of it.
-    fn repair(&self, repairer: &Repairer, text: &[u8]) -> Vec<Edit> {
-        let (view, shift) = self.view(text);
-        let mut edits = repairer.repair(&view);
-        if shift > 0 {
-            edits.retain(|e| e.start >= shift);
-            for edit in &mut edits {
-                edit.start -= shift;
-                edit.end -= shift;
-            }
-        }
-        if self.start.glued {
-            let lead = text
-                .iter()
-                .position(u8::is_ascii_whitespace)
-                .unwrap_or(text.len());
-            edits.retain(|e| e.start >= lead);
-        }
-        if self.glued_end {
-            let tail = text
-                .iter()
-                .rposition(u8::is_ascii_whitespace)
-                .map_or(0, |i| i + 1);
-            edits.retain(|e| e.end <= tail);
-        }
-        edits
-    }
-}
-
-impl Frame {
-    /// What the decoder reads of the chunk `text`, and how many bytes
-    /// precede `text` in it: inside a code block opened before the chunk,
-    /// a fence line that reopens it comes first.
-    fn view<'a>(&self, text: &'a [u8]) -> (std::borrow::Cow<'a, [u8]>, usize) {
-        let Some((mark, line_start)) = self.start.fence else {
-            return (std::borrow::Cow::Borrowed(text), 0);
-        };
-        let mut view = Vec::with_capacity(text.len() + 5);
-        view.extend_from_slice(&[mark; 3]);
-        view.push(b'\n');
-        if !line_start {
-            // The chunk's first line is the rest of a line of code, never
-            // a fence of its own.
-            view.push(b'|');
-        }
-        let shift = view.len();
-        view.extend_from_slice(text);
-        (std::borrow::Cow::Owned(view), shift)
-    }
-}
-
-impl<R: Read> Chunker<R> {
-    fn new(reader: R, size: usize) -> Chunker<R> {
-        Chunker {
-            reader,
-            size: size.max(MIN_CHUNK_SIZE),
-            carry: Vec::new(),
-            context: Context::default(),
-            eof: false,
-        }
-    }
-
-    /// Whether the whole input has been handed out.
-    fn done(&self) -> bool {
-        self.eof && self.carry.is_empty()
-    }
-
-    /// Fills `out` with the next chunk and tells how it sits in the input;
-    /// `None` at the end of the input.
-    fn next(&mut self, out: &mut Vec<u8>) -> io::Result<Option<Frame>> {
-        out.clear();
-        out.append(&mut self.carry);
-        if out.len() < self.size && !self.eof {
-            // Grows the buffer as data comes (a small file never costs a
-            // whole chunk) and stops at the chunk size or the end.
-            let want = self.size - out.len();
-            let got = (&mut self.reader).take(want as u64).read_to_end(out)?;
-            self.eof = got < want;
-        }
-        if out.is_empty() {
-            return Ok(None);
-        }
-        let mut frame = Frame {
-            start: self.context,
-            glued_end: false,
-        };
-        if !self.eof {
-            // The buffer is full: keep the unfinished line for the next chunk.
-            let (cut, next) = cut_with(out, self.context);
-            frame.glued_end = next.glued;
-            self.context = next;
-            self.carry.extend_from_slice(&out[cut..]);
-            out.truncate(cut);
-        }
-        Ok(Some(frame))
-    }
-}
-
-/// A fenced code block open at the end of some text: where its fence line
-/// starts in the buffer (`None` when it was opened before the buffer) and
-/// its fence character.
-struct OpenFence {
-    start: Option<usize>,
-    mark: u8,
-}
-
-/// The code block open at the end of `buf`, read after `context`.
-fn open_fence(buf: &[u8], context: Context) -> Option<OpenFence> {
-    let Some((mark, line_start)) = context.fence else {
-        let start = crate::token::unclosed_fence(buf)?;
-        let mark = buf[start..].iter().find(|&&b| b != b' ').copied()?;
-        return Some(OpenFence {
-            start: Some(start),
-            mark,
-        });
-    };
-    let mut view = vec![mark, mark, mark, b'\n'];
-    if !line_start {
-        view.push(b'|');
-    }
-    let shift = view.len();
-    view.extend_from_slice(buf);
-    let start = crate::token::unclosed_fence(&view)?;
-    if start < shift {
-        return Some(OpenFence { start: None, mark });
-    }
-    let mark = view[start..].iter().find(|&&b| b != b' ').copied()?;
-    Some(OpenFence {
-        start: Some(start - shift),
-        mark,
-    })
-}
-
-/// Where to end a full buffer that starts with no context: see
-/// [`cut_with`].
-#[cfg(test)]
-fn cut_point(buf: &[u8]) -> usize {
-    cut_with(buf, Context::default()).0
-}
-
-/// Where to end a full buffer read after `context`: a position in
-/// `1..=buf.len()`, and the context the next chunk starts with. A buffer
-/// that opens a fenced code block without closing it ends before the
-/// fence, so that the next chunk starts with the fence and knows the block
-/// as code ([`crate::token::code_spans`]); a block that started before and
-/// outgrows the buffer is cut at a line break, and the next chunk knows
-/// it is in the block. Otherwise the cut is made as in text
-/// ([`cut_point_in_text`]), and one that falls inside a run of
-/// non-whitespace is marked on both sides.
-fn cut_with(buf: &[u8], context: Context) -> (usize, Context) {
-    let line_start = |cut: usize| buf[cut - 1] == b'\n';
-    match open_fence(buf, context) {
-        Some(OpenFence {
-            start: Some(fence), ..
-        }) if fence > 0 => return (fence, Context::default()),
-        Some(OpenFence { mark, .. }) => {
-            // All code from the start of the buffer on.
-            let cut = match buf.rfind_byte(b'\n') {
-                Some(i) => i + 1,
-                None => last_char_start(buf),
-            };
-            let next = Context {
-                fence: Some((mark, line_start(cut))),
-                glued: false,
-            };
-            return (cut, next);
-        }
-        None => {}
-    }
-    let mut cut = cut_point_in_text(buf);
-    let mut fence = None;
-    if let Some(open) = open_fence(&buf[..cut], context) {
-        match open.start {
-            // A block opens before the cut and closes after it: cut
-            // before it instead, so that it is read whole.
-            Some(start) if start > 0 => cut = start,
-            _ => fence = Some((open.mark, line_start(cut))),
-        }
-    }
-    let glued = !buf[cut - 1].is_ascii_whitespace()
-        && buf.get(cut).is_none_or(|b| !b.is_ascii_whitespace());
-    (cut, Context { fence, glued })
-}
-
-/// Just before the last character of `buf` that is not its first (the
-/// whole buffer when it is one character).
-fn last_char_start(buf: &[u8]) -> usize {
-    match buf.iter().rposition(|&b| !(0x80..0xC0).contains(&b)) {
-        Some(i) if i > 0 => i,
-        _ => buf.len(),
-    }
-}
-
-/// [`cut_point`] for a buffer with no code block to keep whole.
-fn cut_point_in_text(buf: &[u8]) -> usize {
-    if let Some(cut) = last_sentence_line_break(buf) {
-        return cut;
-    }
-    if let Some(i) = buf.rfind_byte(b'\n') {
-        return i + 1;
-    }
-    if let Some(i) = buf.rfind_byteset(b".!?;:") {
-        return i + 1;
-    }
-    if let Some(i) = buf.rfind_byteset(b" \t") {
-        return i + 1;
-    }
-    // No space in a whole chunk: cut before the last character start.
-    last_char_start(buf)
-}
-
-/// Just after the last `\n` of `buf` that the decoder reads as a sentence
-/// end, or that follows sentence punctuation, judged from `buf` alone (see
-/// [`crate::token::soft_line_break`]: the line after it must have begun
-/// with a whole character), so that cutting there splits no sentence the
-/// whole input would have.
-fn last_sentence_line_break(buf: &[u8]) -> Option<usize> {
-    let mut before = buf.len();
-    while let Some(i) = buf[..before].rfind_byte(b'\n') {
-        // The whitespace run around the line break, as the tokenizer reads it.
-        let mut start = i;
-        while let (Some(c), size) = bstr::decode_last_utf8(&buf[..start]) {
-            if !c.is_whitespace() {
-                break;
-            }
-            start -= size;
-        }
-        let mut end = Some(i);
-        while let Some(at) = end {
-            match bstr::decode_utf8(&buf[at..]) {
-                (Some(c), size) if c.is_whitespace() => end = Some(at + size),
-                (Some(_), _) => break,
-                // The buffer ends here, or maybe inside a character.
-                (None, _) if buf.len() - at < 4 => end = None,
-                (None, _) => break,
-            }
-        }
-        let after_sentence_punct = bstr::decode_last_utf8(&buf[..start])
-            .0
-            .is_some_and(crate::token::is_sentence_punct);
-        if after_sentence_punct
-            || end.is_some_and(|end| !crate::token::soft_line_break(buf, start, end))
-        {
-            return Some(i + 1);
-        }
-        before = start;
-    }
-    None
-}
-
-fn count_newlines(bytes: &[u8]) -> usize {
+/// How many `\n` `bytes` holds: line numbers of edits and diffs are
+/// counted with it.
+pub fn count_newlines(bytes: &[u8]) -> usize {
     bytes.iter().filter(|&&b| b == b'\n').count()
 }
 
