@@ -76,26 +76,8 @@ pub struct RepairArgs {
     #[arg(short = 'j', long = "threads", value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     pub threads: Option<u16>,
 
-    /// Only repair files in folders whose path matches GLOB (e.g. `*.txt`);
-    /// `!GLOB` excludes. Repeatable. Files named on the command line are
-    /// always repaired.
-    #[arg(short = 'g', long = "glob", value_name = "GLOB")]
-    pub globs: Vec<String>,
-
-    /// Also repair hidden files and folders (names starting with `.`).
-    /// `.git`, `.hg` and `.svn` folders are never entered.
-    #[arg(long)]
-    pub hidden: bool,
-
-    /// Skip what .gitignore, .ignore and git's exclude files ignore (by
-    /// default every file under a folder is repaired).
-    #[arg(long)]
-    pub gitignore: bool,
-
-    /// Follow symbolic links met inside folders (links named on the command
-    /// line are always followed).
-    #[arg(short = 'L', long = "follow")]
-    pub follow: bool,
+    #[command(flatten)]
+    pub walk: WalkArgs,
 
     /// Repair files that look binary (a NUL byte in the first 256 KiB) instead
     /// of skipping them.
@@ -118,6 +100,31 @@ pub struct RepairArgs {
 
     #[command(flatten)]
     pub model: ModelArgs,
+}
+
+/// Which files of a folder are read (the same for repairing and scoring).
+#[derive(Debug, Clone, Args)]
+pub struct WalkArgs {
+    /// Only read files in folders whose path matches GLOB (e.g. `*.txt`);
+    /// `!GLOB` excludes. Repeatable. Files named on the command line are
+    /// always read.
+    #[arg(short = 'g', long = "glob", value_name = "GLOB")]
+    pub globs: Vec<String>,
+
+    /// Also read hidden files and folders (names starting with `.`).
+    /// `.git`, `.hg` and `.svn` folders are never entered.
+    #[arg(long)]
+    pub hidden: bool,
+
+    /// Skip what .gitignore, .ignore and git's exclude files ignore (by
+    /// default every file under a folder is read).
+    #[arg(long)]
+    pub gitignore: bool,
+
+    /// Follow symbolic links met inside folders (links named on the command
+    /// line are always followed).
+    #[arg(short = 'L', long = "follow")]
+    pub follow: bool,
 }
 
 /// Options that choose the dictionaries and language model.
@@ -193,7 +200,8 @@ pub enum Command {
 /// Options of `unspin score`.
 #[derive(Debug, Args)]
 pub struct ScoreArgs {
-    /// Files to judge; `-` or nothing reads standard input.
+    /// Files and folders to judge; `-` or nothing reads standard input.
+    /// Folders are walked recursively, in name order, as for repairing.
     pub paths: Vec<PathBuf>,
 
     /// Output format.
@@ -213,6 +221,9 @@ pub struct ScoreArgs {
     /// every byte.
     #[arg(long, value_enum, value_name = "FORMAT", default_value_t = InputFormat::Auto)]
     pub input_format: InputFormat,
+
+    #[command(flatten)]
+    pub walk: WalkArgs,
 
     #[command(flatten)]
     pub model: ModelArgs,

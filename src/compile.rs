@@ -1,7 +1,8 @@
 //! `unspin dict compile` and `unspin lm compile`.
 
 use crate::input::{describe, Input};
-use anyhow::{anyhow, bail, Context, Result};
+use crate::output::{Keep, Staged};
+use anyhow::{anyhow, bail, Result};
 use std::io::{BufReader, Read, Write};
 use std::path::{Path, PathBuf};
 
@@ -15,9 +16,10 @@ pub fn dict(inputs: &[PathBuf], output: &Path) -> Result<()> {
                 path.display()
             );
         }
-        let bytes = match Input::from_arg(path) {
-            Input::Stdin => Input::Stdin.read()?,
-            Input::File(path) => crate::repairer::read_list(&path)?,
+        let input = Input::from_arg(path);
+        let bytes = match input.path() {
+            None => input.read()?,
+            Some(path) => crate::repairer::read_list(path)?,
         };
         let name = path.display().to_string();
         let read = unspin_formats::dict::read_csv(bytes.as_slice(), &name)?;
@@ -25,7 +27,7 @@ pub fn dict(inputs: &[PathBuf], output: &Path) -> Result<()> {
         entries.extend(read);
     }
     let bytes = unspin_formats::dict::compile(&entries)?;
-    write_atomically(output, &bytes)?;
+    write_output(output, &bytes)?;
     eprintln!(
         "unspin: wrote {} ({} rows, {} bytes)",
         output.display(),
@@ -42,24 +44,17 @@ pub fn lm(input: &Path, output: &Path) -> Result<()> {
     if same_file(input, output) {
         bail!("{name}: is also the output (-o): compiling would overwrite the source");
     }
-    let (bytes, summary) = match &source {
-        Input::Stdin => unspin_core::lm::arpa::compile(
-            BufReader::new(LineLimit::new(std::io::stdin().lock())),
-            &name,
-        )?,
-        Input::File(path) => {
-            if path.is_dir() {
-                bail!("{name}: is a folder, not an ARPA file");
-            }
-            let file =
-                std::fs::File::open(path).map_err(|e| anyhow!("{name}: {}", describe(&e)))?;
-            unspin_core::lm::arpa::compile(
-                BufReader::with_capacity(1 << 20, LineLimit::new(file)),
-                &name,
-            )?
-        }
-    };
-    write_atomically(output, &bytes)?;
+    if source.path().is_some_and(Path::is_dir) {
+        bail!("{name}: is a folder, not an ARPA file");
+    }
+    let (reader, _) = source
+        .open()
+        .map_err(|e| anyhow!("{name}: {}", describe(&e)))?;
+    let (bytes, summary) = unspin_core::lm::arpa::compile(
+        BufReader::with_capacity(1 << 20, LineLimit::new(reader)),
+        &name,
+    )?;
+    write_output(output, &bytes)?;
     let [n1, n2, n3] = summary.counts;
     eprintln!(
         "unspin: wrote {} ({n1} unigrams, {n2} bigrams, {n3} trigrams; {} higher-order n-grams skipped, {} duplicates merged)",
@@ -114,38 +109,13 @@ fn same_file(a: &Path, b: &Path) -> bool {
     }
 }
 
-/// Writes `bytes` to `path` through a temporary file in the same folder, so
-/// that `path` is either the old file or the complete new one.
-pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    let fail = |e: std::io::Error| anyhow!("{}: {}", path.display(), describe(&e));
-    let mut temp = tempfile::NamedTempFile::new_in(dir).map_err(fail)?;
-    // Keep the permissions of the file being replaced; a new file gets the
-    // usual rw-r--r-- rather than the temporary file's private mode.
-    if let Some(permissions) = permissions_for(path) {
-        temp.as_file().set_permissions(permissions).map_err(fail)?;
-    }
-    temp.write_all(bytes).map_err(fail)?;
-    temp.as_file().sync_all().map_err(fail)?;
-    temp.persist(path)
-        .map_err(|e| fail(e.error))
-        .with_context(|| format!("writing {}", path.display()))?;
-    Ok(())
-}
-
-/// The permissions a file written to `path` should get.
-fn permissions_for(path: &Path) -> Option<std::fs::Permissions> {
-    if let Ok(meta) = std::fs::metadata(path) {
-        return Some(meta.permissions());
-    }
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        Some(std::fs::Permissions::from_mode(0o644))
-    }
-    #[cfg(not(unix))]
-    None
+/// Writes `bytes` to `path` atomically: `path` is either the old file or
+/// the complete new one.
+fn write_output(path: &Path, bytes: &[u8]) -> Result<()> {
+    let mut staged = Staged::create(path).map_err(|msg| anyhow!(msg))?;
+    staged
+        .writer()
+        .write_all(bytes)
+        .map_err(|e| anyhow!(staged.failed(&e)))?;
+    staged.commit(Keep::Output).map_err(|msg| anyhow!(msg))
 }

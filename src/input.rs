@@ -1,8 +1,12 @@
-//! Reading inputs: files by path, standard input for `-`.
+//! Inputs: files by path, standard input for `-`.
 
 use anyhow::{anyhow, Result};
-use std::io::Read;
+use std::fs::{File, Metadata};
+use std::io::{self, Read};
 use std::path::{Path, PathBuf};
+
+/// How standard input is named in messages, diff headers and JSON.
+pub const STDIN_NAME: &str = "<stdin>";
 
 /// Where a text comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -21,32 +25,46 @@ impl Input {
         }
     }
 
+    /// The file's path; `None` for standard input.
+    pub fn path(&self) -> Option<&Path> {
+        match self {
+            Input::Stdin => None,
+            Input::File(path) => Some(path),
+        }
+    }
+
     /// A name for messages and diff headers.
     pub fn name(&self) -> String {
         match self {
-            Input::Stdin => "<stdin>".to_string(),
+            Input::Stdin => STDIN_NAME.to_string(),
             Input::File(path) => path.display().to_string(),
         }
     }
 
+    /// Opens the input to be streamed, with the file's metadata (none for
+    /// standard input). A folder is refused.
+    pub fn open(&self) -> io::Result<(Box<dyn Read>, Option<Metadata>)> {
+        let Input::File(path) = self else {
+            return Ok((Box::new(io::stdin().lock()), None));
+        };
+        let file = File::open(path)?;
+        let meta = file.metadata()?;
+        if meta.is_dir() {
+            return Err(io::Error::other("is a directory"));
+        }
+        Ok((Box::new(file), Some(meta)))
+    }
+
     /// Reads the whole input. Errors are one line that names the input.
     pub fn read(&self) -> Result<Vec<u8>> {
-        match self {
-            Input::Stdin => {
-                let mut bytes = Vec::new();
-                std::io::stdin()
-                    .lock()
-                    .read_to_end(&mut bytes)
-                    .map_err(|e| anyhow!("<stdin>: {}", describe(&e)))?;
-                Ok(bytes)
-            }
-            Input::File(path) => {
-                if path.is_dir() {
-                    return Err(anyhow!("{}: is a directory", path.display()));
-                }
-                std::fs::read(path).map_err(|e| anyhow!("{}: {}", path.display(), describe(&e)))
-            }
-        }
+        let (mut reader, _) = self
+            .open()
+            .map_err(|e| anyhow!("{}: {}", self.name(), describe(&e)))?;
+        let mut bytes = Vec::new();
+        reader
+            .read_to_end(&mut bytes)
+            .map_err(|e| anyhow!("{}: {}", self.name(), describe(&e)))?;
+        Ok(bytes)
     }
 }
 

@@ -15,11 +15,10 @@
 //! being held.
 
 use crate::json::{Fields, RecordError, MAX_RECORD};
-use std::io::{self, BufRead, Write};
+use crate::sink::Piece;
+use std::io::{self, BufRead};
+use unspin_core::parallel::ordered_map;
 use unspin_core::Repairer;
-
-/// Bytes of input per thread handed out at once.
-const BATCH_BYTES: usize = 1 << 20;
 
 /// What a JSON Lines input came to.
 #[derive(Debug, Default, Clone, Copy)]
@@ -34,182 +33,221 @@ pub struct Totals {
 }
 
 /// A record that could not be repaired: its line number and why.
+#[derive(Debug)]
 pub struct BadRecord {
     pub line: u64,
     pub reason: String,
 }
 
 /// Where a JSON Lines run stopped early.
-pub enum Failure {
+#[derive(Debug)]
+pub enum Failure<E> {
     Read(io::Error),
-    Write(io::Error),
+    /// The visitor returned this error.
+    Visit(E),
 }
 
-/// One repaired batch of lines.
-#[derive(Default)]
-struct Batch {
+/// A piece of input to repair: a record, or bytes of a line too long to
+/// be one, passed through as they are.
+enum Job {
+    Record { line: u64, bytes: Vec<u8> },
+    Verbatim(Verbatim),
+}
+
+/// Bytes passed through unrepaired.
+struct Verbatim {
+    /// What is written.
+    bytes: Vec<u8>,
+    /// How many bytes of input they stand for (a missing line end is
+    /// added).
+    input_len: usize,
+    /// The line is a record (its first piece), and why it is not repaired.
+    bad: Option<BadRecord>,
+}
+
+/// A repaired record.
+struct Done {
+    line: u64,
+    input_len: usize,
     output: Vec<u8>,
     edits: u64,
-    objects: u64,
-    with_field: u64,
-    bad: Vec<(usize, String)>,
+    object: bool,
+    with_field: bool,
+    bad: Option<String>,
 }
 
-/// Reads one line into `line`, at most `limit` bytes of it: false at the
-/// end of the input. A longer line leaves the rest unread.
-fn read_line_limited<R: BufRead>(
-    reader: &mut R,
-    line: &mut Vec<u8>,
-    limit: usize,
-) -> io::Result<bool> {
-    let got = <&mut R as io::Read>::take(reader, limit as u64 + 1).read_until(b'\n', line)?;
-    Ok(got > 0)
+/// Reads an input's lines as [`Job`]s.
+struct Lines<R> {
+    reader: R,
+    max_line: usize,
+    /// The number of the next line.
+    line: u64,
+    /// Inside a line too long to hold, copied through a buffer at a time.
+    in_long_line: bool,
 }
 
-/// Copies the rest of a line (up to and including its `\n`) from
-/// `reader` to `writer` without holding it; ends the copy with `\n` at
-/// the end of the input.
-fn copy_rest_of_line<R: BufRead, W: Write + ?Sized>(
-    reader: &mut R,
-    writer: &mut W,
-) -> Result<u64, Failure> {
-    let mut copied = 0u64;
-    loop {
-        let buf = reader.fill_buf().map_err(Failure::Read)?;
+impl<R: BufRead> Lines<R> {
+    fn next(&mut self) -> io::Result<Option<Job>> {
+        if self.in_long_line {
+            return self.rest_of_long_line().map(Some);
+        }
+        let mut line = Vec::new();
+        // At most one byte past the limit is read: a longer line is not held.
+        let got = <&mut R as io::Read>::take(&mut self.reader, self.max_line as u64 + 1)
+            .read_until(b'\n', &mut line)?;
+        if got == 0 {
+            return Ok(None);
+        }
+        let number = self.line;
+        self.line += 1;
+        if line.len() <= self.max_line.min(MAX_RECORD) {
+            return Ok(Some(Job::Record {
+                line: number,
+                bytes: line,
+            }));
+        }
+        self.in_long_line = !line.ends_with(b"\n");
+        Ok(Some(Job::Verbatim(Verbatim {
+            input_len: line.len(),
+            bytes: line,
+            bad: Some(BadRecord {
+                line: number,
+                reason: format!(
+                    "longer than {} bytes: passed through unrepaired",
+                    self.max_line
+                ),
+            }),
+        })))
+    }
+
+    /// The next stretch of a long line, up to and including its `\n`; at
+    /// the end of the input, a `\n` ends it.
+    fn rest_of_long_line(&mut self) -> io::Result<Job> {
+        let buf = self.reader.fill_buf()?;
         if buf.is_empty() {
-            writer.write_all(b"\n").map_err(Failure::Write)?;
-            return Ok(copied);
+            self.in_long_line = false;
+            return Ok(Job::Verbatim(Verbatim {
+                bytes: b"\n".to_vec(),
+                input_len: 0,
+                bad: None,
+            }));
         }
-        let (take, done) = match buf.iter().position(|&b| b == b'\n') {
-            Some(i) => (i + 1, true),
-            None => (buf.len(), false),
+        let take = match buf.iter().position(|&b| b == b'\n') {
+            Some(i) => {
+                self.in_long_line = false;
+                i + 1
+            }
+            None => buf.len(),
         };
-        writer.write_all(&buf[..take]).map_err(Failure::Write)?;
-        reader.consume(take);
-        copied += take as u64;
-        if done {
-            return Ok(copied);
-        }
+        let bytes = buf[..take].to_vec();
+        self.reader.consume(take);
+        Ok(Job::Verbatim(Verbatim {
+            input_len: bytes.len(),
+            bytes,
+            bad: None,
+        }))
     }
 }
 
-/// Repairs every record of `reader` to `writer`; a line longer than
-/// `max_line` bytes ([`MAX_RECORD`] outside tests) is passed through.
-/// `on_batch` is told the bytes done after each batch (for progress) and
-/// returns false to stop.
-#[allow(clippy::too_many_arguments)]
-pub fn repair<R: BufRead, W: Write + ?Sized>(
+/// Repairs every record of `reader` on `threads` threads, handing each
+/// one's output line to `visit` in input order as a [`Piece::Record`]; a
+/// line longer than `max_line` bytes ([`MAX_RECORD`] outside tests) is
+/// passed through. Records that cannot be repaired are added to `bad`.
+pub fn repair<R: BufRead, E>(
     repairer: &Repairer,
-    mut reader: R,
-    writer: &mut W,
+    reader: R,
     fields: &Fields,
     max_line: usize,
     threads: usize,
     bad: &mut Vec<BadRecord>,
-    mut on_batch: impl FnMut(u64) -> bool,
-) -> Result<Totals, Failure> {
-    let threads = threads.max(1);
+    mut visit: impl FnMut(&Piece<'_>) -> Result<(), E>,
+) -> Result<Totals, Failure<E>> {
+    let mut lines = Lines {
+        reader,
+        max_line,
+        line: 1,
+        in_long_line: false,
+    };
     let mut totals = Totals::default();
-    let mut line_number = 1u64;
-    loop {
-        let mut lines: Vec<Vec<u8>> = Vec::new();
-        let mut bytes = 0;
-        let mut too_long = None;
-        while bytes < BATCH_BYTES * threads {
-            let mut line = Vec::new();
-            if !read_line_limited(&mut reader, &mut line, max_line).map_err(Failure::Read)? {
-                break;
-            }
-            if line.len() > max_line.min(MAX_RECORD) {
-                too_long = Some(line);
-                break;
-            }
-            bytes += line.len();
-            lines.push(line);
-        }
-        if lines.is_empty() && too_long.is_none() {
-            return Ok(totals);
-        }
-        let per_thread = lines.len().div_ceil(threads).max(1);
-        let batches: Vec<Batch> = if threads == 1 || lines.len() < 2 {
-            vec![repair_lines(repairer, &lines, fields)]
-        } else {
-            std::thread::scope(|scope| {
-                let handles: Vec<_> = lines
-                    .chunks(per_thread)
-                    .map(|group| scope.spawn(move || repair_lines(repairer, group, fields)))
-                    .collect();
-                handles
-                    .into_iter()
-                    .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
-                    .collect()
+    ordered_map(
+        threads,
+        || lines.next().map_err(Failure::Read),
+        |job| match job {
+            Job::Record { line, bytes } => Ok(repair_line(repairer, line, &bytes, fields)),
+            Job::Verbatim(verbatim) => Err(verbatim),
+        },
+        |done| {
+            let (input_len, output, edits) = match &done {
+                Ok(done) => (done.input_len, &done.output, done.edits),
+                Err(verbatim) => (verbatim.input_len, &verbatim.bytes, 0),
+            };
+            visit(&Piece::Record {
+                offset: totals.bytes as usize,
+                input_len,
+                output,
+                edits: edits as usize,
             })
-        };
-        let mut first = line_number;
-        let sizes: Vec<usize> = if threads == 1 || lines.len() < 2 {
-            vec![lines.len()]
-        } else {
-            lines.chunks(per_thread).map(|g| g.len()).collect()
-        };
-        for (batch, size) in batches.into_iter().zip(sizes) {
-            writer.write_all(&batch.output).map_err(Failure::Write)?;
-            totals.edits += batch.edits;
-            totals.with_field += batch.with_field;
-            totals.objects += batch.objects;
-            bad.extend(batch.bad.into_iter().map(|(i, reason)| BadRecord {
-                line: first + i as u64,
-                reason,
-            }));
-            first += size as u64;
-        }
-        line_number += lines.len() as u64;
-        totals.records += lines.len() as u64;
-        if let Some(start) = too_long {
-            // Passed through as it is, never held whole.
-            writer.write_all(&start).map_err(Failure::Write)?;
-            bytes += start.len();
-            if !start.ends_with(b"\n") {
-                bytes += copy_rest_of_line(&mut reader, writer)? as usize;
+            .map_err(Failure::Visit)?;
+            totals.bytes += input_len as u64;
+            match done {
+                Ok(done) => {
+                    totals.records += 1;
+                    totals.edits += done.edits;
+                    totals.objects += done.object as u64;
+                    totals.with_field += done.with_field as u64;
+                    if let Some(reason) = done.bad {
+                        bad.push(BadRecord {
+                            line: done.line,
+                            reason,
+                        });
+                    }
+                }
+                Err(verbatim) => {
+                    if let Some(record) = verbatim.bad {
+                        totals.records += 1;
+                        bad.push(record);
+                    }
+                }
             }
-            bad.push(BadRecord {
-                line: line_number,
-                reason: format!("longer than {max_line} bytes: passed through unrepaired"),
-            });
-            line_number += 1;
-            totals.records += 1;
-        }
-        totals.bytes += bytes as u64;
-        if !on_batch(bytes as u64) {
-            return Ok(totals);
-        }
-    }
+            Ok(())
+        },
+    )?;
+    Ok(totals)
 }
 
-fn repair_lines(repairer: &Repairer, lines: &[Vec<u8>], fields: &Fields) -> Batch {
-    let mut batch = Batch::default();
-    for (i, line) in lines.iter().enumerate() {
-        match crate::json::repair_record(repairer, line, fields) {
-            Ok(record) => {
-                batch.output.extend_from_slice(&record.line);
-                batch.edits += record.edits as u64;
-                batch.with_field += record.has_field as u64;
-                batch.objects += !line.iter().all(u8::is_ascii_whitespace) as u64;
+/// Repairs one line; a line that is not a record to repair is passed
+/// through with a line end.
+fn repair_line(repairer: &Repairer, line: u64, bytes: &[u8], fields: &Fields) -> Done {
+    match crate::json::repair_record(repairer, bytes, fields) {
+        Ok(record) => Done {
+            line,
+            input_len: bytes.len(),
+            output: record.line,
+            edits: record.edits as u64,
+            object: !bytes.iter().all(u8::is_ascii_whitespace),
+            with_field: record.has_field,
+            bad: None,
+        },
+        Err(reason) => {
+            let mut output = bytes.to_vec();
+            if !output.ends_with(b"\n") {
+                output.push(b'\n');
             }
-            Err(reason) => {
+            Done {
+                line,
+                input_len: bytes.len(),
+                output,
+                edits: 0,
+                object: false,
                 // The field is there, though not as text.
-                batch.with_field += matches!(
+                with_field: matches!(
                     reason,
                     RecordError::NotString(_) | RecordError::Duplicate(_)
-                ) as u64;
-                batch.output.extend_from_slice(line);
-                if !line.ends_with(b"\n") {
-                    batch.output.push(b'\n');
-                }
-                batch.bad.push((i, reason.to_string()));
+                ),
+                bad: Some(reason.to_string()),
             }
         }
     }
-    batch
 }
 
 #[cfg(test)]
@@ -242,12 +280,11 @@ mod tests {
         let totals = repair(
             &repairer,
             input.as_bytes(),
-            &mut out,
             &fields,
             max_line,
             threads,
             &mut bad,
-            |_| true,
+            |piece| piece.write_output(&mut out),
         );
         let Ok(totals) = totals else {
             panic!("the run failed")

@@ -8,7 +8,6 @@
 pub mod args;
 mod batch;
 mod compile;
-mod diff;
 mod input;
 pub mod json;
 mod jsonl;
@@ -16,6 +15,8 @@ mod output;
 mod progress;
 mod repairer;
 mod score;
+mod sink;
+mod walk;
 
 use anyhow::Result;
 use args::{Cli, Command, DictCommand, LmCommand};

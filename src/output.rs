@@ -144,30 +144,59 @@ impl Staged {
         format!("{}: cannot write: {}", self.target.display(), describe(err))
     }
 
-    /// Gives the file the mode of `like` (the file it replaces or copies),
-    /// and for `in_place` also its owner and group, syncs it to disk, and
-    /// renames it over the destination. In place, a file with several hard
-    /// links, or whose owner and group cannot be kept, is left as it is
-    /// and the temporary file deleted.
-    pub fn commit(self, like: Option<&Metadata>, in_place: bool) -> Result<(), String> {
+    /// Renames the file over its destination, first giving it what it
+    /// keeps of the file it replaces or copies (see [`Keep`]). In place, a
+    /// file with several hard links, or whose owner and group cannot be
+    /// kept, is left as it is and the temporary file deleted.
+    pub fn commit(self, keep: Keep<'_>) -> Result<(), String> {
         let target = self.target;
         let fail = |e: io::Error| format!("{}: cannot write: {}", target.display(), describe(&e));
         let temp = self.temp.into_inner().map_err(|e| fail(e.into_error()))?;
-        if let Some(like) = like {
-            if in_place {
-                keep_identity(temp.as_file(), like)
-                    .map_err(|why| format!("{}: not changed: {why}", target.display()))?;
-            }
-            temp.as_file()
-                .set_permissions(like.permissions())
-                .map_err(fail)?;
+        if let Keep::Identity(like) = keep {
+            keep_identity(temp.as_file(), like)
+                .map_err(|why| format!("{}: not changed: {why}", target.display()))?;
         }
-        if in_place {
+        let permissions = match keep {
+            Keep::Mode(like) | Keep::Identity(like) => Some(like.permissions()),
+            Keep::Output => output_permissions(&target),
+        };
+        if let Some(permissions) = permissions {
+            temp.as_file().set_permissions(permissions).map_err(fail)?;
+        }
+        if !matches!(keep, Keep::Mode(_)) {
             temp.as_file().sync_all().map_err(fail)?;
         }
         temp.persist(&target).map_err(|e| fail(e.error))?;
         Ok(())
     }
+}
+
+/// What a staged file keeps of the file it replaces or copies.
+#[derive(Clone, Copy)]
+pub enum Keep<'a> {
+    /// A repaired copy (`-o`): the mode of the input it copies.
+    Mode(&'a Metadata),
+    /// The input itself (`-w`): its mode, owner and group; synced to disk
+    /// before the rename, since the old text is gone after it.
+    Identity(&'a Metadata),
+    /// A file the command makes (`dict compile -o`): the mode of the file
+    /// it replaces, or rw-r--r-- for a new one rather than the temporary
+    /// file's private mode; synced to disk.
+    Output,
+}
+
+/// The permissions a file written to `path` gets (see [`Keep::Output`]).
+fn output_permissions(path: &Path) -> Option<std::fs::Permissions> {
+    if let Ok(meta) = std::fs::metadata(path) {
+        return Some(meta.permissions());
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        Some(std::fs::Permissions::from_mode(0o644))
+    }
+    #[cfg(not(unix))]
+    None
 }
 
 /// Refuses a file with several hard links, and gives `file` the owner and

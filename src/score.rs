@@ -1,42 +1,15 @@
 //! `unspin score`: is each input spun, and why.
 
 use crate::args::{Format, InputFormat, ScoreArgs};
-use crate::input::describe;
-use crate::input::Input;
+use crate::input::{describe, Input};
 use crate::repairer::load_repairer;
+use crate::walk::{classify, walk_error, walk_root, Found, Walk};
 use crate::{EXIT_ERROR, EXIT_FOUND, EXIT_OK};
 use anyhow::{anyhow, bail, Result};
 use std::io::{BufWriter, Write};
-use std::path::Path;
+use std::path::PathBuf;
 use unspin_core::stream::{self, StreamError};
-use unspin_core::Assessment;
-
-/// A path as inputs: a folder becomes its files, walked recursively in
-/// name order with the batch mode's defaults (hidden files and `.git`,
-/// `.hg`, `.svn` skipped, .gitignore not honoured).
-fn expand(path: &Path) -> Vec<(Input, bool)> {
-    if !path.is_dir() {
-        return vec![(Input::from_arg(path), false)];
-    }
-    let mut files = Vec::new();
-    let walk = ignore::WalkBuilder::new(path)
-        .standard_filters(false)
-        .hidden(true)
-        .sort_by_file_name(|a, b| a.cmp(b))
-        .filter_entry(|e| !matches!(e.file_name().to_str(), Some(".git" | ".hg" | ".svn")))
-        .build();
-    for entry in walk {
-        match entry {
-            Ok(e) if e.file_type().is_some_and(|t| t.is_file()) => {
-                files.push((Input::File(e.into_path()), true))
-            }
-            Ok(_) => {}
-            // Reported when read: the walk error names the path.
-            Err(err) => eprintln!("unspin: {err}"),
-        }
-    }
-    files
-}
+use unspin_core::{Assessment, Repairer};
 
 /// How many pieces of evidence the text format lists.
 const EVIDENCE_SHOWN: usize = 5;
@@ -46,41 +19,46 @@ pub fn run(args: &ScoreArgs) -> Result<i32> {
         bail!("score reads text or HTML: --input-format jsonl is not supported");
     }
     let repairer = load_repairer(&args.model)?;
-    // Each input, and whether it was found by walking a folder.
-    let inputs: Vec<(Input, bool)> = if args.paths.is_empty() {
-        vec![(Input::Stdin, false)]
+    let paths = if args.paths.is_empty() {
+        vec![PathBuf::from("-")]
     } else {
-        args.paths.iter().flat_map(|p| expand(p)).collect()
+        args.paths.clone()
+    };
+    let walk = Walk {
+        args: &args.walk,
+        threads: 1,
+        skip_dir: None,
     };
     let stdout = std::io::stdout();
     let mut out = BufWriter::new(stdout.lock());
     let (mut failed, mut spun_found) = (false, false);
-    for (input, walked) in &inputs {
-        let markup = args.input_format.markup_of(match input {
-            Input::File(path) => Some(path.as_path()),
-            Input::Stdin => None,
-        });
-        let assessment = match judge(&repairer, input, markup, *walked) {
-            Ok(Some(assessment)) => assessment,
-            Ok(None) => {
-                eprintln!("unspin: {}: binary file skipped", input.name());
-                continue;
-            }
-            Err(err) => {
-                out.flush()?;
-                eprintln!("unspin: {err}");
-                failed = true;
-                continue;
-            }
-        };
-        let spun = assessment.spun_probability > args.threshold;
-        spun_found |= spun;
-        if args.check {
+    for path in &paths {
+        let input = Input::from_arg(path);
+        if input.path().is_none() || !path.is_dir() {
+            let verdict = judge(&repairer, &input, args, false, &mut out)?;
+            failed |= verdict.is_none();
+            spun_found |= verdict == Some(true);
             continue;
         }
-        match args.format {
-            Format::Text => writeln!(out, "{}", text_line(&input.name(), spun, &assessment))?,
-            Format::Json => writeln!(out, "{}", json_line(&input.name(), spun, &assessment))?,
+        // A folder: its files in name order, found as the repair finds them.
+        let mut builder = walk.builder([walk_root(path).as_path()])?;
+        builder.sort_by_file_name(|a, b| a.cmp(b));
+        for result in builder.build() {
+            let found = match result {
+                Ok(entry) => classify(entry),
+                Err(err) => {
+                    out.flush()?;
+                    eprintln!("unspin: {}", walk_error(&err));
+                    failed = true;
+                    continue;
+                }
+            };
+            let Found::File { path, explicit } = found else {
+                continue;
+            };
+            let verdict = judge(&repairer, &Input::File(path), args, !explicit, &mut out)?;
+            failed |= verdict.is_none();
+            spun_found |= verdict == Some(true);
         }
     }
     out.flush()?;
@@ -113,22 +91,16 @@ struct Verdict {
 
 /// Judges one input as it streams; `None` for a binary file found in a
 /// folder.
-fn judge(
-    repairer: &unspin_core::Repairer,
+fn verdict_of(
+    repairer: &Repairer,
     input: &Input,
     markup: unspin_core::markup::Markup,
     walked: bool,
 ) -> Result<Option<Verdict>> {
     let name = input.name();
-    let reader: Box<dyn std::io::Read> = match input {
-        Input::Stdin => Box::new(std::io::stdin().lock()),
-        Input::File(path) => {
-            if path.is_dir() {
-                bail!("{name}: is a directory");
-            }
-            Box::new(std::fs::File::open(path).map_err(|e| anyhow!("{name}: {}", describe(&e)))?)
-        }
-    };
+    let (reader, _) = input
+        .open()
+        .map_err(|e| anyhow!("{name}: {}", describe(&e)))?;
     let options = stream::Options {
         markup,
         skip_binary: walked,
@@ -191,6 +163,39 @@ fn merge_cues(all: &mut Vec<unspin_core::cues::Found>, chunk: Vec<unspin_core::c
             .then_with(|| a.cue.cmp(&b.cue))
     });
     all.truncate(EVIDENCE_KEPT);
+}
+
+/// Judges one input and prints its line: whether it is spun, `None` when
+/// it failed (reported on stderr). A binary file found in a folder is
+/// skipped, and counts as clean.
+fn judge<W: Write>(
+    repairer: &Repairer,
+    input: &Input,
+    args: &ScoreArgs,
+    walked: bool,
+    out: &mut W,
+) -> Result<Option<bool>> {
+    let markup = args.input_format.markup_of(input.path());
+    let verdict = match verdict_of(repairer, input, markup, walked) {
+        Ok(Some(verdict)) => verdict,
+        Ok(None) => {
+            eprintln!("unspin: {}: binary file skipped", input.name());
+            return Ok(Some(false));
+        }
+        Err(err) => {
+            out.flush()?;
+            eprintln!("unspin: {err}");
+            return Ok(None);
+        }
+    };
+    let spun = verdict.spun_probability > args.threshold;
+    if !args.check {
+        match args.format {
+            Format::Text => writeln!(out, "{}", text_line(&input.name(), spun, &verdict))?,
+            Format::Json => writeln!(out, "{}", json_line(&input.name(), spun, &verdict))?,
+        }
+    }
+    Ok(Some(spun))
 }
 
 fn text_line(name: &str, spun: bool, a: &Verdict) -> String {

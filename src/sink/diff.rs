@@ -12,6 +12,10 @@
 //! than seven lines apart for more than [`MAX_PENDING`] bytes is cut
 //! short, with its context.
 
+use super::json::raw_bytes;
+use super::{Fail, Piece, Sink};
+use crate::input::Input;
+use crate::output::{FileOut, SharedOut};
 use bstr::ByteSlice;
 use std::io::{self, Write};
 use std::ops::Range;
@@ -351,6 +355,38 @@ fn push_lines(body: &mut Vec<u8>, prefix: u8, text: &[u8]) -> usize {
         count += 1;
     }
     count
+}
+
+/// `--diff`: writes an input's unified diff on stdout.
+pub struct DiffSink<'a> {
+    diff: DiffWriter,
+    out: FileOut<'a>,
+}
+
+impl<'a> DiffSink<'a> {
+    pub fn new(input: &Input, shared: &'a SharedOut) -> DiffSink<'a> {
+        let name = input.name();
+        let raw = input.path().and_then(raw_bytes).unwrap_or(name.as_bytes());
+        DiffSink {
+            diff: DiffWriter::new(raw),
+            out: FileOut::new(shared),
+        }
+    }
+}
+
+impl Sink for DiffSink<'_> {
+    fn piece(&mut self, piece: &Piece<'_>) -> Result<(), Fail> {
+        match piece {
+            Piece::Text(chunk) => self.diff.chunk(&mut self.out, chunk).map_err(Fail::Stdout),
+            // The plan refuses --diff for records.
+            Piece::Record { .. } => Ok(()),
+        }
+    }
+
+    fn finish(mut self: Box<Self>) -> Result<(), Fail> {
+        self.diff.finish(&mut self.out).map_err(Fail::Stdout)?;
+        self.out.finish().map_err(Fail::Stdout)
+    }
 }
 
 #[cfg(test)]
