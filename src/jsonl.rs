@@ -377,4 +377,49 @@ mod tests {
             }
         }
     }
+
+    /// Each record is one piece, in order, its offset where the last one
+    /// ended, whatever the threads; a line past the limit comes in pieces
+    /// of its own that only pass it through.
+    #[test]
+    fn records_come_as_contiguous_pieces_in_order() {
+        let repairer = Repairer::embedded();
+        let mut input = String::new();
+        for i in 0..40 {
+            input.push_str(&format!(
+                "{{\"id\":{i},\"text\":\"officers mentioned {i}\"}}\n"
+            ));
+        }
+        input.push_str(&format!("{{\"text\":\"{}\"}}", "x".repeat(500)));
+        for threads in [1, 3] {
+            let mut pieces = Vec::new();
+            let mut bad = Vec::new();
+            let totals = repair(
+                &repairer,
+                input.as_bytes(),
+                &Fields::default(),
+                200,
+                threads,
+                &mut bad,
+                |piece| {
+                    pieces.push((piece.offset(), piece.input_len()));
+                    Ok::<(), ()>(())
+                },
+            )
+            .unwrap();
+            let mut at = 0;
+            for &(offset, len) in &pieces {
+                assert_eq!(offset, at);
+                at += len;
+            }
+            assert_eq!(at, input.len());
+            assert_eq!(totals.records, 41);
+            // 40 records, then the long line's first 201 bytes, the rest
+            // of it, and the line end added at the end of the input.
+            assert_eq!(pieces.len(), 43, "{pieces:?}");
+            assert_eq!(pieces[42].1, 0);
+            assert_eq!(bad.len(), 1);
+            assert_eq!(bad[0].line, 41);
+        }
+    }
 }

@@ -161,3 +161,143 @@ impl Sink for FileSink<'_> {
         copied.map_err(Fail::File)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::walk::file_id;
+    use unspin_core::stream::Chunk;
+    use unspin_core::Edit;
+
+    fn said(at: usize) -> Edit {
+        Edit {
+            start: at,
+            end: at + "stated".len(),
+            spun: "stated".into(),
+            restored: "said".into(),
+            score: 1.0,
+            source: "test".into(),
+        }
+    }
+
+    /// The names in `dir`, sorted.
+    fn names(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+
+    /// Feeds `pieces` in order, with the edit that repairs each "stated",
+    /// to `sink`, and finishes it.
+    fn feed(mut sink: Box<dyn Sink + '_>, pieces: &[&str]) {
+        let mut offset = 0;
+        for text in pieces {
+            let edits: Vec<Edit> = text
+                .match_indices("stated")
+                .map(|(at, _)| said(offset + at))
+                .collect();
+            let chunk = Chunk {
+                offset,
+                line: 1,
+                text: text.as_bytes(),
+                edits: &edits,
+            };
+            sink.piece(&Piece::Text(&chunk)).unwrap();
+            offset += text.len();
+        }
+        sink.finish().unwrap();
+    }
+
+    /// In place, a file is rewritten from its first change, the bytes
+    /// before it copied from the file; a file with nothing to repair is not
+    /// touched at all (same inode, no temporary file left).
+    #[test]
+    fn in_place_rewrites_only_a_changed_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let pieces = ["First line.\n", "The ministry stated it.\n", "Last.\n"];
+        let changed = dir.path().join("changed.txt");
+        std::fs::write(&changed, pieces.concat()).unwrap();
+        let meta = std::fs::metadata(&changed).unwrap();
+        feed(Box::new(FileSink::in_place(&changed, meta)), &pieces);
+        assert_eq!(
+            std::fs::read_to_string(&changed).unwrap(),
+            "First line.\nThe ministry said it.\nLast.\n"
+        );
+
+        let clean = dir.path().join("clean.txt");
+        std::fs::write(&clean, "Nothing to do.\nAt all.\n").unwrap();
+        let meta = std::fs::metadata(&clean).unwrap();
+        let before = file_id(&meta);
+        feed(
+            Box::new(FileSink::in_place(&clean, meta)),
+            &["Nothing to do.\n", "At all.\n"],
+        );
+        assert_eq!(file_id(&std::fs::metadata(&clean).unwrap()), before);
+        assert_eq!(names(dir.path()), ["changed.txt", "clean.txt"]);
+    }
+
+    /// A mirror holds every input: an empty one as an empty copy, in
+    /// folders made as needed, and a skipped one copied as it is.
+    #[test]
+    fn a_mirror_holds_every_input() {
+        let dir = tempfile::tempdir().unwrap();
+        let dirs = MirrorDirs::default();
+        let empty = dir.path().join("empty.txt");
+        std::fs::write(&empty, "").unwrap();
+        let copy = dir.path().join("out/deep/empty.txt");
+        let meta = std::fs::metadata(&empty).unwrap();
+        feed(
+            Box::new(FileSink::mirror(&empty, Some(copy.clone()), meta, &dirs)),
+            &[],
+        );
+        assert_eq!(std::fs::read(&copy).unwrap(), b"");
+
+        let binary = dir.path().join("data.bin");
+        std::fs::write(&binary, b"\0stated\xff").unwrap();
+        let copy = dir.path().join("out/deep/data.bin");
+        let meta = std::fs::metadata(&binary).unwrap();
+        let sink = Box::new(FileSink::mirror(&binary, Some(copy.clone()), meta, &dirs));
+        sink.skipped().unwrap();
+        assert_eq!(std::fs::read(&copy).unwrap(), b"\0stated\xff");
+
+        let mut outside =
+            FileSink::mirror(&binary, None, std::fs::metadata(&binary).unwrap(), &dirs);
+        let chunk = Chunk {
+            offset: 0,
+            line: 1,
+            text: b"x",
+            edits: &[],
+        };
+        let err = outside.piece(&Piece::Text(&chunk)).unwrap_err();
+        assert!(matches!(err, Fail::File(msg) if msg.ends_with("outside the inputs")));
+    }
+
+    /// A JSON Lines file rewritten in place gets the records' lines, and
+    /// is left alone when no record was repaired, though every line gained
+    /// an edits list.
+    #[test]
+    fn records_in_place_are_written_only_with_edits() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("records.jsonl");
+        let input = "{\"text\":\"a\"}\n";
+        for (edits, expected) in [(0, input), (1, "{\"text\":\"b\",\"e\":[1]}\n")] {
+            std::fs::write(&path, input).unwrap();
+            let meta = std::fs::metadata(&path).unwrap();
+            let mut sink = Box::new(FileSink::in_place(&path, meta));
+            let output = "{\"text\":\"b\",\"e\":[1]}\n";
+            sink.piece(&Piece::Record {
+                offset: 0,
+                input_len: input.len(),
+                output: output.as_bytes(),
+                edits,
+            })
+            .unwrap();
+            sink.finish().unwrap();
+            assert_eq!(std::fs::read_to_string(&path).unwrap(), expected);
+            assert_eq!(names(dir.path()), ["records.jsonl"]);
+        }
+    }
+}

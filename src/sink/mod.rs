@@ -116,3 +116,58 @@ pub trait Sink {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A text piece writes its input with its edits applied and tells the
+    /// line of each edit; a record writes its own output line.
+    #[test]
+    fn pieces_write_their_repaired_bytes() {
+        let text = b"one\ntwo stated\nthree stated\n";
+        let edit = |start: usize| Edit {
+            start,
+            end: start + 6,
+            spun: "stated".into(),
+            restored: "said".into(),
+            score: 1.0,
+            source: "test".into(),
+        };
+        let edits = [edit(100 + 8), edit(100 + 21)];
+        let chunk = Chunk {
+            offset: 100,
+            line: 7,
+            text,
+            edits: &edits,
+        };
+        let piece = Piece::Text(&chunk);
+        let mut out = Vec::new();
+        piece.write_output(&mut out).unwrap();
+        assert_eq!(out, b"one\ntwo said\nthree said\n");
+        let lines: Vec<usize> = piece.located_edits().map(|(line, _)| line).collect();
+        assert_eq!(lines, [8, 9]);
+        assert_eq!(
+            (piece.offset(), piece.input_len(), piece.edits()),
+            (100, 28, 2)
+        );
+        assert!(!piece.verbatim());
+        let clean = Chunk {
+            edits: &[],
+            ..chunk
+        };
+        assert!(Piece::Text(&clean).verbatim());
+
+        let record = Piece::Record {
+            offset: 5,
+            input_len: 3,
+            output: b"{}\n",
+            edits: 0,
+        };
+        let mut out = Vec::new();
+        record.write_output(&mut out).unwrap();
+        assert_eq!(out, b"{}\n");
+        assert!(!record.verbatim());
+        assert_eq!(record.located_edits().count(), 0);
+    }
+}
