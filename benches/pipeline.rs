@@ -2,10 +2,11 @@
 //! fixture: `cargo bench`.
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughput};
-use unspin::dict::{normalize_key, Dictionary, MatchWord};
-use unspin::lm::{LanguageModel, NgramModel};
-use unspin::token::{tokenize, TokenKind};
-use unspin::Model;
+use unspin_core::dict::{Dictionary, MatchWord};
+use unspin_core::key::normalize_key;
+use unspin_core::lm::{LanguageModel, NgramModel};
+use unspin_core::token::{tokenize, TokenKind};
+use unspin_core::Repairer;
 
 fn spun_text(min_bytes: usize) -> Vec<u8> {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/spun_news.txt");
@@ -15,7 +16,7 @@ fn spun_text(min_bytes: usize) -> Vec<u8> {
 
 fn benches(c: &mut Criterion) {
     let text = spun_text(256 * 1024);
-    let model = Model::embedded();
+    let model = Repairer::embedded();
     let dict = Dictionary::embedded();
     let lm = NgramModel::embedded();
     let tokens = tokenize(&text);

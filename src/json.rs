@@ -15,11 +15,11 @@
 //! inserted after the last member. A record that already has the edits key
 //! is refused rather than overwritten.
 
-use crate::edit::Edit;
-use crate::markup::Markup;
-use crate::stream::{self, StreamError};
-use crate::Model;
 use std::ops::Range;
+use unspin_core::edit::Edit;
+use unspin_core::markup::Markup;
+use unspin_core::stream::{self, StreamError};
+use unspin_core::Repairer;
 
 /// A score as printed: three decimals are plenty for a log10 gain, and an
 /// f32 printed as JSON would otherwise show its binary expansion.
@@ -137,7 +137,11 @@ pub enum RecordError {
 /// holds an HTML page (as crawls store them) has only its running text
 /// repaired, as a page file has ([`crate::markup`]); a long text is
 /// repaired in chunks ([`crate::stream`]).
-pub fn repair_record(model: &Model, line: &[u8], fields: &Fields) -> Result<Repaired, RecordError> {
+pub fn repair_record(
+    repairer: &Repairer,
+    line: &[u8],
+    fields: &Fields,
+) -> Result<Repaired, RecordError> {
     let (body, ending) = split_ending(line);
     if body.iter().all(|b| b.is_ascii_whitespace()) {
         let mut blank = line.to_vec();
@@ -188,7 +192,7 @@ pub fn repair_record(model: &Model, line: &[u8], fields: &Fields) -> Result<Repa
                 .map_err(|e| RecordError::NotJson(e.to_string()))?;
             let raw = span.start + 1..span.end - 1;
             let mut map = RawMap::default();
-            repair_text(model, text.as_bytes(), |edit| {
+            repair_text(repairer, text.as_bytes(), |edit| {
                 let at = map.seek(&body[raw.clone()], edit.start)
                     ..map.seek(&body[raw.clone()], edit.end);
                 out.extend_from_slice(&body[copied..raw.start + at.start]);
@@ -227,12 +231,16 @@ pub fn repair_record(model: &Model, line: &[u8], fields: &Fields) -> Result<Repa
 
 /// Repairs `text`, read as a page when it is one and streamed in chunks
 /// otherwise, handing each edit (offsets into `text`, in order) to `each`.
-fn repair_text(model: &Model, text: &[u8], mut each: impl FnMut(&Edit)) -> Result<(), RecordError> {
+fn repair_text(
+    repairer: &Repairer,
+    text: &[u8],
+    mut each: impl FnMut(&Edit),
+) -> Result<(), RecordError> {
     let options = stream::Options {
         markup: Markup::Detect,
         ..stream::Options::default()
     };
-    let done = stream::repair_chunks(model, text, &options, |chunk| {
+    let done = stream::repair_chunks(repairer, text, &options, |chunk| {
         chunk.edits.iter().for_each(&mut each);
         Ok::<(), std::convert::Infallible>(())
     });
@@ -463,22 +471,22 @@ mod tests {
 
     /// The embedded model at a fixed edit penalty, so that a one-line
     /// record is repaired whatever the document prior makes of it.
-    fn model() -> &'static Model {
-        static MODEL: OnceLock<Model> = OnceLock::new();
+    fn repairer() -> &'static Repairer {
+        static MODEL: OnceLock<Repairer> = OnceLock::new();
         MODEL.get_or_init(|| {
-            Model::new(
-                vec![crate::Dictionary::embedded()],
-                Box::new(crate::NgramModel::embedded()),
-                crate::Settings {
+            Repairer::new(
+                vec![unspin_core::Dictionary::embedded()],
+                Box::new(unspin_core::NgramModel::embedded()),
+                unspin_core::Settings {
                     fixed_penalty: Some(1.0),
-                    ..crate::Settings::default()
+                    ..unspin_core::Settings::default()
                 },
             )
         })
     }
 
     fn repair(line: &str) -> Result<String, RecordError> {
-        repair_record(model(), line.as_bytes(), &Fields::default())
+        repair_record(repairer(), line.as_bytes(), &Fields::default())
             .map(|r| String::from_utf8(r.line).unwrap())
     }
 
@@ -536,7 +544,7 @@ mod tests {
             text: "text".into(),
             edits: "fixes".into(),
         };
-        let out = repair_record(model(), b"{\"text\":\"officers mentioned\"}", &fields).unwrap();
+        let out = repair_record(repairer(), b"{\"text\":\"officers mentioned\"}", &fields).unwrap();
         assert!(String::from_utf8(out.line)
             .unwrap()
             .contains(",\"fixes\":[{"));
@@ -575,9 +583,9 @@ mod tests {
             repair("{\"text\":\"a\",\"text\":\"b\"}"),
             Err(RecordError::Duplicate("text".into()))
         );
-        let r = repair_record(model(), b"{\"text\":null}", &Fields::default()).unwrap();
+        let r = repair_record(repairer(), b"{\"text\":null}", &Fields::default()).unwrap();
         assert!(r.has_field);
-        let r = repair_record(model(), b"{\"body\":\"x\"}", &Fields::default()).unwrap();
+        let r = repair_record(repairer(), b"{\"body\":\"x\"}", &Fields::default()).unwrap();
         assert!(!r.has_field);
     }
 }

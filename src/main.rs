@@ -1,8 +1,8 @@
-//! The `unspin` binary: a thin shell around the library.
-
-mod cli;
+//! The `unspin` binary: parses the command line and hands it to the
+//! `unspin` crate's [`run`](unspin_core::run).
 
 use clap::Parser;
+use unspin as cli;
 
 /// Repairing allocates many small, short-lived strings and vectors per
 /// document; mimalloc handles that pattern much faster than the system

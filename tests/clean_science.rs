@@ -13,7 +13,7 @@
 //! alone.
 
 use std::path::PathBuf;
-use unspin::{edit, Dictionary, Model};
+use unspin_core::{edit, Dictionary, Repairer};
 
 fn fixtures() -> Vec<(String, String)> {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/clean_science");
@@ -32,13 +32,13 @@ fn fixtures() -> Vec<(String, String)> {
     docs
 }
 
-fn repaired(model: &Model, text: &str) -> String {
+fn repaired(model: &Repairer, text: &str) -> String {
     String::from_utf8(edit::apply(text.as_bytes(), &model.repair(text.as_bytes()))).unwrap()
 }
 
 #[test]
 fn clean_abstracts_are_left_alone() {
-    let model = Model::embedded();
+    let model = Repairer::embedded();
     let docs = fixtures();
     assert!(docs.len() >= 16, "the clean science fixtures are missing");
     for field in ["med_", "phys_", "eco_", "ml_"] {
@@ -64,7 +64,7 @@ fn clean_abstracts_are_left_alone() {
 #[test]
 fn tortured_phrases_the_list_lacks_are_repaired() {
     let dict = Dictionary::embedded();
-    let model = Model::embedded();
+    let model = Repairer::embedded();
     for (tortured, term) in [
         ("renal disappointment", "renal failure"),
         ("solar vitality", "solar energy"),
@@ -95,7 +95,7 @@ fn tortured_phrases_the_list_lacks_are_repaired() {
 /// document below even, and the same abstract written cleanly is clean.
 #[test]
 fn the_prior_weighs_unlisted_tortured_phrases_by_how_many() {
-    let model = Model::embedded();
+    let model = Repairer::embedded();
     let p = |text: &str| model.assess(text.as_bytes()).spun_probability;
     let abstract_with = |a: &str, b: &str, c: &str| {
         format!(

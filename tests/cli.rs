@@ -319,6 +319,48 @@ fn score_walks_folders_in_name_order() {
         .stdout("");
 }
 
+/// `score` finds a folder's files as the repair does: hidden files with
+/// `--hidden`, only the files `-g` matches, and never a `.git` folder's.
+#[test]
+fn score_walks_as_the_repair_walks() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join(".git")).unwrap();
+    std::fs::write(dir.path().join("a.txt"), read("clean_news.txt")).unwrap();
+    std::fs::write(dir.path().join("b.md"), read("spun_news.txt")).unwrap();
+    std::fs::write(dir.path().join(".hidden.txt"), read("spun_news.txt")).unwrap();
+    std::fs::write(dir.path().join(".git/config.txt"), read("spun_news.txt")).unwrap();
+    let names = |args: &[&str]| -> Vec<String> {
+        let out = unspin()
+            .arg("score")
+            .args(args)
+            .arg(dir.path())
+            .assert()
+            .success();
+        String::from_utf8(out.get_output().stdout.clone())
+            .unwrap()
+            .lines()
+            .map(|l| {
+                let path = Path::new(l.split('\t').next().unwrap());
+                path.file_name().unwrap().to_string_lossy().into_owned()
+            })
+            .collect()
+    };
+    assert_eq!(names(&[]), ["a.txt", "b.md"]);
+    assert_eq!(names(&["--hidden"]), [".hidden.txt", "a.txt", "b.md"]);
+    assert_eq!(
+        names(&["--hidden", "-g", "*.txt"]),
+        [".hidden.txt", "a.txt"]
+    );
+    // The repair walks the same files.
+    let out = unspin()
+        .args(["--format", "json", "--hidden", "-g", "*.txt", "-j1"])
+        .arg(dir.path())
+        .assert()
+        .success();
+    let summary = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    assert!(summary.contains("\"files\":2,"), "{summary}");
+}
+
 /// The lines of the page fixture that are markup only: everything but the
 /// title, the heading and the paragraphs.
 fn markup_lines(page: &str) -> Vec<&str> {

@@ -7,9 +7,9 @@
 
 use std::borrow::Cow;
 use std::path::{Path, PathBuf};
-use unspin::dict::compile::{compile, read_csv};
-use unspin::dict::Candidate;
-use unspin::Dictionary;
+use unspin_core::dict::compile::{compile, read_csv};
+use unspin_core::dict::Candidate;
+use unspin_core::Dictionary;
 
 fn data(path: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))

@@ -7,10 +7,10 @@
 
 use proptest::prelude::*;
 use std::sync::OnceLock;
-use unspin::case::{starts_uppercase, transfer_case};
-use unspin::edit::{apply, write_repaired};
-use unspin::token::{tokenize, TokenKind};
-use unspin::{Edit, Model};
+use unspin_core::case::{starts_uppercase, transfer_case};
+use unspin_core::edit::{apply, write_repaired};
+use unspin_core::token::{tokenize, TokenKind};
+use unspin_core::{Edit, Repairer};
 
 const CLEAN_NEWS: &str = include_str!("fixtures/clean_news.txt");
 const SPUN_NEWS: &str = include_str!("fixtures/spun_news.txt");
@@ -40,15 +40,15 @@ const SEPARATORS: &[&str] = &[
     " ", " ", " ", " ", ", ", ". ", "\n", "\r\n", "\t", "  ", " — ", "; ", "? ", "\"", "’ ",
 ];
 
-fn model() -> &'static Model {
-    static MODEL: OnceLock<Model> = OnceLock::new();
-    MODEL.get_or_init(Model::embedded)
+fn model() -> &'static Repairer {
+    static MODEL: OnceLock<Repairer> = OnceLock::new();
+    MODEL.get_or_init(Repairer::embedded)
 }
 
 /// A second, independently loaded model.
-fn other_model() -> &'static Model {
-    static MODEL: OnceLock<Model> = OnceLock::new();
-    MODEL.get_or_init(Model::embedded)
+fn other_model() -> &'static Repairer {
+    static MODEL: OnceLock<Repairer> = OnceLock::new();
+    MODEL.get_or_init(Repairer::embedded)
 }
 
 /// The sentences of the clean fixture: each line cut after ". ".
@@ -308,7 +308,7 @@ proptest! {
 #[test]
 fn crafted_fst_with_valid_checksum_is_an_error() {
     let bytes = include_bytes!("../fuzz/regressions/dict_from_bytes/forged-checksum-fst.bin");
-    let loaded = unspin::Dictionary::from_bytes(std::borrow::Cow::Owned(bytes.to_vec()), "x");
+    let loaded = unspin_core::Dictionary::from_bytes(std::borrow::Cow::Owned(bytes.to_vec()), "x");
     assert!(loaded.is_err());
 }
 

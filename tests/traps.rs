@@ -6,7 +6,7 @@
 //! Each file is one document, repaired alone, as a user pipes it.
 
 use std::path::PathBuf;
-use unspin::{edit, Model};
+use unspin_core::{edit, Repairer};
 
 fn fixtures() -> Vec<(String, String)> {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/traps");
@@ -27,7 +27,7 @@ fn fixtures() -> Vec<(String, String)> {
 
 #[test]
 fn clean_documents_with_spinner_words_are_left_alone() {
-    let model = Model::embedded();
+    let model = Repairer::embedded();
     let docs = fixtures();
     assert!(docs.len() >= 20, "the trap fixtures are missing");
     let changed: Vec<String> = docs
@@ -45,7 +45,7 @@ fn clean_documents_with_spinner_words_are_left_alone() {
 
 #[test]
 fn clean_documents_with_spinner_words_are_judged_clean() {
-    let model = Model::embedded();
+    let model = Repairer::embedded();
     for (name, text) in fixtures() {
         let assessment = model.assess(text.as_bytes());
         assert!(
@@ -62,7 +62,7 @@ fn clean_documents_with_spinner_words_are_judged_clean() {
 /// never touched.
 #[test]
 fn the_same_words_in_spun_text_are_repaired() {
-    let model = Model::embedded();
+    let model = Repairer::embedded();
     let spun = "The witness stated the defendant had nonetheless left the constructing \
                 earlier than midnight. Prosecutors additionally mentioned the courtroom \
                 would hear the case subsequent 12 months, whether or not the invoice passes.";

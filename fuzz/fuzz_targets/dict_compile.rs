@@ -7,8 +7,9 @@
 use libfuzzer_sys::fuzz_target;
 use std::borrow::Cow;
 use std::collections::BTreeMap;
-use unspin::dict::compile::{compile, normalize_key, read_csv};
-use unspin::Dictionary;
+use unspin_formats::dict::{compile, read_csv};
+use unspin_formats::key::normalize_key;
+use unspin_core::Dictionary;
 
 fuzz_target!(|data: &[u8]| {
     let Ok(entries) = read_csv(data, "fuzz.csv") else {
@@ -52,7 +53,7 @@ fuzz_target!(|data: &[u8]| {
                     assert!((0.0..=1.0).contains(&c.confidence));
                     last = c.weight;
                 }
-                assert!((1..=unspin::dict::compile::MAX_CANDIDATES).contains(&n));
+                assert!((1..=unspin_formats::dict::MAX_CANDIDATES).contains(&n));
             }
         }
     }

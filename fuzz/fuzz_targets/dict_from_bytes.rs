@@ -15,8 +15,8 @@ use std::borrow::Cow;
 use std::cell::Cell;
 use std::panic::PanicHookInfo;
 use std::sync::{Once, OnceLock};
-use unspin::lm::WordId;
-use unspin::{Dictionary, LanguageModel, Model, NgramModel, Settings};
+use unspin_core::lm::WordId;
+use unspin_core::{Dictionary, LanguageModel, Repairer, NgramModel, Settings};
 
 const TEXT: &[u8] = "The Joint Chiefs of Employees stated it was a 12 months of dialog. \
 a b c ab abc the of Individuals’s Home a a a a a a a a a."
@@ -95,7 +95,7 @@ fuzz_target!(|data: &[u8]| {
             }
         }
     }
-    let model = Model::new(vec![dict], Box::new(SharedLm(lm())), Settings::default());
+    let model = Repairer::new(vec![dict], Box::new(SharedLm(lm())), Settings::default());
     let edits = model.repair(TEXT);
-    let _ = unspin::edit::apply(TEXT, &edits);
+    let _ = unspin_core::edit::apply(TEXT, &edits);
 });

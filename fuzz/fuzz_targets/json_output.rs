@@ -5,7 +5,7 @@
 //! `unspin::json::repair_record` for `--input-format jsonl`): the first
 //! input byte splits the data into a path (shown lossily, plus base64 of
 //! the raw bytes when they are not UTF-8, as the CLI does) and a text
-//! repaired by `Model::repair`.
+//! repaired by `Repairer::repair`.
 //!
 //! JSON Lines records are data unspin does not own: the whole input is
 //! also tried as a record line, and a repaired record must hold every byte
@@ -18,11 +18,11 @@ use libfuzzer_sys::fuzz_target;
 use serde_json::{json, Value};
 use std::sync::OnceLock;
 use unspin::json::{repair_record, round_score, EditRecord, Fields, Repaired};
-use unspin::Model;
+use unspin_core::Repairer;
 
-fn model() -> &'static Model {
-    static MODEL: OnceLock<Model> = OnceLock::new();
-    MODEL.get_or_init(Model::embedded)
+fn model() -> &'static Repairer {
+    static MODEL: OnceLock<Repairer> = OnceLock::new();
+    MODEL.get_or_init(Repairer::embedded)
 }
 
 /// `v` is `x` written as JSON: the same number (at `x`'s precision), or
@@ -100,7 +100,7 @@ fuzz_target!(|data: &[u8]| {
         let out = &repaired.line;
         assert!(out.ends_with(b"\n") && !out[..out.len() - 1].contains(&b'\n'));
         let v: Value = serde_json::from_slice(out).expect("jsonl record parses");
-        let fixed = String::from_utf8(unspin::edit::apply(text, &edits)).expect("UTF-8 stays");
+        let fixed = String::from_utf8(unspin_core::edit::apply(text, &edits)).expect("UTF-8 stays");
         assert_eq!(v["text"], fixed.as_str());
         assert_eq!(v["id"], &*path);
         assert_eq!(repaired.edits, edits.len());

@@ -5,12 +5,12 @@
 
 use libfuzzer_sys::fuzz_target;
 use std::sync::OnceLock;
-use unspin::markup::prose_view;
-use unspin::Model;
+use unspin_core::markup::prose_view;
+use unspin_core::Repairer;
 
-fn model() -> &'static Model {
-    static MODEL: OnceLock<Model> = OnceLock::new();
-    MODEL.get_or_init(Model::embedded)
+fn model() -> &'static Repairer {
+    static MODEL: OnceLock<Repairer> = OnceLock::new();
+    MODEL.get_or_init(Repairer::embedded)
 }
 
 fuzz_target!(|page: &[u8]| {

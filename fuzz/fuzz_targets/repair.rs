@@ -1,4 +1,4 @@
-//! `Model::repair` on arbitrary bytes: no panic; edits are sorted, disjoint,
+//! `Repairer::repair` on arbitrary bytes: no panic; edits are sorted, disjoint,
 //! start at the start of a Word token and end at the end of one, hold the
 //! spun text as found; applying them (both ways the library offers) gives
 //! the same output, which is the input outside the edits and stays valid
@@ -7,12 +7,12 @@
 
 use libfuzzer_sys::fuzz_target;
 use std::sync::OnceLock;
-use unspin::token::{tokenize, TokenKind};
-use unspin::Model;
+use unspin_core::token::{tokenize, TokenKind};
+use unspin_core::Repairer;
 
-fn model() -> &'static Model {
-    static MODEL: OnceLock<Model> = OnceLock::new();
-    MODEL.get_or_init(Model::embedded)
+fn model() -> &'static Repairer {
+    static MODEL: OnceLock<Repairer> = OnceLock::new();
+    MODEL.get_or_init(Repairer::embedded)
 }
 
 fuzz_target!(|input: &[u8]| {
@@ -51,9 +51,9 @@ fuzz_target!(|input: &[u8]| {
         assert!(e.score.is_finite(), "non-finite score: {e:?}");
         pos = e.end;
     }
-    let out = unspin::edit::apply(input, &edits);
+    let out = unspin_core::edit::apply(input, &edits);
     let mut written = Vec::new();
-    unspin::edit::write_repaired(&mut written, input, &edits).unwrap();
+    unspin_core::edit::write_repaired(&mut written, input, &edits).unwrap();
     assert_eq!(out, written);
     // Outside the edits, every byte is copied through.
     let mut expected = Vec::new();

@@ -5,7 +5,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use unspin::token::{tokenize, verbatim_spans, TokenKind};
+use unspin_core::token::{tokenize, verbatim_spans, TokenKind};
 
 fuzz_target!(|input: &[u8]| {
     let tokens = tokenize(input);

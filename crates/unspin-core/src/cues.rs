@@ -1,0 +1,269 @@
+//! Cues: how much a word or phrase says about whether a text was spun.
+//!
+//! A spinner's output is full of words it writes and short of words it
+//! replaces. Some of what it writes occurs in no clean text ("12 months in
+//! the past", "buying and selling", "Chinese language counterpart"); much of
+//! it is ordinary English that clean prose uses every day ("stated",
+//! "individuals", "army"). So a word's worth as evidence is a number of its
+//! own: log10 of how much more often it occurs in spun text than in clean
+//! text, measured on real spun articles against their originals and clean
+//! references by `scripts/build_cues.py`, and committed as
+//! `data/prior/cues.csv`. A word the spinner nearly always replaces ("said",
+//! "bill") has a negative number: finding it is evidence that the text is
+//! clean.
+//!
+//! [`Cues::weigh`] adds up the cues of a text. A cue repeated in one text is
+//! one topic, not independent evidence, so its `n` occurrences count
+//! `1 + ln n` times.
+//!
+//! ```
+//! let cues = unspin_core::cues::Cues::embedded();
+//! let spun = cues.weigh(b"Officials stated the regulation additionally covers 12 months in the past.");
+//! let clean = cues.weigh(b"Officials said the bill also covers last year.");
+//! assert!(spun.log10_ratio > 1.0);
+//! assert!(clean.log10_ratio < 0.0);
+//! ```
+//!
+//! Invariant: the weight of a text depends only on its words (lowercased,
+//! apostrophes unified), never on their case, spacing or punctuation
+//! between phrases, and the same text always gets the same weight.
+
+use crate::key::normalize_word_into;
+use crate::token::{TokenKind, Tokens};
+use rustc_hash::{FxHashMap, FxHashSet};
+use std::sync::OnceLock;
+
+static EMBEDDED: &str = include_str!("../../../data/prior/cues.csv");
+
+/// The longest phrase a cue may be, in words.
+pub const MAX_PHRASE_WORDS: usize = 5;
+
+/// A table of cues and their weights.
+#[derive(Debug, Default)]
+pub struct Cues {
+    /// Normalised cue ("stated", "12 months in the past") -> log10 ratio.
+    weights: FxHashMap<Box<str>, f32>,
+    /// The first words of the multi-word cues.
+    phrase_starts: FxHashSet<Box<str>>,
+}
+
+/// A cue found in a text.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Found {
+    /// The cue, normalised.
+    pub cue: String,
+    /// How often it occurs.
+    pub count: u32,
+    /// Its log10 ratio of spun to clean occurrence.
+    pub log10_ratio: f32,
+}
+
+/// What the cues of one text add up to.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Weighed {
+    /// The summed, damped log10 ratio: above 0 leans spun, below clean.
+    pub log10_ratio: f64,
+    /// Each distinct cue found, most telling first (by absolute weight).
+    pub found: Vec<Found>,
+}
+
+/// A malformed row of a cue table.
+#[derive(Debug, thiserror::Error)]
+#[error("cue table line {line}: {message}")]
+pub struct CueError {
+    pub line: usize,
+    pub message: String,
+}
+
+impl Cues {
+    /// The table built into the binary (`data/prior/cues.csv`).
+    pub fn embedded() -> &'static Cues {
+        static CUES: OnceLock<Cues> = OnceLock::new();
+        CUES.get_or_init(|| Cues::parse(EMBEDDED).expect("the embedded cue table is valid"))
+    }
+
+    /// Reads a table with a header line and rows `cue,log10_ratio,...`.
+    pub fn parse(csv: &str) -> Result<Cues, CueError> {
+        let mut cues = Cues::default();
+        for (i, line) in csv.lines().enumerate().skip(1) {
+            let bad = |message: &str| CueError {
+                line: i + 1,
+                message: message.into(),
+            };
+            let mut fields = line.split(',');
+            let (Some(cue), Some(weight)) = (fields.next(), fields.next()) else {
+                return Err(bad("expected `cue,log10_ratio`"));
+            };
+            let weight: f32 = weight
+                .parse()
+                .ok()
+                .filter(|w: &f32| w.is_finite())
+                .ok_or_else(|| bad("log10_ratio is not a number"))?;
+            let words: Vec<&str> = cue.split(' ').collect();
+            if cue.is_empty() || words.len() > MAX_PHRASE_WORDS || words.contains(&"") {
+                return Err(bad("a cue is 1 to 5 words separated by single spaces"));
+            }
+            if words.len() > 1 {
+                cues.phrase_starts.insert(words[0].into());
+            }
+            cues.weights.insert(cue.into(), weight);
+        }
+        Ok(cues)
+    }
+
+    /// The weight of a cue, if it is one.
+    pub fn weight(&self, cue: &str) -> Option<f32> {
+        self.weights.get(cue).copied()
+    }
+
+    /// Adds up the cues of `text`. Phrases are matched within runs of
+    /// words that no punctuation or line break interrupts (a line wrapped
+    /// mid-sentence does not).
+    pub fn weigh(&self, text: &[u8]) -> Weighed {
+        let mut counts: FxHashMap<&str, u32> = FxHashMap::default();
+        // The normalised words of the current run, one after the other in
+        // `keys`, each ending where `ends` says.
+        let mut keys = String::new();
+        let mut ends: Vec<usize> = Vec::new();
+        for token in Tokens::new(text) {
+            match token.kind {
+                TokenKind::Word => {
+                    let word = std::str::from_utf8(token.bytes(text)).unwrap_or("");
+                    normalize_word_into(word, &mut keys);
+                    ends.push(keys.len());
+                }
+                TokenKind::Space => {}
+                TokenKind::Newline if !token.breaks_sentence(text) => {}
+                _ => {
+                    self.count_run(&keys, &ends, &mut counts);
+                    keys.clear();
+                    ends.clear();
+                }
+            }
+        }
+        self.count_run(&keys, &ends, &mut counts);
+        let mut found: Vec<Found> = counts
+            .into_iter()
+            .map(|(cue, count)| Found {
+                cue: cue.to_string(),
+                count,
+                log10_ratio: self.weights[cue],
+            })
+            .collect();
+        found.sort_by(|a, b| {
+            b.log10_ratio
+                .abs()
+                .total_cmp(&a.log10_ratio.abs())
+                .then_with(|| a.cue.cmp(&b.cue))
+        });
+        let log10_ratio = found
+            .iter()
+            .map(|f| f.log10_ratio as f64 * (1.0 + (f.count as f64).ln()))
+            .sum();
+        Weighed { log10_ratio, found }
+    }
+
+    /// Counts the cues among the words of one unbroken run, longest match
+    /// first: the words of a matched phrase do not count again as words,
+    /// since the phrase's own ratio already says what they are worth
+    /// together ("stated that" is not "stated" and "that" twice over).
+    fn count_run<'s>(&'s self, keys: &str, ends: &[usize], counts: &mut FxHashMap<&'s str, u32>) {
+        let word = |i: usize| &keys[if i == 0 { 0 } else { ends[i - 1] }..ends[i]];
+        let mut phrase = String::new();
+        let mut i = 0;
+        while i < ends.len() {
+            let mut matched: Option<(&'s str, usize)> = None;
+            if self.phrase_starts.contains(word(i)) {
+                phrase.clear();
+                phrase.push_str(word(i));
+                for n in 1..MAX_PHRASE_WORDS.min(ends.len() - i) {
+                    phrase.push(' ');
+                    phrase.push_str(word(i + n));
+                    if let Some((cue, _)) = self.weights.get_key_value(phrase.as_str()) {
+                        matched = Some((cue, n + 1));
+                    }
+                }
+            }
+            let (cue, len) = match matched {
+                Some(found) => (Some(found.0), found.1),
+                None => (
+                    self.weights.get_key_value(word(i)).map(|(cue, _)| &**cue),
+                    1,
+                ),
+            };
+            if let Some(cue) = cue {
+                *counts.entry(cue).or_default() += 1;
+            }
+            i += len;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn table() -> Cues {
+        Cues::parse(
+            "cue,log10_ratio,observed,expected\n\
+             stated,0.9,58,2.5\n\
+             said,-0.7,57,309\n\
+             12 months,0.8,23,1\n\
+             12 months in the past,1.2,10,0\n",
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn words_and_phrases_add_up_case_blind() {
+        let w = table().weigh(b"He STATED it 12 months in the past, not 12 months ago.");
+        let cues: Vec<&str> = w.found.iter().map(|f| f.cue.as_str()).collect();
+        assert_eq!(cues, ["12 months in the past", "stated", "12 months"]);
+        assert!((w.log10_ratio - 2.9).abs() < 1e-6, "{w:?}");
+        // The longest phrase wins; its words do not count again.
+        let w = table().weigh(b"12 months in the past");
+        assert_eq!(w.found.len(), 1, "{w:?}");
+    }
+
+    #[test]
+    fn a_repeated_cue_counts_less_than_its_occurrences() {
+        let w = table().weigh(b"said said said said");
+        assert_eq!(w.found[0].count, 4);
+        let expected = -0.7 * (1.0 + 4f64.ln());
+        assert!((w.log10_ratio - expected).abs() < 1e-6);
+    }
+
+    #[test]
+    fn phrases_stop_at_punctuation_and_line_breaks() {
+        let w = table().weigh(b"It took 12. Months later\n\n12\n\nmonths");
+        assert!(w.found.is_empty(), "{w:?}");
+        let wrapped = table().weigh(b"It took 12\nmonths.");
+        assert_eq!(wrapped.found.len(), 1);
+        let w = table().weigh(b"It took 12 months.");
+        assert_eq!(w.found.len(), 1);
+    }
+
+    #[test]
+    fn the_embedded_table_knows_the_spinners_favourites() {
+        let cues = Cues::embedded();
+        for strong in ["stated", "additionally", "buying and selling"] {
+            assert!(cues.weight(strong).unwrap() > 0.3, "{strong}");
+        }
+        for replaced in ["said", "bill"] {
+            assert!(cues.weight(replaced).unwrap() < -0.3, "{replaced}");
+        }
+    }
+
+    #[test]
+    fn malformed_rows_are_refused_with_their_line() {
+        for bad in [
+            "x\nstated\n",
+            "x\nstated,high\n",
+            "x\n,1\n",
+            "x\na b c d e f,1\n",
+        ] {
+            let err = Cues::parse(bad).unwrap_err();
+            assert_eq!(err.line, 2, "{bad:?}");
+        }
+    }
+}

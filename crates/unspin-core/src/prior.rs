@@ -1,0 +1,205 @@
+//! Document-level prior: how likely is it that this text was spun at all?
+//!
+//! A spinner leaves its vocabulary all over a document: it writes words
+//! news seldom uses ("additionally", "stated", "12 months") and leaves out
+//! words news uses every day ("said", "bill"), and a paper mill writes
+//! listed tortured phrases ("profound learning"). Two kinds of evidence
+//! are weighed, each in proportion to how specific it is:
+//!
+//! - the text's [cues](crate::cues): every word and phrase of the
+//!   spinner's vocabulary, with its own log10 ratio of spun to clean
+//!   occurrence, learned from real spun articles against clean text. A
+//!   word clean prose uses often ("army", "individuals") weighs little, a
+//!   word only a spinner writes weighs much, and a word the spinner
+//!   replaces counts against spinning;
+//! - the *fingerprints*: repairs of whole phrases ("Joint Chiefs of
+//!   Employees", "profound learning") that the decoder makes when run at a
+//!   neutral edit penalty (the probe), and repairs with entries that are
+//!   sure their spun phrase is no clean writer's (a user's confident
+//!   entries). Each counts in proportion to its score, which is how much
+//!   likelier the language model finds the original phrase than the one
+//!   written: a phrase no clean text has scores high, an ordinary one
+//!   ("in accordance with") low.
+//!
+//! The log-odds that the document is spun is [`Prior::log_odds`] plus both.
+//! Evidence grows with the text, so the dependence on length is explicit:
+//! a document of one sentence with one weak cue stays close to the
+//! starting log-odds, which is below even, and is repaired as clean text
+//! is; a spun article of a few hundred words carries dozens of cues.
+//! [`Repairer::repair`](crate::Repairer::repair) sets the edit penalty between an
+//! aggressive and a conservative one by that probability. `unspin score`
+//! reports the same number for triage.
+
+use crate::cues::{Found, Weighed};
+use crate::edit::Edit;
+
+/// How the evidence is weighed.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Prior {
+    /// Natural log-odds that a document is spun before looking at it.
+    pub log_odds: f64,
+    /// Natural log-odds per log10 unit of the text's summed cue ratio.
+    /// Below ln 10 (2.30), because a text's cues are not independent
+    /// evidence: one spun sentence brings several.
+    pub cue_scale: f64,
+    /// The fingerprint score (log10 gain) that counts as one unit.
+    pub evidence_unit: f64,
+    /// Natural log-odds per unit of fingerprint evidence; one fingerprint
+    /// counts for at most two units.
+    pub fingerprint_log_odds: f64,
+    /// The least entry confidence that makes a probe repair of one word a
+    /// fingerprint.
+    pub fingerprint_confidence: f32,
+}
+
+impl Default for Prior {
+    /// Fitted by cross-validation by story on the training pairs (spun
+    /// sides against their originals, `scripts/crossval.py --cues`): every
+    /// held-out modern-spinner text scores above a summed cue ratio of 0,
+    /// every original below it, and the logistic fit of the two gives
+    /// about 1.5 log-odds per log10 unit. The starting log-odds of -3
+    /// (0.05) keeps a sentence whose one or two cues are words formal prose
+    /// uses ("stated", 0.9; "throughout", 0.8) well below even, while a
+    /// spun paragraph of three sentences passes it (about 0.8) and a spun
+    /// article is certain.
+    fn default() -> Prior {
+        Prior {
+            log_odds: -3.0,
+            cue_scale: 1.5,
+            evidence_unit: 1.0,
+            fingerprint_log_odds: 2.5,
+            fingerprint_confidence: 0.5,
+        }
+    }
+}
+
+/// The verdict on one document.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Assessment {
+    /// Probability that the document is spun, 0 to 1.
+    pub spun_probability: f64,
+    /// Words in the document.
+    pub words: usize,
+    /// The cues found, most telling first.
+    pub cues: Vec<Found>,
+    /// The fingerprint repairs found.
+    pub evidence: Vec<Edit>,
+}
+
+/// Log-odds past which a document is certainly spun: a probability of
+/// 0.9999, where what more evidence could add moves the edit penalty by
+/// under a thousandth.
+const CERTAIN_LOG_ODDS: f64 = 9.2;
+
+impl Prior {
+    /// Whether `cues` alone make a document certainly spun, whatever
+    /// fingerprints it may also have.
+    pub fn is_certain(&self, cues: &Weighed) -> bool {
+        self.log_odds + self.cue_scale * cues.log10_ratio >= CERTAIN_LOG_ODDS
+    }
+
+    /// Weighs a document of `words` words with these `cues` and
+    /// `fingerprints`.
+    pub fn assess(&self, cues: Weighed, fingerprints: Vec<Edit>, words: usize) -> Assessment {
+        let units: f64 = fingerprints
+            .iter()
+            .map(|e| (e.score as f64 / self.evidence_unit).clamp(0.0, 2.0))
+            .sum();
+        let log_odds =
+            self.log_odds + self.cue_scale * cues.log10_ratio + self.fingerprint_log_odds * units;
+        Assessment {
+            spun_probability: 1.0 / (1.0 + (-log_odds).exp()),
+            words,
+            cues: cues.found,
+            evidence: fingerprints,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cues::Cues;
+
+    /// `n` fingerprints that each count as one unit of evidence.
+    fn fingerprints(n: usize) -> Vec<Edit> {
+        (0..n)
+            .map(|i| Edit {
+                start: i,
+                end: i + 1,
+                spun: "x".into(),
+                restored: "y".into(),
+                score: 2.0,
+                source: "t".into(),
+            })
+            .collect()
+    }
+
+    fn p(text: &str) -> f64 {
+        let words = text.split_whitespace().count();
+        let cues = Cues::embedded().weigh(text.as_bytes());
+        Prior::default()
+            .assess(cues, Vec::new(), words)
+            .spun_probability
+    }
+
+    #[test]
+    fn one_weak_cue_in_a_sentence_is_not_evidence_of_spinning() {
+        for sentence in [
+            "He stated his name and address for the record.",
+            "The company employs 300 individuals at its plant in Ohio.",
+            "The army built a field hospital outside the town.",
+        ] {
+            assert!(p(sentence) < 0.5, "{sentence}: {}", p(sentence));
+        }
+    }
+
+    #[test]
+    fn a_spun_paragraph_is_spun_and_its_original_clean() {
+        let spun = "The highest US army officer held a digital assembly with his \
+                    Chinese language counterpart on Friday, the ministry stated. It was \
+                    additionally the primary such dialog in over a 12 months, officers \
+                    mentioned, and the legislation would take impact underneath the plan.";
+        let original = "The top US military officer held a video call with his Chinese \
+                        counterpart on Friday, the ministry said. It was also the first \
+                        such dialogue in over a year, officials said, and the law would \
+                        take effect under the plan.";
+        assert!(p(spun) > 0.75, "{}", p(spun));
+        assert!(p(original) < 0.05, "{}", p(original));
+    }
+
+    #[test]
+    fn words_the_spinner_replaces_count_against_spinning() {
+        let bare = p("The union stated its position.");
+        let with_said = p("The union stated its position, the chairman said.");
+        assert!(with_said < bare, "{with_said} {bare}");
+    }
+
+    /// Fingerprints can only add to the cues, so a document the cues alone
+    /// make 0.9999 spun needs no probe; a short one does.
+    #[test]
+    fn cues_alone_can_make_a_document_certain() {
+        let prior = Prior::default();
+        let weighed = |log10_ratio| Weighed {
+            log10_ratio,
+            found: Vec::new(),
+        };
+        assert!(prior.is_certain(&weighed(8.2)));
+        assert!(!prior.is_certain(&weighed(2.0)));
+        let certain = prior.assess(weighed(8.2), Vec::new(), 300);
+        assert!(certain.spun_probability >= 0.9999);
+    }
+
+    #[test]
+    fn fingerprints_weigh_by_their_score() {
+        let prior = Prior::default();
+        let none = prior.assess(Weighed::default(), Vec::new(), 60);
+        let mut weak = fingerprints(1);
+        weak[0].score = 0.4;
+        let weak = prior.assess(Weighed::default(), weak, 60);
+        let strong = prior.assess(Weighed::default(), fingerprints(3), 60);
+        assert!(none.spun_probability < weak.spun_probability);
+        assert!(weak.spun_probability < 0.5);
+        assert!(strong.spun_probability > 0.95);
+    }
+}

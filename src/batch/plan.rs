@@ -1,0 +1,312 @@
+//! The default command's arguments, checked once: which inputs, where the
+//! repaired text goes, what is reported, how many threads. Everything the
+//! workers need to know of the command line is in a [`Plan`].
+
+use crate::args::{Format, InputFormat, RepairArgs, WalkArgs};
+use crate::input::{describe, Input};
+use crate::walk::{file_id, walk_root, Walk};
+use anyhow::{anyhow, bail, Result};
+use std::collections::HashSet;
+use std::io::{self, IsTerminal};
+use std::path::{Path, PathBuf};
+
+/// Where repaired text goes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Dest {
+    /// Standard output, inputs one after the other.
+    Stdout,
+    /// A copy of every input under this folder.
+    Mirror(PathBuf),
+    /// Back into each changed file.
+    InPlace,
+    /// Nowhere: only reports and the exit status.
+    Nowhere,
+}
+
+/// What is printed on stdout about the edits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Report {
+    None,
+    Diff,
+    Json,
+}
+
+/// An input given on the command line.
+#[derive(Debug)]
+pub struct Root {
+    pub input: Input,
+    /// What the walker is given ([`walk_root`]).
+    pub walk: PathBuf,
+    /// Whether it is a folder, to be walked.
+    pub folder: bool,
+    /// With `-o`: where this root's files go.
+    base: Option<PathBuf>,
+}
+
+/// The command line, checked.
+pub struct Plan {
+    pub roots: Vec<Root>,
+    pub dest: Dest,
+    pub report: Report,
+    pub jsonl: bool,
+    /// How a text input's prose is found (HTML or not).
+    pub input_format: InputFormat,
+    pub fields: crate::json::Fields,
+    pub check: bool,
+    pub threads: usize,
+    pub chunk_size: usize,
+    pub binary: bool,
+    pub walk: WalkArgs,
+    pub show_bar: bool,
+    pub summary: bool,
+    /// Device and inode of the `-o` folder, so the walk never enters it.
+    pub out_dir_id: Option<(u64, u64)>,
+}
+
+impl Plan {
+    pub fn new(args: &RepairArgs) -> Result<Plan> {
+        let paths = if args.paths.is_empty() {
+            vec![PathBuf::from("-")]
+        } else {
+            args.paths.clone()
+        };
+        let mut roots: Vec<Root> = paths.iter().map(|p| Root::new(p)).collect();
+        let jsonl = args.input_format == InputFormat::Jsonl;
+        if jsonl && args.diff {
+            bail!("--diff does not apply to --input-format jsonl");
+        }
+        if jsonl && args.text_field == args.edits_field {
+            bail!(
+                "--text-field and --edits-field are both `{}`: the edits would replace the text",
+                args.text_field
+            );
+        }
+        if jsonl && args.format == Some(Format::Text) {
+            bail!(
+                "--input-format jsonl writes JSON Lines: give --format jsonl or leave --format out"
+            );
+        }
+        let reports = args.diff || args.format == Some(Format::Json);
+        let dest = if args.write {
+            Dest::InPlace
+        } else if let Some(dir) = &args.output {
+            Dest::Mirror(dir.clone())
+        } else if args.check || (reports && !jsonl) {
+            Dest::Nowhere
+        } else {
+            Dest::Stdout
+        };
+        let report = match (jsonl, args.diff, args.format) {
+            (true, _, _) => Report::None,
+            (false, true, _) => Report::Diff,
+            (false, false, Some(Format::Json)) => Report::Json,
+            _ => Report::None,
+        };
+        if dest == Dest::Stdout {
+            if let Some(dir) = roots.iter().find(|r| r.folder) {
+                bail!(
+                    "{} is a directory: give -o DIR to write repaired copies or -w to repair in place (--diff, --format json and --check only report)",
+                    dir.arg().display()
+                );
+            }
+        }
+        let writes_files = matches!(dest, Dest::Mirror(_) | Dest::InPlace);
+        if writes_files && roots.iter().any(|r| r.input == Input::Stdin) {
+            let flag = if args.write { "-w" } else { "-o" };
+            bail!("{flag} needs files or folders, not standard input");
+        }
+        let mut out_dir_id = None;
+        if let Dest::Mirror(out) = &dest {
+            check_mirror_apart(out, &roots)?;
+            std::fs::create_dir_all(out)
+                .map_err(|e| anyhow!("{}: cannot create: {}", out.display(), describe(&e)))?;
+            let id = file_id(&std::fs::metadata(out)?);
+            out_dir_id = id;
+            assign_mirror_bases(&mut roots, out)?;
+        }
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let threads = match args.threads {
+            Some(n) if n as usize > max_threads(cores) => bail!(
+                "-j {n}: at most {} threads on this machine ({cores} cores): each thread holds a chunk and its working memory, and more threads than cores only add memory",
+                max_threads(cores)
+            ),
+            Some(n) => n as usize,
+            None => cores,
+        };
+        let has_dir = roots.iter().any(|r| r.folder);
+        let stdout_used = dest == Dest::Stdout || report != Report::None;
+        Ok(Plan {
+            roots,
+            dest,
+            report,
+            jsonl,
+            input_format: args.input_format,
+            fields: crate::json::Fields {
+                text: args.text_field.clone(),
+                edits: args.edits_field.clone(),
+            },
+            check: args.check,
+            threads,
+            chunk_size: args.chunk_size,
+            binary: args.binary,
+            walk: args.walk.clone(),
+            show_bar: !args.quiet
+                && io::stderr().is_terminal()
+                && !(stdout_used && io::stdout().is_terminal()),
+            summary: !args.quiet && (args.stats || has_dir || writes_files),
+            out_dir_id,
+        })
+    }
+
+    /// Where `-o` puts the copy of `path`, found under one of the roots.
+    pub fn mirror_path(&self, path: &Path) -> Option<PathBuf> {
+        let (root, rel) = self
+            .roots
+            .iter()
+            .filter(|r| r.input.path().is_some())
+            .filter_map(|r| path.strip_prefix(&r.walk).ok().map(|rel| (r, rel)))
+            .max_by_key(|(r, _)| r.walk.components().count())?;
+        let base = root.base.as_ref()?;
+        Some(if rel.as_os_str().is_empty() {
+            base.clone()
+        } else {
+            base.join(rel)
+        })
+    }
+
+    /// How the folders are walked.
+    pub fn walk(&self) -> Walk<'_> {
+        Walk {
+            args: &self.walk,
+            threads: self.threads,
+            skip_dir: self.out_dir_id,
+        }
+    }
+
+    /// The roots walked for files (all but standard input).
+    pub fn walked_roots(&self) -> impl Iterator<Item = &Path> {
+        self.roots
+            .iter()
+            .filter(|r| r.input.path().is_some())
+            .map(|r| r.walk.as_path())
+    }
+}
+
+impl Root {
+    fn new(path: &Path) -> Root {
+        let input = Input::from_arg(path);
+        let folder = input.path().is_some() && std::fs::metadata(path).is_ok_and(|m| m.is_dir());
+        Root {
+            walk: if folder {
+                walk_root(path)
+            } else {
+                path.to_path_buf()
+            },
+            input,
+            folder,
+            base: None,
+        }
+    }
+
+    /// The path as given; `-` for standard input.
+    fn arg(&self) -> &Path {
+        self.input.path().unwrap_or(Path::new("-"))
+    }
+}
+
+/// Refuses an `-o` folder that is an input, is inside one (its copies
+/// would be written among the files being read, and read again) or holds
+/// one (the copies would overwrite the inputs), compared after resolving
+/// links; and an `-o` that is not a folder.
+fn check_mirror_apart(out: &Path, roots: &[Root]) -> Result<()> {
+    if std::fs::metadata(out).is_ok_and(|m| !m.is_dir()) {
+        bail!(
+            "-o {}: not a folder (-o needs a folder to write the repaired copies in)",
+            out.display()
+        );
+    }
+    let out_real = resolve(out)?;
+    for root in roots.iter().filter(|r| r.input.path().is_some()) {
+        let Ok(input) = std::fs::canonicalize(&root.walk) else {
+            continue; // reported when it is read
+        };
+        let (o, i) = (out.display(), root.arg().display());
+        if out_real == input {
+            bail!("-o {o} is the input {i} itself: use -w to repair in place");
+        }
+        if out_real.starts_with(&input) {
+            bail!("-o {o} is inside the input {i}: the copies would be written among the files being read; give a folder outside it");
+        }
+        if input.starts_with(&out_real) {
+            bail!("-o {o} holds the input {i}: the copies would overwrite the inputs; give a folder outside it");
+        }
+    }
+    Ok(())
+}
+
+/// `path` made absolute with its links resolved, as far as it exists; the
+/// part that does not exist yet is appended as written (`..` taken off).
+fn resolve(path: &Path) -> Result<PathBuf> {
+    let absolute = std::env::current_dir()?.join(path);
+    let mut missing = Vec::new();
+    let mut existing = absolute.as_path();
+    let base = loop {
+        match std::fs::canonicalize(existing) {
+            Ok(real) => break real,
+            Err(_) => match (existing.parent(), existing.file_name()) {
+                (Some(parent), Some(name)) => {
+                    missing.push(name.to_os_string());
+                    existing = parent;
+                }
+                _ => break absolute.clone(),
+            },
+        }
+    };
+    let mut real = base;
+    for name in missing.into_iter().rev() {
+        if name == ".." {
+            real.pop();
+        } else if name != "." {
+            real.push(name);
+        }
+    }
+    Ok(real)
+}
+
+/// The most threads `-j` may ask for: a few per core (a thread waiting on
+/// a slow disk frees its core), never so many that their memory, tens of
+/// megabytes each, or the system's thread limit is the bound.
+fn max_threads(cores: usize) -> usize {
+    (8 * cores).clamp(16, 256)
+}
+
+/// With one folder, `-o DIR` receives its contents; otherwise each path
+/// goes to `DIR/<its name>`.
+fn assign_mirror_bases(roots: &mut [Root], out: &Path) -> Result<()> {
+    if let [root] = roots {
+        if root.folder {
+            root.base = Some(out.to_path_buf());
+            return Ok(());
+        }
+    }
+    let mut names = HashSet::new();
+    for root in roots.iter_mut() {
+        let name = match root.arg().file_name() {
+            Some(name) => name.to_os_string(),
+            None => std::fs::canonicalize(root.arg())
+                .ok()
+                .and_then(|p| p.file_name().map(|n| n.to_os_string()))
+                .ok_or_else(|| {
+                    anyhow!("{}: cannot name its copy under -o", root.arg().display())
+                })?,
+        };
+        if !names.insert(name.clone()) {
+            bail!(
+                "two inputs are named {}: -o cannot hold both; give their parent folder instead",
+                Path::new(&name).display()
+            );
+        }
+        root.base = Some(out.join(name));
+    }
+    Ok(())
+}
