@@ -2,6 +2,9 @@
 """Build data/dict/papermill.csv: candidate terms for tortured phrases that
 the Problematic Paper Screener's list has never seen.
 
+`python3 scripts/rebuild_data.py papermill` runs it as committed and
+records its inputs in data/dict/MANIFEST; by hand:
+
     python3 scripts/build_papermill.py \\
         --pps ../shared/data-sources/pps_tortured_phrases.tsv \\
         --bigrams ../shared/data-sources/frequency_bigramdictionary_en_243_342.txt \\
@@ -15,7 +18,8 @@ WORDNET_DIR holds WordNet 3.0's index.noun, index.verb, index.adj and
 index.adv (Debian `wordnet-base`: `apt-get download wordnet-base`, then
 `dpkg-deb -x`; `usr/share/wordnet`). LM.arpa is the embedded language
 model as ARPA: `scripts/sphinx_trie2arpa.py` over the Sphinx model, the
-first step of `scripts/build_lm.sh` (which fetches it).
+first step of the driver's lm step. The option defaults are the
+committed parameters.
 
 A paper mill spins with a word-level synonym tool, so the list's thousands
 of phrases are examples of one channel: "deep" -> "profound", "forest" ->
@@ -92,7 +96,8 @@ import os
 import re
 import sys
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
 from build_tortured import (  # noqa: E402
     Morph, clean_pairs, load_exc, load_freq, load_frequent, number_variants, other_number)
 
@@ -224,7 +229,8 @@ def main():
     ap.add_argument("--exc", required=True, help="folder of WordNet's *.exc lists")
     ap.add_argument("--wordnet", required=True, help="folder of WordNet's index.* files")
     ap.add_argument("--arpa", required=True, help="the embedded language model as ARPA")
-    ap.add_argument("--thesaurus", default="data/dict/thesaurus.csv")
+    ap.add_argument("--thesaurus",
+                    default=os.path.join(os.path.dirname(HERE), "data", "dict", "thesaurus.csv"))
     ap.add_argument("--out", required=True)
     ap.add_argument("--part", choices=["all", "train", "tune-train"], default="all")
     ap.add_argument("--split-seed", type=int, default=26)

@@ -21,6 +21,12 @@ the sha256 of its inputs in the MANIFEST beside it):
     tortured   dict/tortured.csv   paper-mill phrases (build_tortured.py)
     thesaurus  dict/thesaurus.csv  the thesaurus layer and its model
                                    (build_thesaurus.py); about 8 minutes
+    papermill  dict/papermill.csv  candidate terms for tortured phrases
+                                   the list has not seen
+                                   (build_papermill.py); reads
+                                   dict/thesaurus.csv, so it runs after
+                                   thesaurus, and the language model as
+                                   ARPA, converted once for it and lm
     articles   articles.csv        words whose a/an the spelling does not
                                    tell (build_articles.py)
     lm         lm/en-us.unlm       the language model: Sphinx's trie ->
@@ -43,13 +49,17 @@ has not seen; converting the whole JSON gives a longer list.
 Inputs: --sources, the data-sources folder (data/SOURCES.md lists its
 files); --train, the training pairs (NNN/{spun.txt,orig.txt,meta.json});
 --spun-only, spun articles without originals (cues); --pocketsphinx, CMU
-Sphinx's Debian package pocketsphinx-en-us for articles and lm (a .deb or
-its unpacked folder; fetched with `apt-get download` if not given). The
-defaults are the development layout, a `shared` folder beside the project.
+Sphinx's Debian package pocketsphinx-en-us for papermill, articles and lm
+(a .deb or its unpacked folder; fetched with `apt-get download` if not
+given); --wordnet, WordNet's index files for papermill (Debian
+wordnet-base: its .deb, its unpacked folder or the folder of index.*;
+looked for in --sources as wordnet3.0/ if not given). The defaults are the
+development layout, a `shared` folder beside the project.
 
 Parameters: none to give. Each script's defaults are the committed
-parameters (scripts/unspin_data/params.py, and the constants at the top of
-mine_pairs.py and build_cues.py); this driver passes only paths.
+parameters (scripts/unspin_data/params.py, the constants at the top of
+mine_pairs.py and build_cues.py, and build_papermill.py's option
+defaults); this driver passes only paths.
 
 Every output is written to a temporary name and renamed when its script
 succeeds, so a failed step leaves the committed file as it was.
@@ -66,7 +76,7 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 sys.path.insert(0, HERE)
-from unspin_data import manifest, params, pocketsphinx  # noqa: E402
+from unspin_data import manifest, params, pocketsphinx, wordnet  # noqa: E402
 from unspin_data.pps import tsv_of_json  # noqa: E402
 from unspin_data.sources import (  # noqa: E402
     BIGRAMS, FREQ, MOBY, MYTHES, NEWS_BIGRAMS, NEWS_UNIGRAMS, PPDB1, PPDB2, PPS_TSV, SEED_PAIRS,
@@ -83,11 +93,18 @@ OUTPUTS = {
     "cues": "prior/cues.csv",
     "tortured": "dict/tortured.csv",
     "thesaurus": "dict/thesaurus.csv",
+    "papermill": "dict/papermill.csv",
     "articles": "articles.csv",
     "lm": "lm/en-us.unlm",
 }
 STEPS = list(OUTPUTS)
 TRAIN, SPUN_ONLY, SPHINX = "[train]", "[spun_only]", f"[{pocketsphinx.PACKAGE}]"
+WORDNET = f"[{wordnet.PACKAGE}]"
+# A generated file of the project that a later step reads, by its path
+# under data/.
+LAYER = "[data]"
+# The steps that read a file of pocketsphinx-en-us.
+SPHINX_STEPS = ("papermill", "articles", "lm")
 
 
 def script(name):
@@ -116,6 +133,13 @@ def thesaurus_command(sources, train, out, report_folds=params.THESAURUS_REPORT_
             "--out", out, "--folds", str(report_folds)]
 
 
+def papermill_command(sources, pps, wordnet_dir, arpa, thesaurus, out):
+    return [PY, script("build_papermill.py"), "--pps", pps,
+            "--bigrams", os.path.join(sources, BIGRAMS), "--freq", os.path.join(sources, FREQ),
+            "--exc", os.path.join(sources, WORDNET_EXC), "--wordnet", wordnet_dir,
+            "--arpa", arpa, "--thesaurus", thesaurus, "--out", out]
+
+
 def produce(out, command, **run):
     """Runs command(path) to write `out` under a temporary name, then puts
     it in place: `out` is never left half written."""
@@ -138,15 +162,24 @@ class Inputs:
         self.spun_only = a.spun_only
         self.pps = a.pps or os.path.join(a.sources, PPS_TSV)
         self.pocketsphinx = a.pocketsphinx
+        self.wordnet = getattr(a, "wordnet", None)
         self.no_report = getattr(a, "no_report", False)
         self._sphinx_dir = None
+        self._wordnet_dir = None
+        self._arpa = None
         self.work_dir = None
 
-    def of(self, step):
-        """{input name: path} of a step; a pocketsphinx file's path is None
-        until the package is at hand (sphinx_dir)."""
+    def of(self, step, data=DATA, built=()):
+        """{input name: path} of a step; a package's file has path None
+        until the package is at hand (fetch_sphinx, find_wordnet). A layer
+        an earlier step made is read from `data` if that step is in
+        `built` (run in this invocation), else from the committed data."""
         def src(*names):
             return {name: os.path.join(self.sources, name) for name in names}
+
+        def layer(producer):
+            folder = data if producer in built else DATA
+            return {f"{LAYER}/{OUTPUTS[producer]}": os.path.join(folder, OUTPUTS[producer])}
         exc = src(*WORDNET_EXC_FILES)
         if step == "mine":
             return {**src(SEED_PAIRS, MOBY, MYTHES, FREQ, BIGRAMS), **exc, TRAIN: self.train}
@@ -157,6 +190,11 @@ class Inputs:
             return {**src(BIGRAMS, FREQ), **exc, PPS_TSV: self.pps}
         if step == "thesaurus":
             return {**src(FREQ, BIGRAMS, MOBY, MYTHES, PPDB2, PPDB1), **exc, TRAIN: self.train}
+        if step == "papermill":
+            return {**src(BIGRAMS, FREQ), **exc, PPS_TSV: self.pps, **layer("thesaurus"),
+                    **{f"{WORDNET}/{name}": self.wordnet_file(name)
+                       for name in wordnet.INDEX_FILES},
+                    SPHINX + "/" + pocketsphinx.LM_BIN: self.sphinx_file(pocketsphinx.LM_BIN)}
         if step == "articles":
             return {**src(FREQ), SPHINX + "/" + pocketsphinx.CMUDICT: self.sphinx_file(
                 pocketsphinx.CMUDICT)}
@@ -167,11 +205,44 @@ class Inputs:
     def sphinx_file(self, name):
         return os.path.join(self._sphinx_dir, name) if self._sphinx_dir else None
 
+    def wordnet_file(self, name):
+        return os.path.join(self._wordnet_dir, name) if self._wordnet_dir else None
+
+    def work(self):
+        """A scratch folder for unpacked packages and the ARPA model,
+        removed by close()."""
+        if self.work_dir is None:
+            self.work_dir = tempfile.mkdtemp(prefix="rebuild-data-work-")
+        return self.work_dir
+
     def fetch_sphinx(self):
         """Unpacks (or fetches) pocketsphinx-en-us, once."""
         if self._sphinx_dir is None:
-            self.work_dir = tempfile.mkdtemp(prefix="rebuild-sphinx-")
-            self._sphinx_dir = pocketsphinx.model_dir(self.pocketsphinx, self.work_dir)
+            self._sphinx_dir = pocketsphinx.model_dir(self.pocketsphinx, self.work())
+
+    def find_wordnet(self):
+        """Unpacks WordNet's index files if they are at hand (--wordnet,
+        or in --sources), once; returns whether they are."""
+        if self._wordnet_dir is None:
+            try:
+                self._wordnet_dir = wordnet.index_dir(self.wordnet, self.sources, self.work())
+            except FileNotFoundError as e:
+                raise SystemExit(str(e))
+        return self._wordnet_dir is not None
+
+    def arpa(self):
+        """The Sphinx language model as ARPA text, converted once for the
+        steps that read it."""
+        if self._arpa is None:
+            self.fetch_sphinx()
+            arpa = os.path.join(self.work(), "en-us.arpa")
+            t0 = time.time()
+            subprocess.run([PY, script("sphinx_trie2arpa.py"),
+                            self.sphinx_file(pocketsphinx.LM_BIN), arpa], check=True)
+            print(f"== ARPA conversion done in {time.time() - t0:.0f} s",
+                  file=sys.stderr, flush=True)
+            self._arpa = arpa
+        return self._arpa
 
     def close(self):
         if self.work_dir:
@@ -207,7 +278,10 @@ def check(steps, inputs):
                        if name not in unchecked]
         for name, what in differences:
             print(f"{step}: {name} {what}")
-        note = f" ({', '.join(unchecked)} not checked: give --pocketsphinx)" if unchecked else ""
+        options = sorted({"--wordnet" if name.startswith(WORDNET) else "--pocketsphinx"
+                          for name in unchecked})
+        note = (f" ({', '.join(unchecked)} not checked: give {' and '.join(options)})"
+                if unchecked else "")
         print(f"{step}: inputs {'differ' if differences else 'match'}{note}")
         bad += bool(differences)
     return bad
@@ -216,11 +290,15 @@ def check(steps, inputs):
 def build(step, inputs, data, built):
     """Runs one step, writing into the data folder `data`, and records its
     inputs in the MANIFEST there. `built`: the steps already run into
-    `data` in this invocation (cues reads the mined layer made there)."""
+    `data` in this invocation (cues reads the mined layer made there,
+    papermill the thesaurus layer)."""
     out = os.path.join(data, OUTPUTS[step])
-    if step in ("articles", "lm"):
+    if step == "papermill" and not inputs.find_wordnet():
+        raise SystemExit(f"papermill: WordNet's index files are not in --sources "
+                         f"({wordnet.SOURCES_DIR}/): {wordnet.HOW_TO_GET}")
+    if step in SPHINX_STEPS:
         inputs.fetch_sphinx()
-    paths = inputs.of(step)
+    paths = inputs.of(step, data, built)
     recorded = digests(paths)
     missing = [name for name in paths if name not in recorded]
     if missing:
@@ -239,14 +317,18 @@ def build(step, inputs, data, built):
     elif step == "thesaurus":
         folds = 0 if s.no_report else params.THESAURUS_REPORT_FOLDS
         produce(out, lambda part: thesaurus_command(s.sources, s.train, part, folds))
+    elif step == "papermill":
+        arpa = inputs.arpa()
+        index = os.path.dirname(paths[f"{WORDNET}/{wordnet.INDEX_FILES[0]}"])
+        thesaurus = paths[f"{LAYER}/{OUTPUTS['thesaurus']}"]
+        produce(out, lambda part: papermill_command(s.sources, s.pps, index, arpa, thesaurus,
+                                                    part))
     elif step == "articles":
         produce(out, lambda part: [PY, script("build_articles.py"),
                                    "--cmudict", paths[SPHINX + "/" + pocketsphinx.CMUDICT],
                                    "--freq", paths[FREQ], "--out", part])
     elif step == "lm":
-        arpa = os.path.join(inputs.work_dir, "en-us.arpa")
-        subprocess.run([PY, script("sphinx_trie2arpa.py"),
-                        paths[SPHINX + "/" + pocketsphinx.LM_BIN], arpa], check=True)
+        arpa = inputs.arpa()
         produce(out, lambda part: ["cargo", "run", "--release", "--quiet", "--bin", "unspin",
                                    "--", "lm", "compile", arpa, "-o", part], cwd=ROOT)
     manifest.record(manifest_path(data, step), os.path.basename(OUTPUTS[step]), recorded)
@@ -298,6 +380,9 @@ def main():
     ap.add_argument("--train", default=os.path.join(SHARED, "dev", "train"))
     ap.add_argument("--spun-only", default=os.path.join(SHARED, "dev", "spun_only"))
     ap.add_argument("--pocketsphinx", help="pocketsphinx-en-us: its .deb or unpacked folder")
+    ap.add_argument("--wordnet", help="papermill: WordNet's index files (wordnet-base: its "
+                    f".deb, unpacked folder or index.* folder; default: --sources/"
+                    f"{wordnet.SOURCES_DIR} if there)")
     ap.add_argument("--pps", help="the tortured-phrase TSV (default: in --sources)")
     ap.add_argument("--pps-json", help="pps-tsv: torturedcheck's tortured-phrases.json")
     ap.add_argument("--no-report", action="store_true",
@@ -321,8 +406,10 @@ def main():
     inputs = Inputs(a)
     try:
         if a.check:
-            if a.pocketsphinx and any(s in ("articles", "lm") for s in steps):
+            if a.pocketsphinx and any(s in SPHINX_STEPS for s in steps):
                 inputs.fetch_sphinx()
+            if "papermill" in steps:
+                inputs.find_wordnet()
             return 1 if check(steps, inputs) else 0
         data = os.path.abspath(a.out)
         if a.verify and a.out == DATA:

@@ -15,7 +15,7 @@ sys.path.insert(0, SCRIPTS)
 
 import build_thesaurus  # noqa: E402
 import rebuild_data  # noqa: E402
-from unspin_data import manifest, params  # noqa: E402
+from unspin_data import manifest, params, wordnet  # noqa: E402
 from unspin_data.morph import Morph, regular_forms  # noqa: E402
 from unspin_data.pairs import align_pair, story_groups  # noqa: E402
 from unspin_data.pps import tsv_of_json  # noqa: E402
@@ -132,6 +132,24 @@ class Manifest(unittest.TestCase):
                 manifest.read(path)
 
 
+class Packages(unittest.TestCase):
+    def test_wordnet_index_is_found_given_or_in_the_sources_folder(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            sources, work = os.path.join(tmp, "sources"), os.path.join(tmp, "work")
+            os.makedirs(sources)
+            self.assertIsNone(wordnet.index_dir(None, sources, work))
+            # An unpacked package in the sources folder: its usr/share/wordnet.
+            index = os.path.join(sources, wordnet.SOURCES_DIR, wordnet.INDEX_DIR)
+            write(os.path.join(index, "index.noun"), "neural_network n 1 0 1 0 00000001\n")
+            self.assertEqual(wordnet.index_dir(None, sources, work), index)
+            # Given: a folder of the index files, or one of them.
+            self.assertEqual(wordnet.index_dir(index, "elsewhere", work), index)
+            self.assertEqual(wordnet.index_dir(os.path.join(index, "index.noun"), sources, work),
+                             index)
+            with self.assertRaisesRegex(FileNotFoundError, "--wordnet .*nope: no such"):
+                wordnet.index_dir(os.path.join(tmp, "nope"), sources, work)
+
+
 class TorturedPhrases(unittest.TestCase):
     # The layout of torturedcheck's src/data/tortured-phrases.json, with
     # three of its pairs.
@@ -175,15 +193,29 @@ class CommittedParameters(unittest.TestCase):
         self.assertEqual(os.path.normpath(defaults["out"]),
                          os.path.join(ROOT, "data", "dict", "thesaurus.csv"))
 
+    class Args:
+        sources, train, spun_only, pps, pocketsphinx, wordnet = "s", "t", "o", None, None, None
+
     def test_each_manifest_lists_the_inputs_the_driver_reads(self):
-        class Args:
-            sources, train, spun_only, pps, pocketsphinx = "s", "t", "o", None, None
-        inputs = rebuild_data.Inputs(Args)
+        inputs = rebuild_data.Inputs(self.Args)
+        self.assertIn("papermill", rebuild_data.STEPS)
         for step, output in rebuild_data.OUTPUTS.items():
             path = os.path.join(ROOT, "data", os.path.dirname(output), "MANIFEST")
             recorded = manifest.read(path).get(os.path.basename(output))
             self.assertIsNotNone(recorded, f"{path} lists no inputs of {output}")
             self.assertEqual(sorted(recorded), sorted(inputs.of(step)), output)
+
+    def test_a_step_reads_the_layer_an_earlier_step_made_in_the_same_run(self):
+        steps = rebuild_data.STEPS
+        self.assertLess(steps.index("thesaurus"), steps.index("papermill"))
+        inputs = rebuild_data.Inputs(self.Args)
+        name = "[data]/dict/thesaurus.csv"
+        self.assertEqual(inputs.of("papermill")[name],
+                         os.path.join(ROOT, "data", "dict", "thesaurus.csv"))
+        self.assertEqual(inputs.of("papermill", "/scratch", ["tortured"])[name],
+                         os.path.join(ROOT, "data", "dict", "thesaurus.csv"))
+        self.assertEqual(inputs.of("papermill", "/scratch", ["thesaurus"])[name],
+                         os.path.join("/scratch", "dict", "thesaurus.csv"))
 
 
 if __name__ == "__main__":

@@ -12,7 +12,9 @@ and one pair one alignment everywhere:
 - pairs: training pairs grouped into stories, and their alignment;
 - manifest: the MANIFEST files, inputs by name and sha256;
 - pps: the tortured-phrase list, from JSON to TSV;
-- pocketsphinx: CMU Sphinx's model files from their Debian package.
+- debian: the files of a Debian package, from its .deb or unpacked folder;
+- pocketsphinx: CMU Sphinx's model files from their Debian package;
+- wordnet: WordNet's index files from their Debian package.
 
 Python 3.11, standard library only.
 """

@@ -13,7 +13,8 @@ sorted, one line per input of each generated file. An input name is a
 path relative to the data-sources folder, or a bracketed name for an input
 from elsewhere: "[train]" for a folder of texts, whose digest is that of
 its file listing (see tree_sha256), "[pocketsphinx-en-us]/FILE" for a file
-of a Debian package.
+of a Debian package, "[data]/FILE" for a generated file of the project
+that the step reads.
 """
 import hashlib
 import os
@@ -70,8 +71,9 @@ HEADER = """\
 # The inputs each generated file of this folder was built from: file,
 # input, sha256. An input is named by its path in the data-sources folder,
 # or [train] / [spun_only], the folders of training texts (the digest
-# covers every file's name and bytes), or [pocketsphinx-en-us]/FILE, a
-# file of that Debian package. Written by scripts/rebuild_data.py;
+# covers every file's name and bytes), or [PACKAGE]/FILE, a file of that
+# Debian package (pocketsphinx-en-us, wordnet-base), or [data]/FILE, a
+# generated file of the project. Written by scripts/rebuild_data.py;
 # `python3 scripts/rebuild_data.py --check STEP...` compares the inputs
 # present with it.
 """

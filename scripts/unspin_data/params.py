@@ -9,7 +9,9 @@ differs from the committed one only by its training pairs.
 The mined layer and the cue table have no parameters of their own beyond
 their inputs; their model constants are in mine_pairs.py (A, P0, MAXW,
 INFLECTION_DISCOUNT) and build_cues.py (PSEUDO, PER_DOC_CAP, MIN_ABS_LOG),
-next to the code they shape. data/dict/THESAURUS.md gives the measurements
+next to the code they shape. The papermill layer's parameters are
+build_papermill.py's option defaults, which its docstring explains; no
+other script builds that layer. data/dict/THESAURUS.md gives the measurements
 behind the thesaurus values.
 """
 

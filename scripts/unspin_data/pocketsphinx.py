@@ -2,11 +2,13 @@
 
 The language model (en-us.lm.bin) and the pronouncing dictionary
 (cmudict-en-us.dict) both come from this package; fetching and unpacking
-it is one step shared by the lm and articles builds.
+it is one step shared by the lm, papermill and articles builds.
 """
 import glob
 import os
 import subprocess
+
+from .debian import files_dir
 
 PACKAGE = "pocketsphinx-en-us"
 MODEL_DIR = os.path.join("usr", "share", "pocketsphinx", "model", "en-us")
@@ -27,13 +29,4 @@ def model_dir(given, work):
     .deb (unpacked into `work`), a folder of the unpacked package, the
     folder of the files themselves, or one of the files; None fetches the
     package."""
-    if given is None:
-        given = fetch(work)
-    if os.path.isfile(given) and not given.endswith(".deb"):
-        return os.path.dirname(given)
-    if os.path.isfile(given):
-        unpacked = os.path.join(work, "pkg")
-        subprocess.run(["dpkg-deb", "-x", given, unpacked], check=True)
-        given = unpacked
-    inside = os.path.join(given, MODEL_DIR)
-    return inside if os.path.isdir(inside) else given
+    return files_dir(fetch(work) if given is None else given, work, MODEL_DIR)
