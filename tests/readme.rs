@@ -49,9 +49,9 @@ fn parse(readme: &str) -> Vec<Example> {
             });
             continued = line.ends_with('\\');
         } else {
-            let example = examples.last_mut().unwrap_or_else(|| {
-                panic!("README.md:{}: output before any `$ ` command", i + 1)
-            });
+            let example = examples
+                .last_mut()
+                .unwrap_or_else(|| panic!("README.md:{}: output before any `$ ` command", i + 1));
             example.expected.push_str(line);
             example.expected.push('\n');
         }
@@ -72,10 +72,9 @@ fn readme_path() -> PathBuf {
 
 fn run(command: &str, dir: &Path) -> String {
     let bin_dir = Path::new(env!("CARGO_BIN_EXE_unspin")).parent().unwrap();
-    let path = std::env::join_paths(
-        std::iter::once(bin_dir.to_path_buf())
-            .chain(std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default())),
-    )
+    let path = std::env::join_paths(std::iter::once(bin_dir.to_path_buf()).chain(
+        std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()),
+    ))
     .unwrap();
     let out = Command::new("sh")
         .arg("-c")
