@@ -52,7 +52,8 @@ How well unspin repairs spun text, and how rarely it touches clean text.
 This page is written by `scripts/evaluation.py`; rerun it after a change
 rather than editing the table. Inputs marked "no" under *in repo* belong to
 the development set, which is not in the repository (its texts are copies
-of third-party articles); CONTRIBUTING.md says how to run the script.
+of third-party articles); [CONTRIBUTING.md](../CONTRIBUTING.md) says how
+to run the script.
 """
 
 DEFINITIONS = """\
@@ -77,7 +78,7 @@ DEFINITIONS = """\
 `--strength` divides the edit penalties: 1 is the default, 2 repairs more
 and risks more, 0.5 changes less. The held-out pairs were never used to
 mine or tune anything; to compare settings without touching them, use
-`scripts/crossval.py` on the training pairs (CONTRIBUTING.md). Speed is
+`scripts/crossval.py` on the training pairs. Speed is
 measured by the benchmark scripts, also described there.
 """
 
