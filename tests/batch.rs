@@ -1212,6 +1212,14 @@ fn documented_mapper_commands_work() {
         ));
     }
     for command in hadoop.into_iter().chain(spark) {
+        // The guide names the binary by an absolute path where the engine
+        // starts it without a PATH (Spark's `pipe`): run the built one.
+        let command = match command.split_once(' ') {
+            Some((program, rest)) if program.starts_with('/') && program.ends_with("/unspin") => {
+                format!("{} {rest}", bin.display())
+            }
+            _ => command,
+        };
         let out = Command::new("sh")
             .args(["-c", &command])
             .env("PATH", &path)
