@@ -23,12 +23,7 @@ pub enum Article {
     An,
 }
 
-/// log10 of the chance that a spinner, swapping the word after "a"/"an"
-/// for one that needs the other article, changes the article too: on the
-/// training pairs it did so in 9 of 21 such swaps (the others read "an
-/// settlement", "a individual"). A repair that changes the article back
-/// pays it on top of its candidate's weight.
-pub const CHANGED_WITH_WORD_LOG10: f32 = -0.37;
+pub use crate::tuning::ARTICLE_CHANGED_WITH_WORD_LOG10 as CHANGED_WITH_WORD_LOG10;
 
 /// The words the spelling rule gets wrong, from data/articles.csv.
 static EXCEPTIONS: LazyLock<FxHashMap<&'static str, Article>> = LazyLock::new(|| {

@@ -31,6 +31,7 @@ pub mod parallel;
 pub mod prior;
 pub mod stream;
 pub mod token;
+pub mod tuning;
 
 pub use cues::Cues;
 pub use dict::{AllowList, Dictionary};

@@ -32,6 +32,7 @@
 
 use crate::cues::{Found, Weighed};
 use crate::edit::Edit;
+use crate::tuning::{CERTAIN_LOG_ODDS, FINGERPRINT_MOST_UNITS};
 
 /// How the evidence is weighed.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -86,11 +87,6 @@ pub struct Assessment {
     pub evidence: Vec<Edit>,
 }
 
-/// Log-odds past which a document is certainly spun: a probability of
-/// 0.9999, where what more evidence could add moves the edit penalty by
-/// under a thousandth.
-const CERTAIN_LOG_ODDS: f64 = 9.2;
-
 impl Prior {
     /// Whether `cues` alone make a document certainly spun, whatever
     /// fingerprints it may also have.
@@ -103,7 +99,7 @@ impl Prior {
     pub fn assess(&self, cues: Weighed, fingerprints: Vec<Edit>, words: usize) -> Assessment {
         let units: f64 = fingerprints
             .iter()
-            .map(|e| (e.score as f64 / self.evidence_unit).clamp(0.0, 2.0))
+            .map(|e| (e.score as f64 / self.evidence_unit).clamp(0.0, FINGERPRINT_MOST_UNITS))
             .sum();
         let log_odds =
             self.log_odds + self.cue_scale * cues.log10_ratio + self.fingerprint_log_odds * units;

@@ -18,27 +18,9 @@ use crate::dict::{Candidate, Dictionary, MatchWord, PhraseMatch, WordWalk};
 use crate::key::normalize_word_into;
 use crate::lm::{CachedModel, WordId, UNKNOWN};
 use crate::token::{soft_line_break, verbatim_spans, Token, TokenKind, Tokens};
+use crate::tuning::{MAX_WINDOW_WORDS, PRUNE_MARGIN};
 use rustc_hash::FxHashMap;
 use std::ops::Range;
-
-/// How far (log10) an edge may fall short of paying for itself, with no
-/// edit penalty and its neighbours as written, and still enter the lattice
-/// (where a neighbouring repair might make it worthwhile).
-///
-/// Most edges that enter are thesaurus candidates (weights near -2.5)
-/// that the search then never takes, and every one costs it time. 2.5 is
-/// the smallest margin at which no development text is repaired
-/// differently than with a wider one; below it repairs are lost.
-const PRUNE_MARGIN: f32 = 2.5;
-
-/// Most words a window grows to before it is closed at the next place no
-/// edge spans. Text without sentence punctuation (lists, chat logs, word
-/// salad) would otherwise make a chunk's whole run of matched words one
-/// window, and the Viterbi arena, which keeps every hypothesis of a window
-/// for the way back, would grow to hundreds of bytes per input byte.
-/// Sentences this long are rare, so the cut costs ordinary text nothing;
-/// where it falls, the next window sees the words before it as written.
-pub(super) const MAX_WINDOW_WORDS: usize = 64;
 
 /// The penalty-independent part of decoding a text.
 #[derive(Debug)]

@@ -60,12 +60,12 @@ use crate::cues::Cues;
 use crate::dict::{AllowList, Candidate, Dictionary};
 use crate::edit::Edit;
 use crate::lm::{CachedModel, WordId};
+use crate::tuning::MOST_CONFIDENCE;
 use restore::make_edit;
 use search::Reading;
 use std::ops::Range;
 
-/// The default number of hypotheses kept per lattice position.
-pub const DEFAULT_BEAM: usize = 8;
+pub use crate::tuning::DEFAULT_BEAM;
 
 /// How bold the repair pass over one document is: everything the document
 /// prior's probability that it is spun sets.
@@ -163,7 +163,7 @@ impl<'a> Penalty<'a> {
 /// "support vector machines"; that a paper mill is nearly the only
 /// writer of the former is what the tortured-phrase list says.
 pub fn keep_unlikelihood(confidence: f32) -> f32 {
-    -(1.0 - confidence.clamp(0.0, 0.999)).log10()
+    -(1.0 - confidence.clamp(0.0, MOST_CONFIDENCE)).log10()
 }
 
 /// A word of the input: its byte span.
@@ -533,7 +533,7 @@ ngram 2=9
             assert!(lattice
                 .windows
                 .iter()
-                .all(|w| w.words.len() <= lattice::MAX_WINDOW_WORDS + 1));
+                .all(|w| w.words.len() <= crate::tuning::MAX_WINDOW_WORDS + 1));
             let edits = decoder.decode(input.as_bytes(), &lattice, 0.0);
             let repaired = String::from_utf8(crate::edit::apply(input.as_bytes(), &edits)).unwrap();
             assert_eq!(repaired, "they said the house ".repeat(200));
