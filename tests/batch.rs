@@ -1162,22 +1162,43 @@ fn edits_in_later_chunks() {
     }
 }
 
-/// The mapper commands the README gives for Hadoop Streaming and Spark,
-/// run as those systems run them: the command line through a shell with
-/// unspin on the PATH, input records on stdin, one output line per record.
+/// The mapper commands the documentation gives for Hadoop Streaming and
+/// Spark (in the README or any page under docs/), run as those systems run
+/// them: the command line through a shell with unspin on the PATH, input
+/// records on stdin, one output line per record.
 #[test]
-fn readme_mapper_commands_work() {
-    let readme =
-        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
-    let between = |start: &str, end: &str| -> String {
-        let at = readme
-            .find(start)
-            .unwrap_or_else(|| panic!("README lacks {start}"))
-            + start.len();
-        readme[at..at + readme[at..].find(end).unwrap()].to_string()
+fn documented_mapper_commands_work() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut pages = vec![root.join("README.md")];
+    let mut docs: Vec<_> = std::fs::read_dir(root.join("docs"))
+        .map(|dir| dir.map(|entry| entry.unwrap().path()).collect())
+        .unwrap_or_default();
+    docs.sort();
+    pages.extend(
+        docs.into_iter()
+            .filter(|p| p.extension() == Some("md".as_ref())),
+    );
+    // Every `start ... end` span of every page.
+    let all_between = |start: &str, end: &str| -> Vec<String> {
+        let mut found = Vec::new();
+        for page in &pages {
+            let text = std::fs::read_to_string(page).unwrap();
+            let mut rest = text.as_str();
+            while let Some(at) = rest.find(start) {
+                rest = &rest[at + start.len()..];
+                let len = rest.find(end).unwrap();
+                found.push(rest[..len].to_string());
+                rest = &rest[len..];
+            }
+        }
+        assert!(
+            !found.is_empty(),
+            "no page of the documentation has {start}"
+        );
+        found
     };
-    let hadoop = between("-mapper '", "'");
-    let spark = between("rdd.pipe(\"", "\")");
+    let hadoop = all_between("-mapper '", "'");
+    let spark = all_between("rdd.pipe(\"", "\")");
     let bin = assert_cmd::cargo::cargo_bin("unspin");
     let path = format!(
         "{}:{}",
@@ -1190,7 +1211,7 @@ fn readme_mapper_commands_work() {
             "{{\"id\":{i},\"text\":\"The chairman of the Joint Chiefs of Employees stated {i}.\"}}\n"
         ));
     }
-    for command in [hadoop, spark] {
+    for command in hadoop.into_iter().chain(spark) {
         let out = Command::new("sh")
             .args(["-c", &command])
             .env("PATH", &path)

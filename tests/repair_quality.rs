@@ -47,7 +47,7 @@ fn tortured_phrases_whose_originals_the_language_model_does_not_know() {
     );
 }
 
-/// The README's paper-mill example, end to end.
+/// A paper-mill abstract, end to end.
 #[test]
 fn the_tortured_abstract_fixture() {
     let input = include_str!("fixtures/tortured_abstract.txt");
