@@ -1,4 +1,5 @@
-//! `--diff`: what would change, as a unified diff per input.
+//! `--diff`: what would change, as a unified diff per input, coloured as
+//! git colours its diffs when the plan says so (a terminal, `--color`).
 //!
 //! The diff is built from the edits rather than by comparing texts: a
 //! changed line is one that holds an edit, so no diff algorithm runs and a
@@ -16,6 +17,7 @@ use super::json::raw_bytes;
 use super::{Fail, Piece, Sink};
 use crate::input::Input;
 use crate::output::{FileOut, SharedOut};
+use anstyle::{AnsiColor, Style};
 use bstr::ByteSlice;
 use std::io::{self, Write};
 use std::ops::Range;
@@ -33,8 +35,38 @@ struct LocalEdit {
 /// Most text held for hunks not yet written (see the module docs).
 const MAX_PENDING: usize = 4 << 20;
 
+/// How each kind of diff line is shown: plain, or coloured as git colours
+/// its diffs.
+#[derive(Debug, Clone, Copy, Default)]
+struct Styles {
+    header: Style,
+    hunk: Style,
+    removed: Style,
+    added: Style,
+}
+
+impl Styles {
+    fn colored() -> Styles {
+        Styles {
+            header: Style::new().bold(),
+            hunk: AnsiColor::Cyan.on_default(),
+            removed: AnsiColor::Red.on_default(),
+            added: AnsiColor::Green.on_default(),
+        }
+    }
+
+    fn of(&self, prefix: u8) -> Style {
+        match prefix {
+            b'-' => self.removed,
+            b'+' => self.added,
+            _ => Style::new(),
+        }
+    }
+}
+
 /// Writes the unified diff of one input, chunk by chunk.
 pub struct DiffWriter {
+    styles: Styles,
     /// The `a/` and `b/` names of the header lines.
     name: [String; 2],
     header_written: bool,
@@ -52,12 +84,21 @@ impl DiffWriter {
     /// A diff of the file named `name` (its exact bytes).
     pub fn new(name: &[u8]) -> DiffWriter {
         DiffWriter {
+            styles: Styles::default(),
             name: header_names(name),
             header_written: false,
             delta: 0,
             pending: Vec::new(),
             pending_edits: Vec::new(),
             pending_line: 1,
+        }
+    }
+
+    /// The same diff with its lines coloured (for a terminal).
+    pub fn colored(self) -> DiffWriter {
+        DiffWriter {
+            styles: Styles::colored(),
+            ..self
         }
     }
 
@@ -168,7 +209,12 @@ impl DiffWriter {
             }
         }
         if !self.header_written {
-            writeln!(out, "--- {}\n+++ {}", self.name[0], self.name[1])?;
+            let style = self.styles.header;
+            writeln!(
+                out,
+                "{style}--- {}{style:#}\n{style}+++ {}{style:#}",
+                self.name[0], self.name[1]
+            )?;
             self.header_written = true;
         }
         for group in groups {
@@ -207,8 +253,14 @@ impl DiffWriter {
             while j < group.len() && group[j].start == group[j - 1].end {
                 j += 1;
             }
-            new_lines += push_lines(&mut body, b' ', &text[pos..group[i].start]);
-            push_lines(&mut body, b'-', &text[group[i].start..group[j - 1].end]);
+            let styles = &self.styles;
+            new_lines += push_lines(&mut body, b' ', &text[pos..group[i].start], styles);
+            push_lines(
+                &mut body,
+                b'-',
+                &text[group[i].start..group[j - 1].end],
+                styles,
+            );
             let mut repaired = Vec::new();
             for c in &group[i..j] {
                 let mut at = c.start;
@@ -219,17 +271,18 @@ impl DiffWriter {
                 }
                 repaired.extend_from_slice(&text[at..c.end]);
             }
-            new_lines += push_lines(&mut body, b'+', &repaired);
+            new_lines += push_lines(&mut body, b'+', &repaired, styles);
             pos = group[j - 1].end;
             i = j;
         }
-        new_lines += push_lines(&mut body, b' ', &text[pos..end]);
+        new_lines += push_lines(&mut body, b' ', &text[pos..end], &self.styles);
         let old_start = first.line - before;
         let old_count = last.last_line - first.line + 1 + before + after;
         let new_start = (old_start as isize + self.delta).max(0);
+        let style = self.styles.hunk;
         writeln!(
             out,
-            "@@ -{old_start},{old_count} +{new_start},{new_lines} @@"
+            "{style}@@ -{old_start},{old_count} +{new_start},{new_lines} @@{style:#}"
         )?;
         out.write_all(&body)?;
         self.delta += new_lines as isize - old_count as isize;
@@ -343,13 +396,21 @@ fn last_lines_start(text: &[u8], n: usize) -> usize {
     start + 1
 }
 
-/// Appends each line of `text` with `prefix`; returns how many lines.
-fn push_lines(body: &mut Vec<u8>, prefix: u8, text: &[u8]) -> usize {
+/// Appends each line of `text` with `prefix`, in the style of such lines
+/// (the line break outside it); returns how many lines.
+fn push_lines(body: &mut Vec<u8>, prefix: u8, text: &[u8], styles: &Styles) -> usize {
+    let style = styles.of(prefix);
     let mut count = 0;
     for line in text.lines_with_terminator() {
+        let content = line.strip_suffix(b"\n").unwrap_or(line);
+        // Writing to a Vec cannot fail.
+        let _ = write!(body, "{style}");
         body.push(prefix);
-        body.extend_from_slice(line);
-        if !line.ends_with(b"\n") {
+        body.extend_from_slice(content);
+        let _ = write!(body, "{style:#}");
+        if line.ends_with(b"\n") {
+            body.push(b'\n');
+        } else {
             body.extend_from_slice(b"\n\\ No newline at end of file\n");
         }
         count += 1;
@@ -364,11 +425,13 @@ pub struct DiffSink<'a> {
 }
 
 impl<'a> DiffSink<'a> {
-    pub fn new(input: &Input, shared: &'a SharedOut) -> DiffSink<'a> {
+    /// The diff of `input`, coloured if `color`.
+    pub fn new(input: &Input, shared: &'a SharedOut, color: bool) -> DiffSink<'a> {
         let name = input.name();
         let raw = input.path().and_then(raw_bytes).unwrap_or(name.as_bytes());
+        let diff = DiffWriter::new(raw);
         DiffSink {
-            diff: DiffWriter::new(raw),
+            diff: if color { diff.colored() } else { diff },
             out: FileOut::new(shared),
         }
     }
