@@ -966,6 +966,7 @@ fn diff_colour_follows_color_and_no_color() {
     let run = |args: &[&str], no_color: bool| {
         let mut cmd = unspin();
         cmd.args(args).arg("--diff").arg(fixture("spun_news.txt"));
+        cmd.env_remove("CLICOLOR_FORCE");
         if no_color {
             cmd.env("NO_COLOR", "1");
         } else {
@@ -1002,6 +1003,7 @@ fn on_a_terminal_a_hint_and_colour() {
         let mut cmd = std::process::Command::new("script");
         cmd.args(["-qec", command, "/dev/null"])
             .env("TERM", "xterm")
+            .env_remove("CLICOLOR_FORCE")
             .stdin(std::process::Stdio::piped())
             .stdout(std::process::Stdio::piped());
         if no_color {
