@@ -1026,8 +1026,17 @@ fn json_lines_input_refuses_diff_and_text_output() {
         .write_stdin("{}\n")
         .assert()
         .code(2);
-    // Its output is the records: no other --format applies.
-    for format in ["text", "json", "jsonl", "brief"] {
+    // Its output is the records as JSON Lines: --format json says so, the
+    // others do not apply.
+    for format in ["json", "jsonl"] {
+        unspin()
+            .args(["--input-format", "jsonl", "--format", format])
+            .write_stdin("{\"text\":\"\"}\n")
+            .assert()
+            .success()
+            .stdout("{\"text\":\"\",\"unspin_edits\":[]}\n");
+    }
+    for format in ["text", "brief"] {
         let out = unspin()
             .args(["--input-format", "jsonl", "--format", format])
             .write_stdin("{}\n")
@@ -1035,7 +1044,10 @@ fn json_lines_input_refuses_diff_and_text_output() {
             .code(2)
             .stdout("");
         let err = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
-        assert!(err.contains("--format does not apply"), "{err}");
+        assert!(
+            err.contains(&format!("--format {format} does not apply")),
+            "{err}"
+        );
     }
 }
 

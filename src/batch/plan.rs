@@ -84,9 +84,14 @@ impl Plan {
                 args.text_field
             );
         }
-        if jsonl && args.format.is_some() {
+        if let (true, Some(format @ (Format::Text | Format::Brief))) = (jsonl, args.format) {
+            let name = if format == Format::Text {
+                "text"
+            } else {
+                "brief"
+            };
             bail!(
-                "--format does not apply to --input-format jsonl: its output is the records, each with its edits under --edits-field"
+                "--format {name} does not apply to --input-format jsonl: its output is the records as JSON Lines, each with its edits under --edits-field (leave --format out, or give json)"
             );
         }
         let reports = args.diff || matches!(args.format, Some(Format::Json | Format::Brief));
@@ -100,6 +105,8 @@ impl Plan {
             Dest::Stdout
         };
         let report = match (args.diff, args.format) {
+            // The records are the output (--format json says as much).
+            _ if jsonl => Report::None,
             (true, _) => Report::Diff,
             (false, Some(Format::Json)) => Report::Json,
             (false, Some(Format::Brief)) => Report::Brief,
