@@ -986,6 +986,15 @@ fn diff_colour_follows_color_and_no_color() {
     assert!(coloured.contains("\x1b[31m-The highest"), "{coloured}");
     assert!(coloured.contains("\x1b[32m+The highest"), "{coloured}");
     assert!(coloured.contains("\x1b[36m@@ -1,"), "{coloured}");
+    // The words that changed stand out in their lines.
+    assert!(
+        coloured.contains("\x1b[7m\x1b[31mChinese language\x1b[0m"),
+        "{coloured}"
+    );
+    assert!(
+        coloured.contains("\x1b[7m\x1b[32mChinese\x1b[0m"),
+        "{coloured}"
+    );
     // Without its escapes it is the plain diff.
     let stripped =
         String::from_utf8(anstream::adapter::strip_bytes(coloured.as_bytes()).into_vec()).unwrap();

@@ -43,6 +43,10 @@ struct Styles {
     hunk: Style,
     removed: Style,
     added: Style,
+    /// The words an edit replaces, and those it puts in their place: a
+    /// paragraph-long line shows what changed in it.
+    removed_word: Style,
+    added_word: Style,
 }
 
 impl Styles {
@@ -52,14 +56,17 @@ impl Styles {
             hunk: AnsiColor::Cyan.on_default(),
             removed: AnsiColor::Red.on_default(),
             added: AnsiColor::Green.on_default(),
+            removed_word: AnsiColor::Red.on_default().invert(),
+            added_word: AnsiColor::Green.on_default().invert(),
         }
     }
 
-    fn of(&self, prefix: u8) -> Style {
+    /// The style of a line with `prefix`, and of the changed words in it.
+    fn of(&self, prefix: u8) -> (Style, Style) {
         match prefix {
-            b'-' => self.removed,
-            b'+' => self.added,
-            _ => Style::new(),
+            b'-' => (self.removed, self.removed_word),
+            b'+' => (self.added, self.added_word),
+            _ => (Style::new(), Style::new()),
         }
     }
 }
@@ -254,28 +261,35 @@ impl DiffWriter {
                 j += 1;
             }
             let styles = &self.styles;
-            new_lines += push_lines(&mut body, b' ', &text[pos..group[i].start], styles);
-            push_lines(
-                &mut body,
-                b'-',
-                &text[group[i].start..group[j - 1].end],
-                styles,
-            );
+            let from = group[i].start;
+            new_lines += push_lines(&mut body, b' ', &text[pos..from], styles, &[]);
+            let mut spun = Vec::new();
             let mut repaired = Vec::new();
+            let mut restored = Vec::new();
             for c in &group[i..j] {
                 let mut at = c.start;
                 for e in &edits[c.edits.clone()] {
+                    spun.push(e.span.start - from..e.span.end - from);
                     repaired.extend_from_slice(&text[at..e.span.start]);
+                    let start = repaired.len();
                     repaired.extend_from_slice(e.restored.as_bytes());
+                    restored.push(start..repaired.len());
                     at = e.span.end;
                 }
                 repaired.extend_from_slice(&text[at..c.end]);
             }
-            new_lines += push_lines(&mut body, b'+', &repaired, styles);
+            push_lines(
+                &mut body,
+                b'-',
+                &text[from..group[j - 1].end],
+                styles,
+                &spun,
+            );
+            new_lines += push_lines(&mut body, b'+', &repaired, styles, &restored);
             pos = group[j - 1].end;
             i = j;
         }
-        new_lines += push_lines(&mut body, b' ', &text[pos..end], &self.styles);
+        new_lines += push_lines(&mut body, b' ', &text[pos..end], &self.styles, &[]);
         let old_start = first.line - before;
         let old_count = last.last_line - first.line + 1 + before + after;
         let new_start = (old_start as isize + self.delta).max(0);
@@ -397,16 +411,43 @@ fn last_lines_start(text: &[u8], n: usize) -> usize {
 }
 
 /// Appends each line of `text` with `prefix`, in the style of such lines
-/// (the line break outside it); returns how many lines.
-fn push_lines(body: &mut Vec<u8>, prefix: u8, text: &[u8], styles: &Styles) -> usize {
-    let style = styles.of(prefix);
+/// (the line break outside it), the changed `words` (sorted spans of
+/// `text`) in the style of changed words; returns how many lines.
+fn push_lines(
+    body: &mut Vec<u8>,
+    prefix: u8,
+    text: &[u8],
+    styles: &Styles,
+    words: &[Range<usize>],
+) -> usize {
+    let (style, word_style) = styles.of(prefix);
     let mut count = 0;
+    let mut line_start = 0;
+    let mut words = words.iter().peekable();
     for line in text.lines_with_terminator() {
-        let content = line.strip_suffix(b"\n").unwrap_or(line);
+        let content = line_start..line_start + line.strip_suffix(b"\n").unwrap_or(line).len();
+        line_start += line.len();
         // Writing to a Vec cannot fail.
         let _ = write!(body, "{style}");
         body.push(prefix);
-        body.extend_from_slice(content);
+        let mut at = content.start;
+        while let Some(word) = words.peek() {
+            if word.start >= content.end {
+                break;
+            }
+            // A word may run across a line break: each line shows its part.
+            let (start, end) = (word.start.max(at), word.end.min(content.end));
+            body.extend_from_slice(&text[at..start]);
+            let _ = write!(body, "{style:#}{word_style}");
+            body.extend_from_slice(&text[start..end]);
+            let _ = write!(body, "{word_style:#}{style}");
+            at = end;
+            if word.end > content.end {
+                break;
+            }
+            words.next();
+        }
+        body.extend_from_slice(&text[at..content.end]);
         let _ = write!(body, "{style:#}");
         if line.ends_with(b"\n") {
             body.push(b'\n');
@@ -493,6 +534,46 @@ mod tests {
         }
         writer.finish(&mut out).unwrap();
         String::from_utf8(out).unwrap()
+    }
+
+    /// Coloured, each changed word stands out on its line, a word across a
+    /// line break on both; without the escapes it is the plain diff.
+    #[test]
+    fn colour_marks_the_changed_words() {
+        let text = "a\nin the White\nHome today\nb\n";
+        let edits = [edit(text, "White\nHome", "White House")];
+        let chunk = Chunk {
+            offset: 0,
+            line: 1,
+            text: text.as_bytes(),
+            edits: &edits,
+        };
+        let mut coloured = Vec::new();
+        let mut writer = DiffWriter::new(b"f").colored();
+        writer.chunk(&mut coloured, &chunk).unwrap();
+        writer.finish(&mut coloured).unwrap();
+        let coloured = String::from_utf8(coloured).unwrap();
+        let (red, green, word, reset) = ("\x1b[31m", "\x1b[32m", "\x1b[7m", "\x1b[0m");
+        assert!(
+            coloured.contains(&format!(
+                "{red}-in the {reset}{word}{red}White{reset}{red}{reset}\n"
+            )),
+            "{coloured:?}"
+        );
+        assert!(
+            coloured.contains(&format!(
+                "{red}-{reset}{word}{red}Home{reset}{red} today{reset}\n"
+            )),
+            "{coloured:?}"
+        );
+        assert!(
+            coloured.contains(&format!(
+                "{green}+in the {reset}{word}{green}White House{reset}{green} today{reset}\n"
+            )),
+            "{coloured:?}"
+        );
+        let stripped = anstream::adapter::strip_str(&coloured).to_string();
+        assert_eq!(stripped, diff(text, &edits));
     }
 
     /// An edit of every `spun` in `text` to `restored`.
