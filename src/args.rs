@@ -7,7 +7,8 @@ use unspin_core::markup::Markup;
 /// Repair synonym-spun text: restore the original wording, leave clean text alone.
 ///
 /// Reads each PATH (or standard input when there is none, or for `-`) and
-/// writes the repaired text to standard output, in order.
+/// writes the repaired text to standard output, in order. `-h` gives a
+/// summary of the options, `--help` the details.
 #[derive(Debug, Parser)]
 #[command(name = "unspin", version, args_conflicts_with_subcommands = true)]
 pub struct Cli {
@@ -22,36 +23,60 @@ pub struct Cli {
 #[derive(Debug, Args)]
 pub struct RepairArgs {
     /// Files and folders to repair; `-` or nothing reads standard input.
+    ///
     /// Folders are walked recursively and need -o or -w (or a report:
-    /// --diff, --format json, --check). (A file named like a subcommand,
-    /// such as `dict`, can be given as `./dict`.)
+    /// --diff, --format json or brief, --check). A file named like a
+    /// subcommand, such as `dict`, can be given as `./dict`.
     pub paths: Vec<PathBuf>,
 
-    /// Write repaired copies under DIR, mirroring the inputs' tree; files
-    /// with nothing to repair are copied too.
+    /// Write repaired copies under DIR.
+    ///
+    /// The copies mirror the inputs' tree; files with nothing to repair are
+    /// copied too.
     #[arg(short = 'o', long = "output", value_name = "DIR", conflicts_with_all = ["write", "check"])]
     pub output: Option<PathBuf>,
 
-    /// Repair files in place, atomically; files with nothing to repair are
-    /// not touched.
+    /// Repair files in place, atomically.
+    ///
+    /// Files with nothing to repair are not touched.
     #[arg(short = 'w', long = "write", conflicts_with = "check")]
     pub write: bool,
 
-    /// Print a unified diff of what would change instead of the text.
+    /// Print a diff of what would change.
+    ///
+    /// A unified diff instead of the text, coloured when stdout is a
+    /// terminal (see --color).
     #[arg(long, conflicts_with = "format")]
     pub diff: bool,
 
-    /// Report format: `text` prints the repaired text; `json` (or `jsonl`)
-    /// prints JSON Lines, one object per edit and a summary object last.
-    #[arg(long, value_enum, value_name = "FORMAT")]
+    /// Print `text`, or the edits as `json` or `brief`.
+    ///
+    /// `text` (the default) prints the repaired text; `json` (or `jsonl`) prints JSON
+    /// Lines, one object per edit and a summary object last; `brief` prints
+    /// one line per edit, `path:line:column: spun -> restored`, the column
+    /// counted in characters from 1 (see docs/USAGE.md).
+    #[arg(long, value_enum, value_name = "FORMAT", hide_possible_values = true)]
     pub format: Option<Format>,
 
-    /// Change nothing, print nothing (unless --diff or --format json): exit
-    /// 0 if no file would change, 1 if any would, 2 on error.
+    /// Change nothing; exit 1 if any input would change.
+    ///
+    /// Exits 0 if no input would change, 1 if any would, 2 on error. Prints
+    /// nothing but errors, unless a report is asked for (--diff, --format
+    /// json or brief) or --stats.
     #[arg(long)]
     pub check: bool,
 
-    /// Input format: `auto` reads an input that starts like an HTML page
+    /// Colour: auto, always or never.
+    ///
+    /// Only --diff is coloured. `auto` colours when stdout is a terminal
+    /// and the NO_COLOR environment variable is not set (CLICOLOR_FORCE
+    /// forces colour); `always` and `never` decide regardless.
+    #[arg(long, value_enum, value_name = "WHEN", default_value_t = ColorWhen::Auto, hide_possible_values = true)]
+    pub color: ColorWhen,
+
+    /// Input: auto, text, html or jsonl.
+    ///
+    /// `auto` reads an input that starts like an HTML page
     /// (`<!DOCTYPE html`, `<html`, `<head>`, `<body>`, a comment, …) or is
     /// named `.html`/`.htm` as `html`, any other as `text`; `html`
     /// repairs only a page's running text, leaving tags, attributes,
@@ -59,16 +84,20 @@ pub struct RepairArgs {
     /// reads one JSON object per line whose text field is repaired (output:
     /// the same lines, byte for byte but for the repaired words, plus the
     /// edits under --edits-field).
-    #[arg(long, value_enum, value_name = "FORMAT", default_value_t = InputFormat::Auto)]
+    #[arg(long, value_enum, value_name = "FORMAT", default_value_t = InputFormat::Auto, hide_possible_values = true)]
     pub input_format: InputFormat,
 
-    /// The field holding the text in --input-format jsonl.
+    /// Field of the text in JSON Lines.
+    ///
+    /// The field of each record that --input-format jsonl repairs.
     #[arg(long, value_name = "NAME", default_value = "text")]
     pub text_field: String,
 
-    /// The field --input-format jsonl adds to each record for its edits. A
-    /// record that already has it is passed through unchanged and reported,
-    /// never overwritten.
+    /// Field added for the edits.
+    ///
+    /// The field --input-format jsonl adds to each record for its edits.
+    /// A record that already has it is passed through unchanged and
+    /// reported, never overwritten.
     #[arg(long, value_name = "NAME", default_value = crate::json::DEFAULT_EDITS_FIELD)]
     pub edits_field: String,
 
@@ -79,18 +108,24 @@ pub struct RepairArgs {
     #[command(flatten)]
     pub walk: WalkArgs,
 
-    /// Repair files that look binary (a NUL byte in the first 256 KiB) instead
-    /// of skipping them.
+    /// Repair files that look binary, not skip them.
+    ///
+    /// A file looks binary when its first 256 KiB hold a NUL byte. Files
+    /// named on the command line are always repaired.
     #[arg(long)]
     pub binary: bool,
 
-    /// No progress bar, no summary, no notes about skipped files (errors
-    /// are still reported).
+    /// No progress bar, summary or notes.
+    ///
+    /// Errors are still reported. Notes tell of skipped files (binary ones,
+    /// symbolic links).
     #[arg(short, long)]
     pub quiet: bool,
 
-    /// Print the summary (files, edits, bytes, MB/s) on stderr even for a
-    /// single file or standard input.
+    /// Print the summary on stderr even for one input.
+    ///
+    /// The summary gives files, edits, bytes and MB/s. It is printed anyway for folders and with -o or -w; --stats prints it
+    /// for a single file or standard input, and with --check.
     #[arg(long)]
     pub stats: bool,
 
@@ -105,24 +140,29 @@ pub struct RepairArgs {
 /// Which files of a folder are read (the same for repairing and scoring).
 #[derive(Debug, Clone, Args)]
 pub struct WalkArgs {
-    /// Only read files in folders whose path matches GLOB (e.g. `*.txt`);
-    /// `!GLOB` excludes. Repeatable. Files named on the command line are
-    /// always read.
+    /// Only read files matching GLOB; `!GLOB` excludes.
+    ///
+    /// For example `-g '*.txt'`. Repeatable. Files named on the command line
+    /// are always read.
     #[arg(short = 'g', long = "glob", value_name = "GLOB")]
     pub globs: Vec<String>,
 
-    /// Also read hidden files and folders (names starting with `.`).
-    /// `.git`, `.hg` and `.svn` folders are never entered.
+    /// Also read hidden files and folders.
+    ///
+    /// Their names start with `.`. `.git`, `.hg` and `.svn` folders are never entered.
     #[arg(long)]
     pub hidden: bool,
 
-    /// Skip what .gitignore, .ignore and git's exclude files ignore (by
-    /// default every file under a folder is read).
+    /// Skip what .gitignore and .ignore files ignore.
+    ///
+    /// Git's exclude files are read too. By default every file under a
+    /// folder is read.
     #[arg(long)]
     pub gitignore: bool,
 
-    /// Follow symbolic links met inside folders (links named on the command
-    /// line are always followed).
+    /// Follow symbolic links met inside folders.
+    ///
+    /// Links named on the command line are always followed.
     #[arg(short = 'L', long = "follow")]
     pub follow: bool,
 }
@@ -130,33 +170,43 @@ pub struct WalkArgs {
 /// Options that choose the dictionaries and language model.
 #[derive(Debug, Args)]
 pub struct ModelArgs {
-    /// Add a dictionary: a CSV with columns spun,original,weight,source, or a
-    /// file made by `unspin dict compile`. Repeatable; its entries take
-    /// priority over the built-in ones, and earlier files over later ones.
+    /// Add a dictionary (CSV or `unspin dict compile`).
+    ///
+    /// A CSV has the columns spun,original,weight,source. Repeatable; its
+    /// entries take priority over the built-in ones, and earlier files over
+    /// later ones.
     #[arg(long = "dict", value_name = "FILE")]
     pub dicts: Vec<PathBuf>,
 
-    /// Never change these phrases: a file with one phrase per line (`#`
-    /// starts a comment). Repeatable.
+    /// Never change the phrases listed in FILE.
+    ///
+    /// One phrase per line; `#` starts a comment. Repeatable.
     #[arg(long = "allow", value_name = "FILE")]
     pub allow: Vec<PathBuf>,
 
-    /// Do not use the built-in dictionary (only the --dict files).
+    /// Do not use the built-in dictionary.
+    ///
+    /// Only the --dict files are used.
     #[arg(long)]
     pub no_default_dict: bool,
 
-    /// Weigh the evidence that a document is spun with this cue table (a
-    /// CSV `cue,log10_ratio,...` as made by scripts/build_cues.py) instead
-    /// of the built-in one.
+    /// Weigh the evidence that a document is spun with this cue table.
+    ///
+    /// A CSV `cue,log10_ratio,...` as made by scripts/build_cues.py, used
+    /// instead of the built-in one.
     #[arg(long, value_name = "FILE", hide_short_help = true)]
     pub cues: Option<PathBuf>,
 
-    /// Use this language model (made by `unspin lm compile`) instead of the built-in one.
+    /// Use this language model, not the built-in one.
+    ///
+    /// A file made by `unspin lm compile`.
     #[arg(long, value_name = "FILE")]
     pub lm: Option<PathBuf>,
 
-    /// Trade recall for precision: above 1 repairs more, below 1 changes
-    /// less. 1 is the default operating point (see the README).
+    /// More repairs above 1, fewer below.
+    ///
+    /// Trades recall for precision; 1 is the default operating point (see
+    /// the README).
     #[arg(long, value_name = "S", default_value_t = 1.0, value_parser = positive_f32)]
     pub strength: f32,
 
@@ -186,8 +236,9 @@ pub struct ModelArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Judge whether each input is spun: one line per input with the
-    /// probability and the evidence.
+    /// Judge whether each input is spun.
+    ///
+    /// One line per input with the probability and the evidence.
     Score(ScoreArgs),
     /// Work with dictionaries.
     #[command(subcommand)]
@@ -195,32 +246,55 @@ pub enum Command {
     /// Work with language models.
     #[command(subcommand)]
     Lm(LmCommand),
+    /// Print a shell completion script.
+    ///
+    /// For example `unspin completions bash > ~/.local/share/bash-completion/completions/unspin`
+    /// (see the README for the other shells).
+    Completions {
+        /// The shell to complete for.
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff) on stdout.
+    ///
+    /// For example `unspin man > ~/.local/share/man/man1/unspin.1`.
+    Man,
 }
 
 /// Options of `unspin score`.
 #[derive(Debug, Args)]
 pub struct ScoreArgs {
     /// Files and folders to judge; `-` or nothing reads standard input.
+    ///
     /// Folders are walked recursively, in name order, as for repairing.
     pub paths: Vec<PathBuf>,
 
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    pub format: Format,
+    /// Output: text or json.
+    ///
+    /// `text` prints one line per input: its path, `spun` or `clean`, the
+    /// probability and the evidence; `json` one JSON object per input.
+    #[arg(long, value_enum, default_value_t = ScoreFormat::Text, hide_possible_values = true)]
+    pub format: ScoreFormat,
 
-    /// Print nothing; exit 0 if no input is spun, 1 if any is, 2 on error.
+    /// Print nothing; exit 1 if any input is spun.
+    ///
+    /// Exits 0 if no input is spun, 1 if any is, 2 on error; only errors
+    /// are printed.
     #[arg(long)]
     pub check: bool,
 
-    /// Probability above which an input counts as spun.
-    #[arg(long, default_value_t = 0.5)]
+    /// Spun above this probability.
+    ///
+    /// An input counts as spun when its probability is above it.
+    #[arg(long, value_name = "P", default_value_t = 0.5)]
     pub threshold: f64,
 
-    /// Input format: `auto` judges an input that starts like an HTML page
-    /// on its running text, as `html` does for any input; `text` judges
-    /// every byte.
-    #[arg(long, value_enum, value_name = "FORMAT", default_value_t = InputFormat::Auto)]
-    pub input_format: InputFormat,
+    /// Input: auto, text or html.
+    ///
+    /// `auto` judges an input that starts like an HTML page (or is named
+    /// `.html`/`.htm`) on its running text, as `html` does for any input;
+    /// `text` judges every byte.
+    #[arg(long, value_enum, value_name = "FORMAT", default_value_t = PageFormat::Auto, hide_possible_values = true)]
+    pub input_format: PageFormat,
 
     #[command(flatten)]
     pub walk: WalkArgs,
@@ -229,14 +303,58 @@ pub struct ScoreArgs {
     pub model: ModelArgs,
 }
 
-/// How results are printed.
+/// What the default command prints.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
+    /// The repaired text.
+    Text,
+    /// One JSON object per edit, and a summary.
+    #[value(alias = "jsonl")]
+    Json,
+    /// One line per edit: `path:line:column: spun -> restored`.
+    Brief,
+}
+
+/// How `score` prints its verdicts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ScoreFormat {
     /// Human-readable lines.
     Text,
     /// One JSON object per line.
     #[value(alias = "jsonl")]
     Json,
+}
+
+/// When output is coloured.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ColorWhen {
+    /// When stdout is a terminal and NO_COLOR is not set.
+    Auto,
+    /// Always.
+    Always,
+    /// Never.
+    Never,
+}
+
+/// What `score` reads: text or HTML (JSON Lines records are not judged).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum PageFormat {
+    /// HTML if the input starts like an HTML page, else plain text.
+    Auto,
+    /// Plain text: every byte is judged.
+    Text,
+    /// An HTML page: only its running text is judged.
+    Html,
+}
+
+impl From<PageFormat> for InputFormat {
+    fn from(format: PageFormat) -> InputFormat {
+        match format {
+            PageFormat::Auto => InputFormat::Auto,
+            PageFormat::Text => InputFormat::Text,
+            PageFormat::Html => InputFormat::Html,
+        }
+    }
 }
 
 /// What the inputs hold.
@@ -283,8 +401,9 @@ impl InputFormat {
 
 #[derive(Debug, Subcommand)]
 pub enum DictCommand {
-    /// Compile dictionary CSVs (columns spun,original,weight,source) into one
-    /// file for --dict.
+    /// Compile dictionary CSVs into one file for --dict.
+    ///
+    /// The CSVs have the columns spun,original,weight,source.
     Compile {
         /// CSV files.
         #[arg(required = true)]

@@ -2,7 +2,7 @@
 
 use anyhow::{anyhow, Result};
 use std::fs::{File, Metadata};
-use std::io::{self, Read};
+use std::io::{self, IsTerminal, Read};
 use std::path::{Path, PathBuf};
 
 /// How standard input is named in messages, diff headers and JSON.
@@ -65,6 +65,19 @@ impl Input {
             .read_to_end(&mut bytes)
             .map_err(|e| anyhow!("{}: {}", self.name(), describe(&e)))?;
         Ok(bytes)
+    }
+}
+
+/// What unspin says when it is about to read standard input from a
+/// terminal: someone who typed `unspin` alone would otherwise see it wait
+/// in silence. Nothing is said when standard input is a pipe or a file.
+pub const STDIN_HINT: &str = "reading standard input (Ctrl-D to end; --help for usage)";
+
+/// Prints [`STDIN_HINT`] on stderr if `reads_stdin` and standard input is
+/// a terminal.
+pub fn hint_if_terminal(reads_stdin: bool) {
+    if reads_stdin && io::stdin().is_terminal() {
+        eprintln!("unspin: {STDIN_HINT}");
     }
 }
 

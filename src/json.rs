@@ -24,7 +24,38 @@ use unspin_core::Repairer;
 /// A score as printed: three decimals are plenty for a log10 gain, and an
 /// f32 printed as JSON would otherwise show its binary expansion.
 pub fn round_score(score: f32) -> f64 {
-    (score as f64 * 1000.0).round() / 1000.0
+    round3(score as f64)
+}
+
+/// A number rounded to three decimals, as every number unspin prints in
+/// JSON but timings: more digits would only show noise.
+pub fn round3(value: f64) -> f64 {
+    (value * 1000.0).round() / 1000.0
+}
+
+/// One piece of `score`'s evidence: a repair the text calls for, named as
+/// the edits of `--format json` are, without the path (the verdict has it).
+#[derive(Debug, serde::Serialize)]
+pub struct EvidenceRecord<'a> {
+    byte_start: usize,
+    byte_end: usize,
+    spun: &'a str,
+    restored: &'a str,
+    score: f64,
+    source: &'a str,
+}
+
+impl<'a> EvidenceRecord<'a> {
+    pub fn new(edit: &'a Edit) -> Self {
+        EvidenceRecord {
+            byte_start: edit.start,
+            byte_end: edit.end,
+            spun: &edit.spun,
+            restored: &edit.restored,
+            score: round_score(edit.score),
+            source: &edit.source,
+        }
+    }
 }
 
 /// One line of `--format json`: an edit, where it is, and what it did.
@@ -38,6 +69,7 @@ pub struct EditRecord<'a> {
     byte_start: usize,
     byte_end: usize,
     line: usize,
+    column: usize,
     spun: &'a str,
     restored: &'a str,
     score: f64,
@@ -46,8 +78,14 @@ pub struct EditRecord<'a> {
 
 impl<'a> EditRecord<'a> {
     /// The record of `edit` in the file `path` (its text form; the exact
-    /// bytes in base64 when they are not UTF-8), on line `line`.
-    pub fn new(path: &'a str, path_base64: Option<&'a str>, line: usize, edit: &'a Edit) -> Self {
+    /// bytes in base64 when they are not UTF-8), on line `line` at
+    /// `column` (in characters, from 1).
+    pub fn new(
+        path: &'a str,
+        path_base64: Option<&'a str>,
+        (line, column): (usize, usize),
+        edit: &'a Edit,
+    ) -> Self {
         EditRecord {
             kind: "edit",
             path,
@@ -55,6 +93,7 @@ impl<'a> EditRecord<'a> {
             byte_start: edit.start,
             byte_end: edit.end,
             line,
+            column,
             spun: &edit.spun,
             restored: &edit.restored,
             score: round_score(edit.score),

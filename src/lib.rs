@@ -18,8 +18,11 @@ mod score;
 mod sink;
 mod walk;
 
-use anyhow::Result;
+use anyhow::{bail, Result};
 use args::{Cli, Command, DictCommand, LmCommand};
+use clap::CommandFactory;
+use std::io::Write;
+use std::path::Path;
 
 /// Exit status when everything went well (and, for checks, nothing to change).
 pub const EXIT_OK: i32 = 0;
@@ -40,6 +43,53 @@ pub fn run(cli: Cli) -> Result<i32> {
             Ok(EXIT_OK)
         }
         Some(Command::Score(args)) => score::run(&args),
-        None => batch::run(&cli.repair),
+        Some(Command::Completions { shell }) => {
+            let mut out = std::io::stdout().lock();
+            clap_complete::generate(shell, &mut Cli::command(), "unspin", &mut out);
+            out.flush()?;
+            Ok(EXIT_OK)
+        }
+        Some(Command::Man) => {
+            let mut out = std::io::stdout().lock();
+            clap_mangen::Man::new(Cli::command())
+                .title("UNSPIN")
+                .render(&mut out)?;
+            out.flush()?;
+            Ok(EXIT_OK)
+        }
+        None => {
+            if let Some(first) = cli.repair.paths.first() {
+                if let Some(name) = mistyped_subcommand(first) {
+                    bail!(
+                        "no such file '{}'; did you mean `unspin {name}`? (give a file of that name as ./{})",
+                        first.display(),
+                        first.display()
+                    );
+                }
+            }
+            batch::run(&cli.repair)
+        }
     }
+}
+
+/// The subcommand a first argument that names no file was probably meant
+/// to be (`unspin scor file`): a bare word, not a path, within two typos
+/// of a subcommand's name. Anything that exists, or looks like a path
+/// (a separator, a dot), is an input as given.
+fn mistyped_subcommand(arg: &Path) -> Option<String> {
+    let word = arg.to_str()?;
+    if word.len() < 2
+        || !word.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        || arg.symlink_metadata().is_ok()
+    {
+        return None;
+    }
+    Cli::command()
+        .get_subcommands()
+        .map(|sub| sub.get_name().to_string())
+        .filter(|name| name != "help")
+        .map(|name| (strsim::damerau_levenshtein(word, &name), name))
+        .filter(|(distance, name)| *distance <= 2.min(name.len() / 2))
+        .min()
+        .map(|(_, name)| name)
 }

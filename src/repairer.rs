@@ -86,7 +86,14 @@ pub fn load_repairer(args: &ModelArgs) -> Result<Repairer> {
                 path.display()
             )
         }
-        Some(path) => NgramModel::open(path)?,
+        // The library's error names the file and keeps the OS error as its
+        // source; said once, in the words of the other file errors.
+        Some(path) => NgramModel::open(path).map_err(|err| match err {
+            unspin_core::lm::LmError::Io { name, source } => {
+                anyhow!("--lm {name}: {}", describe(&source))
+            }
+            err => err.into(),
+        })?,
         None => NgramModel::embedded(),
     };
     let defaults = Settings::default();

@@ -1,7 +1,8 @@
 //! `unspin score`: is each input spun, and why.
 
-use crate::args::{Format, InputFormat, ScoreArgs};
+use crate::args::{InputFormat, ScoreArgs, ScoreFormat};
 use crate::input::{describe, Input};
+use crate::json::{round3, round_score, EvidenceRecord};
 use crate::repairer::load_repairer;
 use crate::walk::{classify, walk_error, walk_root, Found, Walk};
 use crate::{EXIT_ERROR, EXIT_FOUND, EXIT_OK};
@@ -15,15 +16,13 @@ use unspin_core::{Assessment, Repairer};
 const EVIDENCE_SHOWN: usize = 5;
 
 pub fn run(args: &ScoreArgs) -> Result<i32> {
-    if args.input_format == InputFormat::Jsonl {
-        bail!("score reads text or HTML: --input-format jsonl is not supported");
-    }
     let repairer = load_repairer(&args.model)?;
     let paths = if args.paths.is_empty() {
         vec![PathBuf::from("-")]
     } else {
         args.paths.clone()
     };
+    crate::input::hint_if_terminal(paths.iter().any(|p| p.as_os_str() == "-"));
     let walk = Walk {
         args: &args.walk,
         threads: 1,
@@ -175,7 +174,7 @@ fn judge<W: Write>(
     walked: bool,
     out: &mut W,
 ) -> Result<Option<bool>> {
-    let markup = args.input_format.markup_of(input.path());
+    let markup = InputFormat::from(args.input_format).markup_of(input.path());
     let verdict = match verdict_of(repairer, input, markup, walked) {
         Ok(Some(verdict)) => verdict,
         Ok(None) => {
@@ -191,8 +190,8 @@ fn judge<W: Write>(
     let spun = verdict.spun_probability > args.threshold;
     if !args.check {
         match args.format {
-            Format::Text => writeln!(out, "{}", text_line(&input.name(), spun, &verdict))?,
-            Format::Json => writeln!(out, "{}", json_line(&input.name(), spun, &verdict))?,
+            ScoreFormat::Text => writeln!(out, "{}", text_line(&input.name(), spun, &verdict))?,
+            ScoreFormat::Json => writeln!(out, "{}", json_line(&input.name(), spun, &verdict))?,
         }
     }
     Ok(Some(spun))
@@ -229,14 +228,26 @@ fn text_line(name: &str, spun: bool, a: &Verdict) -> String {
 }
 
 fn json_line(name: &str, spun: bool, a: &Verdict) -> String {
+    let evidence: Vec<EvidenceRecord> = a.evidence.iter().map(EvidenceRecord::new).collect();
+    let cues: Vec<serde_json::Value> = a
+        .cues
+        .iter()
+        .map(|c| {
+            serde_json::json!({
+                "cue": c.cue,
+                "count": c.count,
+                "log10_ratio": round_score(c.log10_ratio),
+            })
+        })
+        .collect();
     serde_json::json!({
         "path": name,
         "spun": spun,
-        "spun_probability": a.spun_probability,
+        "spun_probability": round3(a.spun_probability),
         "words": a.words,
         "fingerprints": a.repairs,
-        "cues": a.cues,
-        "evidence": a.evidence,
+        "cues": cues,
+        "evidence": evidence,
     })
     .to_string()
 }

@@ -442,6 +442,21 @@ fn check_exit_codes() {
         .assert()
         .code(0)
         .stdout("");
+    // A folder too: nothing but errors, unless --stats.
+    tree.unspin()
+        .args(["--check", "in"])
+        .assert()
+        .code(1)
+        .stdout("")
+        .stderr("");
+    let out = tree
+        .unspin()
+        .args(["--check", "--stats", "in"])
+        .assert()
+        .code(1)
+        .stdout("");
+    let err = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(err.contains("would change"), "{err}");
     tree.unspin()
         .args(["--check", "clean", "missing"])
         .assert()
@@ -1011,11 +1026,29 @@ fn json_lines_input_refuses_diff_and_text_output() {
         .write_stdin("{}\n")
         .assert()
         .code(2);
-    unspin()
-        .args(["--input-format", "jsonl", "--format", "text"])
-        .write_stdin("{}\n")
-        .assert()
-        .code(2);
+    // Its output is the records as JSON Lines: --format json says so, the
+    // others do not apply.
+    for format in ["json", "jsonl"] {
+        unspin()
+            .args(["--input-format", "jsonl", "--format", format])
+            .write_stdin("{\"text\":\"\"}\n")
+            .assert()
+            .success()
+            .stdout("{\"text\":\"\",\"unspin_edits\":[]}\n");
+    }
+    for format in ["text", "brief"] {
+        let out = unspin()
+            .args(["--input-format", "jsonl", "--format", format])
+            .write_stdin("{}\n")
+            .assert()
+            .code(2)
+            .stdout("");
+        let err = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+        assert!(
+            err.contains(&format!("--format {format} does not apply")),
+            "{err}"
+        );
+    }
 }
 
 /// 50 MB in 256 KiB chunks: offsets and lines stay absolute across chunks,

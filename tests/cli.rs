@@ -703,8 +703,8 @@ fn score_streams_and_caps_its_evidence() {
     let mut last = 0;
     for e in evidence {
         let (start, end) = (
-            e["start"].as_u64().unwrap() as usize,
-            e["end"].as_u64().unwrap() as usize,
+            e["byte_start"].as_u64().unwrap() as usize,
+            e["byte_end"].as_u64().unwrap() as usize,
         );
         assert_eq!(&input[start..end], e["spun"].as_str().unwrap());
         assert!(start >= last);
@@ -726,4 +726,363 @@ fn the_shipped_model_file_loads_with_lm() {
         .assert()
         .success()
         .stdout(builtin.get_output().stdout.clone());
+}
+
+/// Runs unspin with `args` and COLUMNS=80, and returns its stdout.
+fn help_at_80(args: &[&str]) -> String {
+    let out = unspin().args(args).env("COLUMNS", "80").assert().success();
+    String::from_utf8(out.get_output().stdout.clone()).unwrap()
+}
+
+/// `-h` fits 80 columns with one line per option; `--help` has the
+/// details `-h` leaves out.
+#[test]
+fn short_help_fits_80_columns_one_line_per_option() {
+    for args in [
+        &["-h"][..],
+        &["score", "-h"],
+        &["dict", "compile", "-h"],
+        &["lm", "compile", "-h"],
+        &["completions", "-h"],
+        &["man", "-h"],
+    ] {
+        let help = help_at_80(args);
+        for line in help.lines() {
+            assert!(
+                line.chars().count() <= 80,
+                "{args:?}: {} columns: {line:?}",
+                line.chars().count()
+            );
+        }
+        // Under "Options:" every line starts an option: none is wrapped.
+        let options = help.split("Options:\n").nth(1).unwrap();
+        for line in options.lines().take_while(|l| !l.is_empty()) {
+            assert!(
+                line.trim_start().starts_with('-'),
+                "{args:?}: wrapped: {line:?}"
+            );
+        }
+    }
+    let short = help_at_80(&["-h"]);
+    let long = help_at_80(&["--help"]);
+    let detail = "Files with nothing to repair are not touched";
+    assert!(!short.contains(detail) && long.contains(detail), "{long}");
+    // Words are wrapped whole in the long help.
+    for line in long.lines() {
+        assert!(line.chars().count() <= 80, "{line:?}");
+    }
+    assert!(long.contains("--strength <S>") && long.contains("--format <FORMAT>"));
+}
+
+/// `score` offers only the input formats it reads.
+#[test]
+fn score_help_offers_what_score_reads() {
+    let help = help_at_80(&["score", "--help"]);
+    assert!(help.contains("--input-format"), "{help}");
+    assert!(!help.contains("jsonl"), "{help}");
+    let out = unspin()
+        .args(["score", "--input-format", "jsonl"])
+        .write_stdin("x")
+        .assert()
+        .code(2);
+    assert!(
+        stderr(&out).contains("invalid value 'jsonl'"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+/// A missing language model is said once, in the words of other missing
+/// files.
+#[test]
+fn missing_language_model_is_reported_once() {
+    let out = unspin()
+        .args(["--lm", "nope.unlm"])
+        .write_stdin("x")
+        .assert()
+        .code(2)
+        .stdout("");
+    assert_eq!(stderr(&out), "unspin: --lm nope.unlm: no such file\n");
+}
+
+/// A mistyped subcommand is not read as a file: unspin says what it
+/// probably meant and repairs nothing; a path, or a file that exists, is
+/// an input as ever.
+#[test]
+fn mistyped_subcommand_is_suggested() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("article.txt"), read("spun_news.txt")).unwrap();
+    for (typo, meant) in [
+        ("scor", "score"),
+        ("dcit", "dict"),
+        ("completion", "completions"),
+    ] {
+        let out = unspin()
+            .current_dir(dir.path())
+            .args([typo, "article.txt"])
+            .assert()
+            .code(2)
+            .stdout("");
+        assert_eq!(
+            stderr(&out),
+            format!("unspin: no such file '{typo}'; did you mean `unspin {meant}`? (give a file of that name as ./{typo})\n")
+        );
+    }
+    // Far from any subcommand, or a path: the usual error, and the other
+    // inputs are repaired.
+    for missing in ["./scor", "nothing", "scor.txt"] {
+        let out = unspin()
+            .current_dir(dir.path())
+            .args([missing, "article.txt"])
+            .assert()
+            .code(2);
+        assert_eq!(stderr(&out), format!("unspin: {missing}: no such file\n"));
+        assert!(!out.get_output().stdout.is_empty());
+    }
+    // A file that exists is repaired, whatever its name.
+    std::fs::write(dir.path().join("scor"), "The ministry stated it.\n").unwrap();
+    unspin()
+        .current_dir(dir.path())
+        .args(["--edit-penalty", "0", "scor"])
+        .assert()
+        .success()
+        .stdout("The ministry said it.\n");
+}
+
+/// `score --format json` names and rounds its numbers as the edits of
+/// `--format json` do.
+#[test]
+fn score_json_is_shaped_like_the_edit_records() {
+    let out = unspin()
+        .args(["score", "--format", "json"])
+        .arg(fixture("spun_news.txt"))
+        .assert()
+        .success();
+    let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    let report: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let three_decimals = |v: &serde_json::Value| {
+        let x = v.as_f64().unwrap();
+        assert!(
+            ((x * 1000.0).round() - x * 1000.0).abs() < 1e-6,
+            "{x} in {text}"
+        );
+    };
+    three_decimals(&report["spun_probability"]);
+    let evidence = report["evidence"].as_array().unwrap();
+    assert!(!evidence.is_empty());
+    for e in evidence {
+        let keys: Vec<&str> = e.as_object().unwrap().keys().map(|k| k.as_str()).collect();
+        assert_eq!(
+            keys,
+            [
+                "byte_start",
+                "byte_end",
+                "spun",
+                "restored",
+                "score",
+                "source"
+            ]
+        );
+        three_decimals(&e["score"]);
+    }
+    for c in report["cues"].as_array().unwrap() {
+        three_decimals(&c["log10_ratio"]);
+    }
+}
+
+/// The text verdict says when it lists only part of its evidence.
+#[test]
+fn score_text_marks_evidence_left_out() {
+    let out = unspin()
+        .arg("score")
+        .arg(fixture("spun_news.txt"))
+        .assert()
+        .success();
+    let line = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    let shown = line.split_once(" words: ").unwrap().1;
+    let shown = shown.strip_suffix(", ...\n").expect(&line);
+    assert_eq!(shown.split(", ").count(), 5, "{line}");
+}
+
+/// `--format brief`: `path:line:column` per edit, the column in
+/// characters, and the same line and column in the JSON records.
+#[test]
+fn brief_lists_each_edit_where_it_is() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = "Préambule.\nÀ Paris, the minister stated that the brand new law would take effect subsequent 12 months.\n";
+    std::fs::write(dir.path().join("note.txt"), text).unwrap();
+    let out = unspin()
+        .current_dir(dir.path())
+        .args(["--format", "brief", "note.txt"])
+        .assert()
+        .success();
+    let brief = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    assert!(brief.contains("note.txt:2:23: stated -> said\n"), "{brief}");
+    assert!(
+        brief.contains("note.txt:2:82: 12 months -> year\n"),
+        "{brief}"
+    );
+    let out = unspin()
+        .current_dir(dir.path())
+        .args(["-q", "--format", "json", "note.txt"])
+        .assert()
+        .success();
+    let json = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    let from_json: Vec<String> = json
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+        .filter(|v| v["type"] == "edit")
+        .map(|v| {
+            format!(
+                "note.txt:{}:{}: {} -> {}",
+                v["line"],
+                v["column"],
+                v["spun"].as_str().unwrap(),
+                v["restored"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert_eq!(from_json, brief.lines().collect::<Vec<_>>());
+    // Like the other reports, it changes no file and needs no -o for a folder.
+    let out = unspin()
+        .current_dir(dir.path())
+        .args(["-q", "--format", "brief", "."])
+        .assert()
+        .success();
+    assert_eq!(
+        String::from_utf8_lossy(&out.get_output().stdout).replace("./", ""),
+        brief
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("note.txt")).unwrap(),
+        text
+    );
+}
+
+/// The diff is coloured only when asked or on a terminal, and NO_COLOR
+/// is honoured.
+#[test]
+fn diff_colour_follows_color_and_no_color() {
+    let run = |args: &[&str], no_color: bool| {
+        let mut cmd = unspin();
+        cmd.args(args).arg("--diff").arg(fixture("spun_news.txt"));
+        cmd.env_remove("CLICOLOR_FORCE");
+        if no_color {
+            cmd.env("NO_COLOR", "1");
+        } else {
+            cmd.env_remove("NO_COLOR");
+        }
+        let out = cmd.assert().success();
+        String::from_utf8(out.get_output().stdout.clone()).unwrap()
+    };
+    let plain = run(&[], false);
+    assert!(
+        plain.starts_with("--- a/") && !plain.contains('\x1b'),
+        "{plain}"
+    );
+    assert_eq!(run(&["--color", "never"], false), plain);
+    assert_eq!(run(&["--color", "auto"], true), plain);
+    let coloured = run(&["--color", "always"], true);
+    assert!(coloured.contains("\x1b[31m-The highest"), "{coloured}");
+    assert!(coloured.contains("\x1b[32m+The highest"), "{coloured}");
+    assert!(coloured.contains("\x1b[36m@@ -1,"), "{coloured}");
+    // The words that changed stand out in their lines.
+    assert!(
+        coloured.contains("\x1b[7m\x1b[31mChinese language\x1b[0m"),
+        "{coloured}"
+    );
+    assert!(
+        coloured.contains("\x1b[7m\x1b[32mChinese\x1b[0m"),
+        "{coloured}"
+    );
+    // Without its escapes it is the plain diff.
+    let stripped =
+        String::from_utf8(anstream::adapter::strip_bytes(coloured.as_bytes()).into_vec()).unwrap();
+    assert_eq!(stripped, plain);
+}
+
+/// On a terminal, unspin says that it waits for standard input and
+/// colours its diff unless NO_COLOR is set; with a pipe it says nothing.
+/// The terminal is made by util-linux's `script`, which this test needs.
+#[cfg(target_os = "linux")]
+#[test]
+fn on_a_terminal_a_hint_and_colour() {
+    let bin = assert_cmd::cargo::cargo_bin("unspin");
+    let in_terminal = |command: &str, no_color: bool| {
+        let mut cmd = std::process::Command::new("script");
+        cmd.args(["-qec", command, "/dev/null"])
+            .env("TERM", "xterm")
+            .env_remove("CLICOLOR_FORCE")
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped());
+        if no_color {
+            cmd.env("NO_COLOR", "1");
+        } else {
+            cmd.env_remove("NO_COLOR").env_remove("CLICOLOR");
+        }
+        let mut child = cmd
+            .spawn()
+            .expect("this test needs util-linux's `script` to make a terminal");
+        // A line, then Ctrl-D: the end of input on a terminal.
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(b"The ministry stated it.\n\x04")
+            .unwrap();
+        let out = child.wait_with_output().unwrap();
+        assert!(out.status.success(), "{out:?}");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let hint = "unspin: reading standard input (Ctrl-D to end; --help for usage)";
+    let shown = in_terminal(&format!("{}", bin.display()), false);
+    assert!(shown.contains(hint), "{shown:?}");
+    let shown = in_terminal(&format!("{} -q", bin.display()), false);
+    assert!(!shown.contains(hint), "{shown:?}");
+    let shown = in_terminal(&format!("{} score", bin.display()), false);
+    assert!(shown.contains(hint), "{shown:?}");
+    let diff = format!(
+        "{} --diff {}",
+        bin.display(),
+        fixture("spun_news.txt").display()
+    );
+    assert!(in_terminal(&diff, false).contains("\x1b[31m-"));
+    assert!(!in_terminal(&diff, true).contains('\x1b'));
+    // A pipe: no hint.
+    unspin()
+        .write_stdin("The ministry stated it.\n")
+        .assert()
+        .success()
+        .stderr("");
+}
+
+/// Completion scripts for every shell clap_complete knows, and a man
+/// page, each naming the options.
+#[test]
+fn completions_and_man_page() {
+    for (shell, marker) in [
+        ("bash", "--strength"),
+        ("zsh", "#compdef unspin"),
+        ("fish", "complete -c unspin"),
+        ("elvish", "--strength"),
+        ("powershell", "--strength"),
+    ] {
+        let out = unspin()
+            .args(["completions", shell])
+            .assert()
+            .success()
+            .stderr("");
+        let script = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+        assert!(
+            script.contains(marker),
+            "{shell}: no {marker:?} in\n{script}"
+        );
+        assert!(script.contains("score"), "{shell}: no subcommand score");
+    }
+    unspin().args(["completions", "tcsh"]).assert().code(2);
+    let out = unspin().arg("man").assert().success();
+    let page = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    assert!(page.contains(".TH UNSPIN 1"), "{page}");
+    assert!(page.contains(".SH OPTIONS"), "{page}");
+    assert!(page.contains("\\-\\-strength"), "{page}");
 }

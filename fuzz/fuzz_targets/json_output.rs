@@ -65,7 +65,14 @@ fuzz_target!(|data: &[u8]| {
         );
 
         let line = 1 + text[..edit.start].iter().filter(|&&b| b == b'\n').count();
-        let record = EditRecord::new(&path, path_base64.as_deref(), line, edit);
+        let line_start = text[..edit.start]
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(0, |i| i + 1);
+        let column = 1 + String::from_utf8_lossy(&text[line_start..edit.start])
+            .chars()
+            .count();
+        let record = EditRecord::new(&path, path_base64.as_deref(), (line, column), edit);
         let s = serde_json::to_string(&record).expect("an edit record serializes");
         assert!(!s.contains('\n'), "a JSON line holds no newline");
         let v: Value = serde_json::from_str(&s).expect("edit record parses");
@@ -82,6 +89,7 @@ fuzz_target!(|data: &[u8]| {
         }
         assert_eq!(v["byte_start"], edit.start);
         assert_eq!(v["line"], line);
+        assert_eq!(v["column"], column);
         assert_eq!(v["spun"], edit.spun.as_str());
         assert!(
             check_number(&v["score"], round_score(edit.score), |f| f),

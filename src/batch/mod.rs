@@ -82,7 +82,15 @@ pub fn run(args: &RepairArgs) -> Result<i32> {
     if matches!(plan.dest, Dest::Mirror(_) | Dest::InPlace) {
         install_interrupt_handler();
     }
-    let reporter = Reporter::new(plan.show_bar, args.quiet);
+    crate::input::hint_if_terminal(
+        !args.quiet
+            && plan
+                .roots
+                .iter()
+                .any(|r| r.input == crate::input::Input::Stdin),
+    );
+    // --check prints only errors: no notes about skipped files either.
+    let reporter = Reporter::new(plan.show_bar, args.quiet || args.check);
     let out = SharedOut::new();
     let ctx = Ctx {
         repairer: &repairer,

@@ -2,7 +2,7 @@
 //! repaired text goes, what is reported, how many threads. Everything the
 //! workers need to know of the command line is in a [`Plan`].
 
-use crate::args::{Format, InputFormat, RepairArgs, WalkArgs};
+use crate::args::{ColorWhen, Format, InputFormat, RepairArgs, WalkArgs};
 use crate::input::{describe, Input};
 use crate::walk::{file_id, walk_root, Walk};
 use anyhow::{anyhow, bail, Result};
@@ -29,6 +29,7 @@ pub enum Report {
     None,
     Diff,
     Json,
+    Brief,
 }
 
 /// An input given on the command line.
@@ -59,6 +60,8 @@ pub struct Plan {
     pub walk: WalkArgs,
     pub show_bar: bool,
     pub summary: bool,
+    /// Whether reports on stdout are coloured.
+    pub color: bool,
     /// Device and inode of the `-o` folder, so the walk never enters it.
     pub out_dir_id: Option<(u64, u64)>,
 }
@@ -81,12 +84,17 @@ impl Plan {
                 args.text_field
             );
         }
-        if jsonl && args.format == Some(Format::Text) {
+        if let (true, Some(format @ (Format::Text | Format::Brief))) = (jsonl, args.format) {
+            let name = if format == Format::Text {
+                "text"
+            } else {
+                "brief"
+            };
             bail!(
-                "--input-format jsonl writes JSON Lines: give --format jsonl or leave --format out"
+                "--format {name} does not apply to --input-format jsonl: its output is the records as JSON Lines, each with its edits under --edits-field (leave --format out, or give json)"
             );
         }
-        let reports = args.diff || args.format == Some(Format::Json);
+        let reports = args.diff || matches!(args.format, Some(Format::Json | Format::Brief));
         let dest = if args.write {
             Dest::InPlace
         } else if let Some(dir) = &args.output {
@@ -96,16 +104,18 @@ impl Plan {
         } else {
             Dest::Stdout
         };
-        let report = match (jsonl, args.diff, args.format) {
-            (true, _, _) => Report::None,
-            (false, true, _) => Report::Diff,
-            (false, false, Some(Format::Json)) => Report::Json,
-            _ => Report::None,
+        let report = match (args.diff, args.format) {
+            // The records are the output (--format json says as much).
+            _ if jsonl => Report::None,
+            (true, _) => Report::Diff,
+            (false, Some(Format::Json)) => Report::Json,
+            (false, Some(Format::Brief)) => Report::Brief,
+            (false, Some(Format::Text) | None) => Report::None,
         };
         if dest == Dest::Stdout {
             if let Some(dir) = roots.iter().find(|r| r.folder) {
                 bail!(
-                    "{} is a directory: give -o DIR to write repaired copies or -w to repair in place (--diff, --format json and --check only report)",
+                    "{} is a directory: give -o DIR to write repaired copies or -w to repair in place (--diff, --format json or brief and --check only report)",
                     dir.arg().display()
                 );
             }
@@ -153,7 +163,15 @@ impl Plan {
             show_bar: !args.quiet
                 && io::stderr().is_terminal()
                 && !(stdout_used && io::stdout().is_terminal()),
-            summary: !args.quiet && (args.stats || has_dir || writes_files),
+            // --check prints nothing but what is asked for.
+            summary: !args.quiet && (args.stats || (!args.check && (has_dir || writes_files))),
+            color: match args.color {
+                ColorWhen::Always => true,
+                ColorWhen::Never => false,
+                ColorWhen::Auto => {
+                    anstream::AutoStream::choice(&io::stdout()) != anstream::ColorChoice::Never
+                }
+            },
             out_dir_id,
         })
     }

@@ -7,6 +7,7 @@ use super::plan::{Dest, Report};
 use super::Ctx;
 use crate::input::{describe, Input};
 use crate::jsonl;
+use crate::sink::brief::BriefSink;
 use crate::sink::diff::DiffSink;
 use crate::sink::file::FileSink;
 use crate::sink::json::JsonSink;
@@ -131,7 +132,8 @@ impl Ctx<'_> {
             _ => {}
         }
         match plan.report {
-            Report::Diff => sinks.push(Box::new(DiffSink::new(&job.input, self.out))),
+            Report::Diff => sinks.push(Box::new(DiffSink::new(&job.input, self.out, plan.color))),
+            Report::Brief => sinks.push(Box::new(BriefSink::new(&job.input, self.out))),
             Report::Json => sinks.push(Box::new(JsonSink::new(&job.input, self.out))),
             Report::None => {}
         }

@@ -1,4 +1,5 @@
-//! `--diff`: what would change, as a unified diff per input.
+//! `--diff`: what would change, as a unified diff per input, coloured as
+//! git colours its diffs when the plan says so (a terminal, `--color`).
 //!
 //! The diff is built from the edits rather than by comparing texts: a
 //! changed line is one that holds an edit, so no diff algorithm runs and a
@@ -16,6 +17,7 @@ use super::json::raw_bytes;
 use super::{Fail, Piece, Sink};
 use crate::input::Input;
 use crate::output::{FileOut, SharedOut};
+use anstyle::{AnsiColor, Style};
 use bstr::ByteSlice;
 use std::io::{self, Write};
 use std::ops::Range;
@@ -33,8 +35,45 @@ struct LocalEdit {
 /// Most text held for hunks not yet written (see the module docs).
 const MAX_PENDING: usize = 4 << 20;
 
+/// How each kind of diff line is shown: plain, or coloured as git colours
+/// its diffs.
+#[derive(Debug, Clone, Copy, Default)]
+struct Styles {
+    header: Style,
+    hunk: Style,
+    removed: Style,
+    added: Style,
+    /// The words an edit replaces, and those it puts in their place: a
+    /// paragraph-long line shows what changed in it.
+    removed_word: Style,
+    added_word: Style,
+}
+
+impl Styles {
+    fn colored() -> Styles {
+        Styles {
+            header: Style::new().bold(),
+            hunk: AnsiColor::Cyan.on_default(),
+            removed: AnsiColor::Red.on_default(),
+            added: AnsiColor::Green.on_default(),
+            removed_word: AnsiColor::Red.on_default().invert(),
+            added_word: AnsiColor::Green.on_default().invert(),
+        }
+    }
+
+    /// The style of a line with `prefix`, and of the changed words in it.
+    fn of(&self, prefix: u8) -> (Style, Style) {
+        match prefix {
+            b'-' => (self.removed, self.removed_word),
+            b'+' => (self.added, self.added_word),
+            _ => (Style::new(), Style::new()),
+        }
+    }
+}
+
 /// Writes the unified diff of one input, chunk by chunk.
 pub struct DiffWriter {
+    styles: Styles,
     /// The `a/` and `b/` names of the header lines.
     name: [String; 2],
     header_written: bool,
@@ -52,12 +91,21 @@ impl DiffWriter {
     /// A diff of the file named `name` (its exact bytes).
     pub fn new(name: &[u8]) -> DiffWriter {
         DiffWriter {
+            styles: Styles::default(),
             name: header_names(name),
             header_written: false,
             delta: 0,
             pending: Vec::new(),
             pending_edits: Vec::new(),
             pending_line: 1,
+        }
+    }
+
+    /// The same diff with its lines coloured (for a terminal).
+    pub fn colored(self) -> DiffWriter {
+        DiffWriter {
+            styles: Styles::colored(),
+            ..self
         }
     }
 
@@ -168,7 +216,12 @@ impl DiffWriter {
             }
         }
         if !self.header_written {
-            writeln!(out, "--- {}\n+++ {}", self.name[0], self.name[1])?;
+            let style = self.styles.header;
+            writeln!(
+                out,
+                "{style}--- {}{style:#}\n{style}+++ {}{style:#}",
+                self.name[0], self.name[1]
+            )?;
             self.header_written = true;
         }
         for group in groups {
@@ -207,29 +260,43 @@ impl DiffWriter {
             while j < group.len() && group[j].start == group[j - 1].end {
                 j += 1;
             }
-            new_lines += push_lines(&mut body, b' ', &text[pos..group[i].start]);
-            push_lines(&mut body, b'-', &text[group[i].start..group[j - 1].end]);
+            let styles = &self.styles;
+            let from = group[i].start;
+            new_lines += push_lines(&mut body, b' ', &text[pos..from], styles, &[]);
+            let mut spun = Vec::new();
             let mut repaired = Vec::new();
+            let mut restored = Vec::new();
             for c in &group[i..j] {
                 let mut at = c.start;
                 for e in &edits[c.edits.clone()] {
+                    spun.push(e.span.start - from..e.span.end - from);
                     repaired.extend_from_slice(&text[at..e.span.start]);
+                    let start = repaired.len();
                     repaired.extend_from_slice(e.restored.as_bytes());
+                    restored.push(start..repaired.len());
                     at = e.span.end;
                 }
                 repaired.extend_from_slice(&text[at..c.end]);
             }
-            new_lines += push_lines(&mut body, b'+', &repaired);
+            push_lines(
+                &mut body,
+                b'-',
+                &text[from..group[j - 1].end],
+                styles,
+                &spun,
+            );
+            new_lines += push_lines(&mut body, b'+', &repaired, styles, &restored);
             pos = group[j - 1].end;
             i = j;
         }
-        new_lines += push_lines(&mut body, b' ', &text[pos..end]);
+        new_lines += push_lines(&mut body, b' ', &text[pos..end], &self.styles, &[]);
         let old_start = first.line - before;
         let old_count = last.last_line - first.line + 1 + before + after;
         let new_start = (old_start as isize + self.delta).max(0);
+        let style = self.styles.hunk;
         writeln!(
             out,
-            "@@ -{old_start},{old_count} +{new_start},{new_lines} @@"
+            "{style}@@ -{old_start},{old_count} +{new_start},{new_lines} @@{style:#}"
         )?;
         out.write_all(&body)?;
         self.delta += new_lines as isize - old_count as isize;
@@ -343,13 +410,48 @@ fn last_lines_start(text: &[u8], n: usize) -> usize {
     start + 1
 }
 
-/// Appends each line of `text` with `prefix`; returns how many lines.
-fn push_lines(body: &mut Vec<u8>, prefix: u8, text: &[u8]) -> usize {
+/// Appends each line of `text` with `prefix`, in the style of such lines
+/// (the line break outside it), the changed `words` (sorted spans of
+/// `text`) in the style of changed words; returns how many lines.
+fn push_lines(
+    body: &mut Vec<u8>,
+    prefix: u8,
+    text: &[u8],
+    styles: &Styles,
+    words: &[Range<usize>],
+) -> usize {
+    let (style, word_style) = styles.of(prefix);
     let mut count = 0;
+    let mut line_start = 0;
+    let mut words = words.iter().peekable();
     for line in text.lines_with_terminator() {
+        let content = line_start..line_start + line.strip_suffix(b"\n").unwrap_or(line).len();
+        line_start += line.len();
+        // Writing to a Vec cannot fail.
+        let _ = write!(body, "{style}");
         body.push(prefix);
-        body.extend_from_slice(line);
-        if !line.ends_with(b"\n") {
+        let mut at = content.start;
+        while let Some(word) = words.peek() {
+            if word.start >= content.end {
+                break;
+            }
+            // A word may run across a line break: each line shows its part.
+            let (start, end) = (word.start.max(at), word.end.min(content.end));
+            body.extend_from_slice(&text[at..start]);
+            let _ = write!(body, "{style:#}{word_style}");
+            body.extend_from_slice(&text[start..end]);
+            let _ = write!(body, "{word_style:#}{style}");
+            at = end;
+            if word.end > content.end {
+                break;
+            }
+            words.next();
+        }
+        body.extend_from_slice(&text[at..content.end]);
+        let _ = write!(body, "{style:#}");
+        if line.ends_with(b"\n") {
+            body.push(b'\n');
+        } else {
             body.extend_from_slice(b"\n\\ No newline at end of file\n");
         }
         count += 1;
@@ -364,11 +466,13 @@ pub struct DiffSink<'a> {
 }
 
 impl<'a> DiffSink<'a> {
-    pub fn new(input: &Input, shared: &'a SharedOut) -> DiffSink<'a> {
+    /// The diff of `input`, coloured if `color`.
+    pub fn new(input: &Input, shared: &'a SharedOut, color: bool) -> DiffSink<'a> {
         let name = input.name();
         let raw = input.path().and_then(raw_bytes).unwrap_or(name.as_bytes());
+        let diff = DiffWriter::new(raw);
         DiffSink {
-            diff: DiffWriter::new(raw),
+            diff: if color { diff.colored() } else { diff },
             out: FileOut::new(shared),
         }
     }
@@ -430,6 +534,46 @@ mod tests {
         }
         writer.finish(&mut out).unwrap();
         String::from_utf8(out).unwrap()
+    }
+
+    /// Coloured, each changed word stands out on its line, a word across a
+    /// line break on both; without the escapes it is the plain diff.
+    #[test]
+    fn colour_marks_the_changed_words() {
+        let text = "a\nin the White\nHome today\nb\n";
+        let edits = [edit(text, "White\nHome", "White House")];
+        let chunk = Chunk {
+            offset: 0,
+            line: 1,
+            text: text.as_bytes(),
+            edits: &edits,
+        };
+        let mut coloured = Vec::new();
+        let mut writer = DiffWriter::new(b"f").colored();
+        writer.chunk(&mut coloured, &chunk).unwrap();
+        writer.finish(&mut coloured).unwrap();
+        let coloured = String::from_utf8(coloured).unwrap();
+        let (red, green, word, reset) = ("\x1b[31m", "\x1b[32m", "\x1b[7m", "\x1b[0m");
+        assert!(
+            coloured.contains(&format!(
+                "{red}-in the {reset}{word}{red}White{reset}{red}{reset}\n"
+            )),
+            "{coloured:?}"
+        );
+        assert!(
+            coloured.contains(&format!(
+                "{red}-{reset}{word}{red}Home{reset}{red} today{reset}\n"
+            )),
+            "{coloured:?}"
+        );
+        assert!(
+            coloured.contains(&format!(
+                "{green}+in the {reset}{word}{green}White House{reset}{green} today{reset}\n"
+            )),
+            "{coloured:?}"
+        );
+        let stripped = anstream::adapter::strip_str(&coloured).to_string();
+        assert_eq!(stripped, diff(text, &edits));
     }
 
     /// An edit of every `spun` in `text` to `restored`.

@@ -1,7 +1,7 @@
 //! `--format json`: one JSON line per edit on stdout
 //! ([`EditRecord`]), each input's lines together.
 
-use super::{Fail, Piece, Sink};
+use super::{Fail, Piece, Positions, Sink};
 use crate::input::{Input, STDIN_NAME};
 use crate::json::EditRecord;
 use crate::output::{FileOut, SharedOut};
@@ -41,10 +41,10 @@ impl JsonPath {
     fn write_edit<W: Write>(
         &self,
         out: &mut W,
-        line: usize,
+        at: (usize, usize),
         edit: &unspin_core::Edit,
     ) -> io::Result<()> {
-        let record = EditRecord::new(&self.text, self.base64.as_deref(), line, edit);
+        let record = EditRecord::new(&self.text, self.base64.as_deref(), at, edit);
         serde_json::to_writer(&mut *out, &record)?;
         out.write_all(b"\n")
     }
@@ -65,6 +65,7 @@ pub fn raw_bytes(_: &Path) -> Option<&[u8]> {
 /// Writes an input's edits as JSON lines.
 pub struct JsonSink<'a> {
     path: JsonPath,
+    positions: Positions,
     out: FileOut<'a>,
 }
 
@@ -72,6 +73,7 @@ impl<'a> JsonSink<'a> {
     pub fn new(input: &Input, shared: &'a SharedOut) -> JsonSink<'a> {
         JsonSink {
             path: JsonPath::new(input),
+            positions: Positions::default(),
             out: FileOut::new(shared),
         }
     }
@@ -79,12 +81,10 @@ impl<'a> JsonSink<'a> {
 
 impl Sink for JsonSink<'_> {
     fn piece(&mut self, piece: &Piece<'_>) -> Result<(), Fail> {
-        for (line, edit) in piece.located_edits() {
-            self.path
-                .write_edit(&mut self.out, line, edit)
-                .map_err(Fail::Stdout)?;
-        }
-        Ok(())
+        let (path, out) = (&self.path, &mut self.out);
+        self.positions
+            .each_edit(piece, |at, edit| path.write_edit(out, at, edit))
+            .map_err(Fail::Stdout)
     }
 
     fn finish(self: Box<Self>) -> Result<(), Fail> {

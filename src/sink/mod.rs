@@ -6,21 +6,24 @@
 //! - [`file::FileSink`]: a repaired copy under `-o`, or the file itself
 //!   with `-w`, written atomically;
 //! - [`diff::DiffSink`]: a unified diff on stdout (`--diff`);
-//! - [`json::JsonSink`]: one JSON line per edit on stdout (`--format json`).
+//! - [`json::JsonSink`]: one JSON line per edit on stdout (`--format json`);
+//! - [`brief::BriefSink`]: one `path:line:column: spun -> restored` line
+//!   per edit on stdout (`--format brief`).
 //!
-//! A new output (a terse `path:line:column` list, colour) is one more
-//! sink: the worker does not change. Invariant: a sink sees every piece of
+//! A new output is one more sink: the worker does not change. Invariant: a sink sees every piece of
 //! its input, in order, then either [`Sink::finish`] (the input was read
 //! to the end) or [`Sink::skipped`] (it was not repaired at all); on a
 //! failure it is dropped, which leaves no half-written file.
 
+pub mod brief;
 pub mod diff;
 pub mod file;
 pub mod json;
 pub mod text;
 
+use bstr::ByteSlice;
 use std::io::{self, Write};
-use unspin_core::stream::Chunk;
+use unspin_core::stream::{count_newlines, Chunk};
 use unspin_core::Edit;
 
 /// A repaired stretch of one input, as every sink sees it.
@@ -79,13 +82,47 @@ impl Piece<'_> {
             Piece::Record { .. } => false,
         }
     }
+}
 
-    /// Each edit with the line it starts on (text pieces; a record's edits
-    /// are inside its output line).
-    pub fn located_edits(&self) -> Box<dyn Iterator<Item = (usize, &Edit)> + '_> {
-        match self {
-            Piece::Text(chunk) => Box::new(chunk.located_edits()),
-            Piece::Record { .. } => Box::new(std::iter::empty()),
+/// Where each edit of one input starts, as a line and a column (both from
+/// 1; the column in characters, an invalid UTF-8 sequence counting as
+/// one), for the reports that point at edits.
+/// A chunk may end inside a line, so the characters of the unfinished line
+/// are carried from one piece to the next.
+#[derive(Debug, Default)]
+pub struct Positions {
+    /// Characters since the last line break before the next piece.
+    column: usize,
+}
+
+impl Positions {
+    /// Calls `each` with every edit of `piece` and its `(line, column)`, in
+    /// order (a record's edits are inside its output line: none here).
+    pub fn each_edit<E>(
+        &mut self,
+        piece: &Piece<'_>,
+        mut each: impl FnMut((usize, usize), &Edit) -> Result<(), E>,
+    ) -> Result<(), E> {
+        let Piece::Text(chunk) = piece else {
+            return Ok(());
+        };
+        let (mut pos, mut line) = (0, chunk.line);
+        for edit in chunk.edits {
+            let start = edit.start - chunk.offset;
+            let before = &chunk.text[pos..start];
+            line += count_newlines(before);
+            self.advance(before);
+            pos = start;
+            each((line, self.column + 1), edit)?;
+        }
+        self.advance(&chunk.text[pos..]);
+        Ok(())
+    }
+
+    fn advance(&mut self, text: &[u8]) {
+        match text.rfind_byte(b'\n') {
+            Some(i) => self.column = text[i + 1..].chars().count(),
+            None => self.column += text.chars().count(),
         }
     }
 }
@@ -122,7 +159,7 @@ mod tests {
     use super::*;
 
     /// A text piece writes its input with its edits applied and tells the
-    /// line of each edit; a record writes its own output line.
+    /// line and column of each edit; a record writes its own output line.
     #[test]
     fn pieces_write_their_repaired_bytes() {
         let text = b"one\ntwo stated\nthree stated\n";
@@ -145,8 +182,15 @@ mod tests {
         let mut out = Vec::new();
         piece.write_output(&mut out).unwrap();
         assert_eq!(out, b"one\ntwo said\nthree said\n");
-        let lines: Vec<usize> = piece.located_edits().map(|(line, _)| line).collect();
-        assert_eq!(lines, [8, 9]);
+        let mut positions = Positions::default();
+        let mut found = Vec::new();
+        positions
+            .each_edit(&piece, |at, _| {
+                found.push(at);
+                Ok::<_, ()>(())
+            })
+            .unwrap();
+        assert_eq!(found, [(8, 5), (9, 7)]);
         assert_eq!(
             (piece.offset(), piece.input_len(), piece.edits()),
             (100, 28, 2)
@@ -168,6 +212,61 @@ mod tests {
         record.write_output(&mut out).unwrap();
         assert_eq!(out, b"{}\n");
         assert!(!record.verbatim());
-        assert_eq!(record.located_edits().count(), 0);
+    }
+}
+
+#[cfg(test)]
+mod position_tests {
+    use super::*;
+
+    fn edit_of(text: &str, offset: usize, word: &str) -> Edit {
+        let start = offset + text.find(word).unwrap();
+        Edit {
+            start,
+            end: start + word.len(),
+            spun: word.into(),
+            restored: "x".into(),
+            score: 1.0,
+            source: "test".into(),
+        }
+    }
+
+    /// Columns count characters, not bytes, and carry over a chunk that
+    /// ends inside a line.
+    #[test]
+    fn columns_count_characters_across_chunks() {
+        let first = "één stated ";
+        let second = "and stated\nné stated";
+        let edits_1 = [edit_of(first, 0, "stated")];
+        let edits_2 = [
+            edit_of(second, first.len(), "stated"),
+            edit_of(&second[12..], first.len() + 12, "stated"),
+        ];
+        let chunks = [
+            Chunk {
+                offset: 0,
+                line: 1,
+                text: first.as_bytes(),
+                edits: &edits_1,
+            },
+            Chunk {
+                offset: first.len(),
+                line: 1,
+                text: second.as_bytes(),
+                edits: &edits_2,
+            },
+        ];
+        let mut positions = Positions::default();
+        let mut found = Vec::new();
+        for chunk in &chunks {
+            positions
+                .each_edit(&Piece::Text(chunk), |at, _| {
+                    found.push(at);
+                    Ok::<_, ()>(())
+                })
+                .unwrap();
+        }
+        // "één " is 4 characters (6 bytes); "één stated and " is 15.
+        assert_eq!(found, [(1, 5), (1, 16), (2, 4)]);
     }
 }
