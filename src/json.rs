@@ -166,6 +166,18 @@ pub enum RecordError {
     PageTooLarge,
 }
 
+/// The message of `error`, found parsing the part of a line that starts
+/// at byte `offset`, with its place counted from the start of the line,
+/// as the whole line's parse errors are.
+fn at_line_column(error: &serde_json::Error, offset: usize) -> String {
+    let message = error.to_string();
+    let message = match message.rfind(" at line ") {
+        Some(at) => &message[..at],
+        None => &message,
+    };
+    format!("{message} at line 1 column {}", offset + error.column())
+}
+
 /// Repairs one line of JSON Lines input.
 ///
 /// The line must be a JSON object. Its `fields.text` member is repaired
@@ -228,7 +240,7 @@ pub fn repair_record(
                 return Err(RecordError::NotString(fields.text.clone()));
             }
             let text: String = serde_json::from_slice(&body[span.clone()])
-                .map_err(|e| RecordError::NotJson(e.to_string()))?;
+                .map_err(|e| RecordError::NotJson(at_line_column(&e, span.start)))?;
             let raw = span.start + 1..span.end - 1;
             let mut map = RawMap::default();
             repair_text(repairer, text.as_bytes(), |edit| {
@@ -527,6 +539,24 @@ mod tests {
     fn repair(line: &str) -> Result<String, RecordError> {
         repair_record(repairer(), line.as_bytes(), &Fields::default())
             .map(|r| String::from_utf8(r.line).unwrap())
+    }
+
+    /// A byte that is not UTF-8 inside the text is reported at its place
+    /// in the line, not in the string; one in another field is not the
+    /// text's business and passes through as it is.
+    #[test]
+    fn bad_utf8_in_the_text_is_placed_in_the_line() {
+        let line = b"{\"id\":3,\"text\":\"bad \xff byte.\"}\n";
+        let err = repair_record(repairer(), line, &Fields::default()).unwrap_err();
+        let at = line.iter().position(|&b| b == 0xff).unwrap() + 1;
+        assert!(
+            err.to_string().ends_with(&format!("at line 1 column {at}")),
+            "{err}"
+        );
+        let other = b"{\"title\":\"caf\xe9\",\"text\":\"the ministry stated it.\"}\n";
+        let repaired = repair_record(repairer(), other, &Fields::default()).unwrap();
+        assert!(repaired.line.starts_with(b"{\"title\":\"caf\xe9\","));
+        assert_eq!(repaired.edits, 1);
     }
 
     /// Numbers, escapes and spacing outside the repaired words come back
