@@ -12,24 +12,12 @@
 //! "network") in their ordinary sense. Each file is one document, repaired
 //! alone.
 
-use std::path::PathBuf;
+mod common;
+
 use unspin_core::{edit, Dictionary, Repairer};
 
 fn fixtures() -> Vec<(String, String)> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/clean_science");
-    let mut docs: Vec<(String, String)> = std::fs::read_dir(&dir)
-        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
-        .map(|entry| {
-            let path = entry.unwrap().path();
-            let text = std::fs::read_to_string(&path).unwrap();
-            (
-                path.file_name().unwrap().to_string_lossy().into_owned(),
-                text,
-            )
-        })
-        .collect();
-    docs.sort();
-    docs
+    common::fixture_documents("clean_science")
 }
 
 fn repaired(model: &Repairer, text: &str) -> String {

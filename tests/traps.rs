@@ -5,24 +5,12 @@
 //! military history, sport, fiction, software documentation, e-mail.
 //! Each file is one document, repaired alone, as a user pipes it.
 
-use std::path::PathBuf;
+mod common;
+
 use unspin_core::{edit, Repairer};
 
 fn fixtures() -> Vec<(String, String)> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/traps");
-    let mut docs: Vec<(String, String)> = std::fs::read_dir(&dir)
-        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
-        .map(|entry| {
-            let path = entry.unwrap().path();
-            let text = std::fs::read_to_string(&path).unwrap();
-            (
-                path.file_name().unwrap().to_string_lossy().into_owned(),
-                text,
-            )
-        })
-        .collect();
-    docs.sort();
-    docs
+    common::fixture_documents("traps")
 }
 
 #[test]
