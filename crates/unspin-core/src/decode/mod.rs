@@ -30,9 +30,8 @@
 //! without allocating per sentence or window; and the language model is
 //! asked through [`CachedModel`], whose table of recent answers serves most
 //! of the decoder's repeated queries. Before a sentence's edges are scored,
-//! every query that scoring will make is prefetched, so that the misses in
-//! the model's tables overlap (while the memo misses often enough for that
-//! to pay).
+//! every query that scoring will make and the recent answers lack is
+//! prefetched, so that the misses in the model's tables overlap.
 //!
 //! Sentences end at sentence punctuation and line breaks, but not at a
 //! line that wraps onto the next mid-sentence, before a lowercase word or

@@ -267,9 +267,9 @@ mod tests {
         NgramModel::from_bytes(&bytes, "t").unwrap()
     }
 
-    /// Prefetching stops paying once the memo answers three queries in
-    /// four: here two trigrams that share a slot of the recent answers
-    /// keep evicting each other, and the memo answers them from then on.
+    /// The recent answers and word ids of one model never answer for
+    /// another: two models that differ in one score, asked in turn on one
+    /// thread, each give their own.
     #[test]
     fn memo_follows_the_model_across_documents() {
         let one = "\\data\\\nngram 1=3\n\\1-grams:\n-1\t<s>\n-1\t</s>\n-2\tcat\n\n\\end\\\n";
