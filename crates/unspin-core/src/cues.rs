@@ -43,8 +43,10 @@ pub const MAX_PHRASE_WORDS: usize = 5;
 pub struct Cues {
     /// Normalised cue ("stated", "12 months in the past") -> log10 ratio.
     weights: FxHashMap<Box<str>, f32>,
-    /// The first words of the multi-word cues.
-    phrase_starts: FxHashSet<Box<str>>,
+    /// Every run of a multi-word cue's first words, shorter than the cue
+    /// ("12", "12 months", "12 months in", "12 months in the"): a phrase
+    /// is extended by its next word only while it is one of these.
+    phrase_prefixes: FxHashSet<Box<str>>,
 }
 
 /// A cue found in a text.
@@ -103,8 +105,8 @@ impl Cues {
             if cue.is_empty() || words.len() > MAX_PHRASE_WORDS || words.contains(&"") {
                 return Err(bad("a cue is 1 to 5 words separated by single spaces"));
             }
-            if words.len() > 1 {
-                cues.phrase_starts.insert(words[0].into());
+            for n in 1..words.len() {
+                cues.phrase_prefixes.insert(words[..n].join(" ").into());
             }
             cues.weights.insert(cue.into(), weight);
         }
@@ -121,13 +123,17 @@ impl Cues {
     /// mid-sentence does not).
     pub fn weigh(&self, text: &[u8]) -> Weighed {
         let mut counts: FxHashMap<&str, u32> = FxHashMap::default();
-        // The normalised words of the current run, one after the other in
-        // `keys`, each ending where `ends` says.
+        // The normalised words of the current run, separated by single
+        // spaces in `keys` as in the table's phrases, each ending where
+        // `ends` says: a phrase of the run is a slice of `keys`.
         let mut keys = String::new();
         let mut ends: Vec<usize> = Vec::new();
         for token in Tokens::new(text) {
             match token.kind {
                 TokenKind::Word => {
+                    if !ends.is_empty() {
+                        keys.push(' ');
+                    }
                     let word = std::str::from_utf8(token.bytes(text)).unwrap_or("");
                     normalize_word_into(word, &mut keys);
                     ends.push(keys.len());
@@ -168,26 +174,29 @@ impl Cues {
     /// since the phrase's own ratio already says what they are worth
     /// together ("stated that" is not "stated" and "that" twice over).
     fn count_run<'s>(&'s self, keys: &str, ends: &[usize], counts: &mut FxHashMap<&'s str, u32>) {
-        let word = |i: usize| &keys[if i == 0 { 0 } else { ends[i - 1] }..ends[i]];
-        let mut phrase = String::new();
+        let start = |i: usize| if i == 0 { 0 } else { ends[i - 1] + 1 };
         let mut i = 0;
         while i < ends.len() {
             let mut matched: Option<(&'s str, usize)> = None;
-            if self.phrase_starts.contains(word(i)) {
-                phrase.clear();
-                phrase.push_str(word(i));
-                for n in 1..MAX_PHRASE_WORDS.min(ends.len() - i) {
-                    phrase.push(' ');
-                    phrase.push_str(word(i + n));
-                    if let Some((cue, _)) = self.weights.get_key_value(phrase.as_str()) {
-                        matched = Some((cue, n + 1));
-                    }
+            let mut n = 1;
+            while i + n < ends.len()
+                && n < MAX_PHRASE_WORDS
+                && self
+                    .phrase_prefixes
+                    .contains(&keys[start(i)..ends[i + n - 1]])
+            {
+                n += 1;
+                if let Some((cue, _)) = self.weights.get_key_value(&keys[start(i)..ends[i + n - 1]])
+                {
+                    matched = Some((cue, n));
                 }
             }
             let (cue, len) = match matched {
                 Some(found) => (Some(found.0), found.1),
                 None => (
-                    self.weights.get_key_value(word(i)).map(|(cue, _)| &**cue),
+                    self.weights
+                        .get_key_value(&keys[start(i)..ends[i]])
+                        .map(|(cue, _)| &**cue),
                     1,
                 ),
             };

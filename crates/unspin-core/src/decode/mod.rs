@@ -340,18 +340,14 @@ impl<'m> Decoder<'m> {
         edit_penalty: f32,
         confidence: f32,
     ) -> Vec<Edit> {
-        if !lattice
-            .replacements
-            .iter()
-            .any(|r| r.is_fingerprint(confidence))
-        {
-            return Vec::new();
-        }
-        let reading = self.read(lattice, &Penalty::flat(edit_penalty), None);
+        // A window without a fingerprint edge can yield no fingerprint, and
+        // windows are read independently: only the others are read.
+        let fingerprint = |r: &Replacement| r.is_fingerprint(confidence);
+        let reading = self.read_where(lattice, &Penalty::flat(edit_penalty), None, fingerprint);
         self.edits_where(
             lattice,
             &reading,
-            |r| r.is_fingerprint(confidence),
+            fingerprint,
             |words, r, candidate, gain| make_edit(input, words, r, candidate, gain),
         )
     }

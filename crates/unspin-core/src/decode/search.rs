@@ -101,11 +101,29 @@ impl<'m> Decoder<'m> {
         penalty: &Penalty<'_>,
         earlier: Option<&Reading>,
     ) -> Reading {
+        self.read_where(lattice, penalty, earlier, |_| true)
+    }
+
+    /// Like [`Decoder::read`], for the windows with an edge `wanted`
+    /// accepts: the others keep their words.
+    pub(super) fn read_where(
+        &self,
+        lattice: &Lattice<'_>,
+        penalty: &Penalty<'_>,
+        earlier: Option<&Reading>,
+        wanted: impl Fn(&super::Replacement) -> bool,
+    ) -> Reading {
         let mut reading = Reading::default();
         let mut scratch = Scratch::default();
         let mut earlier_windows = earlier.map(|e| e.windows.iter().peekable());
         for index in 0..lattice.windows.len() {
             let window = lattice.view(index);
+            if !window.replacements.iter().any(&wanted) {
+                if let Some(windows) = earlier_windows.as_mut() {
+                    windows.next_if(|w| w.0 == index);
+                }
+                continue;
+            }
             if let (Some(earlier), Some(windows)) = (earlier, earlier_windows.as_mut()) {
                 let before = windows.next_if(|w| w.0 == index);
                 let taken = before.map_or(&[][..], |w| &earlier.taken[w.2.clone()]);
