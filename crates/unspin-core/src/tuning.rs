@@ -56,3 +56,10 @@ pub const CERTAIN_LOG_ODDS: f64 = 9.2;
 /// repeated is not proof, so no fingerprint alone can make a document
 /// certain.
 pub const FINGERPRINT_MOST_UNITS: f64 = 2.0;
+
+/// The most words whose dictionary walks a thread keeps between texts.
+/// A walk is about a hundred bytes per dictionary, so this bounds the memo
+/// at a few megabytes per thread, while holding the words that recur from
+/// article to article many times over (a day of news uses some tens of
+/// thousands of distinct words, most of them rare).
+pub const MOST_MEMOISED_WALKS: usize = 1 << 15;

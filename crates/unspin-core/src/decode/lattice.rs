@@ -1,7 +1,8 @@
 //! Building the lattice: the penalty-independent half of decoding.
 //!
 //! A text is read into words and sentences ([`Words`]), each distinct word
-//! walked through the dictionaries once ([`Vocabulary`]), each matched
+//! walked through the dictionaries once ([`Vocabulary`], from the thread's
+//! [`WalkMemo`] where an earlier text walked it), each matched
 //! entry's candidates read once ([`EntryCache`]); then, sentence by
 //! sentence, the edges are found, the ones that cannot pay for themselves
 //! even with no edit penalty are dropped, and the rest grouped into
@@ -18,7 +19,7 @@ use crate::dict::{Candidate, Dictionary, MatchWord, PhraseMatch, WordWalk};
 use crate::key::normalize_word_into;
 use crate::lm::{CachedModel, WordId, UNKNOWN};
 use crate::token::{soft_line_break, verbatim_spans, Token, TokenKind, Tokens};
-use crate::tuning::{MAX_WINDOW_WORDS, PRUNE_MARGIN};
+use crate::tuning::{MAX_WINDOW_WORDS, MOST_MEMOISED_WALKS, PRUNE_MARGIN};
 use rustc_hash::FxHashMap;
 use std::ops::Range;
 
@@ -189,15 +190,72 @@ impl Vocabulary {
                 })
             })
             .collect();
-        let walks = dictionaries
-            .iter()
-            .map(|dict| distinct.iter().map(|key| dict.first_word(key)).collect())
-            .collect();
+        let walks = WALKS.with_borrow_mut(|memo| memo.walks_of(&distinct, dictionaries));
         let vocabulary = Vocabulary {
             walks,
             ids: vec![None; distinct.len()],
         };
         (vocabulary, of_word)
+    }
+}
+
+thread_local! {
+    static WALKS: std::cell::RefCell<WalkMemo> = Default::default();
+}
+
+/// The dictionary walks of words, kept per thread between texts: a batch
+/// of short articles brings mostly words the thread has walked before, and
+/// a walk through the dictionary's FST costs more than finding the word in
+/// a hash map. It holds the walks of one list of dictionaries (by their
+/// [`Dictionary::identity`]), is emptied when another list asks, and is
+/// emptied when it holds [`MOST_MEMOISED_WALKS`] words, which bounds its
+/// memory.
+#[derive(Default)]
+struct WalkMemo {
+    dictionaries: Vec<u64>,
+    /// Word -> where its walks (one per dictionary) start in `walks`.
+    index: FxHashMap<Box<str>, usize>,
+    walks: Vec<WordWalk>,
+}
+
+impl WalkMemo {
+    /// Per dictionary, the walk of each of `words`.
+    fn walks_of(&mut self, words: &[&str], dictionaries: &[Dictionary]) -> Vec<Vec<WordWalk>> {
+        let n = dictionaries.len();
+        if !self
+            .dictionaries
+            .iter()
+            .copied()
+            .eq(dictionaries.iter().map(Dictionary::identity))
+        {
+            self.clear();
+            self.dictionaries = dictionaries.iter().map(Dictionary::identity).collect();
+        }
+        let mut walks: Vec<Vec<WordWalk>> = vec![Vec::with_capacity(words.len()); n];
+        for &word in words {
+            if self.index.len() >= MOST_MEMOISED_WALKS {
+                self.clear();
+            }
+            let at = match self.index.get(word) {
+                Some(&at) => at,
+                None => {
+                    let at = self.walks.len();
+                    self.walks
+                        .extend(dictionaries.iter().map(|dict| dict.first_word(word)));
+                    self.index.insert(word.into(), at);
+                    at
+                }
+            };
+            for (of_dict, walk) in walks.iter_mut().zip(&self.walks[at..at + n]) {
+                of_dict.push(*walk);
+            }
+        }
+        walks
+    }
+
+    fn clear(&mut self) {
+        self.index.clear();
+        self.walks.clear();
     }
 }
 

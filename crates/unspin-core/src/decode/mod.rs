@@ -26,7 +26,8 @@
 //! (its walk through each dictionary, its LM id: `Vocabulary`) or on a
 //! dictionary entry alone (its candidates and their ids: `EntryCache`, both
 //! in `lattice`) is
-//! worked out once per text; the lattice is a few flat arrays, filled
+//! worked out once per text, and the walks once per thread while they fit
+//! its memo (`WalkMemo`); the lattice is a few flat arrays, filled
 //! without allocating per sentence or window; and the language model is
 //! asked through [`CachedModel`], whose table of recent answers serves most
 //! of the decoder's repeated queries. Before a sentence's edges are scored,
@@ -503,6 +504,17 @@ ngram 2=9
             repaired("at the home, they stated", &dict, 0.5),
             "at the house, they said"
         );
+    }
+
+    #[test]
+    fn word_walks_kept_between_texts_belong_to_their_dictionary() {
+        // One thread reads "stated" with a dictionary that has no entry for
+        // it, then with one that has: the walk kept from the first, which
+        // found nothing, must not stand for the second's.
+        let house = [("home", "house", -0.5)];
+        assert_eq!(repaired("They stated.", &house, 0.5), "They stated.");
+        let said = [("stated", "said", -0.5)];
+        assert_eq!(repaired("They stated.", &said, 0.5), "They said.");
     }
 
     #[test]

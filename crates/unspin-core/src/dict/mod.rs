@@ -69,6 +69,8 @@ pub struct Dictionary {
     table: Cow<'static, [u8]>,
     sources: Vec<String>,
     name: String,
+    /// See [`Dictionary::identity`].
+    identity: u64,
 }
 
 impl std::fmt::Debug for Dictionary {
@@ -189,12 +191,22 @@ impl Dictionary {
             ),
         };
         let fst = fst::raw::Fst::new(fst_bytes).map_err(|e| format(&e.to_string()))?;
+        static LOADED: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
         Ok(Dictionary {
             fst,
             table,
             sources,
             name: name.to_string(),
+            identity: LOADED.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
         })
+    }
+
+    /// A number no other dictionary loaded by this process has, so that
+    /// what is worked out from this one (its walks, kept between texts)
+    /// is never read against another, even one loaded at the same address
+    /// after this one is dropped.
+    pub fn identity(&self) -> u64 {
+        self.identity
     }
 
     /// Checks that every value points at a well-formed candidate list, so
