@@ -151,12 +151,18 @@ def is_heldout(expected, seed, share):
     return int.from_bytes(digest[:8], "big") / 2**64 < share
 
 
+# The most words a dictionary phrase may have (hyphens separate words, as
+# in the matcher): the decoder never matches a longer one, and `--dict`
+# refuses it.
+MAX_PHRASE_WORDS = 8
+
+
 def clean_pairs(pps, frequent, morph, part="all", seed=26, share=0.2):
     """The usable (tortured, expected) pairs of the list (see the module
     doc), of the part of the split asked for ("all", "train" or
     "heldout"), and the counts of what was dropped."""
-    rows, dropped = set(), {"uncertain": 0, "unusable": 0, "not a rewrite": 0, "ordinary": 0,
-                           "same": 0}
+    rows, dropped = set(), {"uncertain": 0, "unusable": 0, "too long": 0, "not a rewrite": 0,
+                           "ordinary": 0, "same": 0}
     with open(pps, encoding="utf-8") as f:
         reader = csv.reader(f, delimiter="\t")
         next(reader)
@@ -168,6 +174,9 @@ def clean_pairs(pps, frequent, morph, part="all", seed=26, share=0.2):
             expected = clean_expected(expected.lower())
             if expected is None or not ALLOWED.match(tortured):
                 dropped["unusable"] += 1
+                continue
+            if len(words_of(tortured)) > MAX_PHRASE_WORDS:
+                dropped["too long"] += 1
                 continue
             words = tortured.split(" ")
             alternatives = f" {expected} ".count(" or ") > f" {tortured} ".count(" or ")

@@ -47,6 +47,29 @@ fn committed_layers_compile_into_a_dictionary_that_passes_the_full_checks() {
     assert_eq!(checked.len(), Dictionary::embedded().len());
 }
 
+/// Each committed layer is a dictionary `--dict` takes on its own, as
+/// the cross-validation script passes them: no entry is longer than the
+/// matcher reads, which `--dict` refuses.
+#[test]
+fn committed_layers_are_accepted_by_dict() {
+    for file in committed_layers() {
+        let out = assert_cmd::Command::cargo_bin("unspin")
+            .unwrap()
+            .arg("--no-default-dict")
+            .arg("--dict")
+            .arg(&file)
+            .write_stdin("They stated it.\n")
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}: {}",
+            file.display(),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
+
 #[test]
 fn embedded_dictionary_knows_the_seed_phrases() {
     let dict = Dictionary::embedded();
