@@ -6,7 +6,7 @@
 //! read in place from an embedded or memory-mapped buffer:
 //!
 //! ```text
-//! 0   "UNSPNLM7"
+//! 0   "UNSPNLM8"
 //! 8   u32 order (1..=3), u32 checksum of the body (bytes 56..)
 //! 16  u64 unigram count, u64 bigram count, u64 trigram count
 //! 40  u64 vocabulary FST length
@@ -23,24 +23,32 @@
 //! of its words, oldest first, [`ID_BITS`] bits each. Scores are log10
 //! values quantised to thousandths and clamped to the i16 range.
 //!
-//! The bigrams and the trigrams are each an open-addressing hash table of
-//! [`table_slots`] slots (four for every three n-grams), in the way of
-//! KenLM's probing tables: a slot holds a fingerprint of its n-gram's key
-//! ([`fingerprint`]) and, in the same eight bytes, the n-gram's scores
-//! ([`bigram_entry`], [`trigram_entry`]). A key starts at slot [`slot_of`]
-//! and probes linearly. A query thus reads one cache line most of the
-//! time, and finds everything it needs there; the tables, under eleven
+//! The bigrams and the trigrams are each an open-addressing hash table, in
+//! the way of KenLM's probing tables: a slot holds a fingerprint of its
+//! n-gram's key ([`fingerprint`]), how far the slot is from the key's home
+//! slot ([`slot_of`], the displacement), and, in the same eight bytes, the
+//! n-gram's scores ([`entry`]). A query thus reads one cache line most of
+//! the time, and finds everything it needs there; the tables, under eleven
 //! bytes an n-gram, are about half the size of tables that keep whole
 //! keys with their scores beside them, so more of them stays in the cache.
-//! Most queries are for n-grams the model does not have (the back-off
-//! path) and are answered by the one slot read.
 //!
-//! A fingerprint has 32 bits for a bigram and 48 for a trigram, and only
-//! the n-grams of one run of occupied slots can be confused: a query for
-//! an absent n-gram is taken for a present one about once in 10^9 bigram
-//! lookups, and practically never for trigrams; it then reads that
+//! The entries are laid out in the order of their home slots, each in the
+//! first free slot at or after its home ([`home_slots`] homes, four for
+//! every three n-grams, then [`TABLE_TAIL`] slots for the last homes'
+//! overflow, the last always empty). A lookup probes from the key's home
+//! and stops at the first entry whose home lies past it, which its
+//! displacement tells ([`scan`]): most queries are for n-grams the model
+//! does not have (the back-off path), and in a table this full an
+//! unordered probe for an absent key would pass some eight entries before
+//! reaching an empty slot, the ordered one two or three.
+//!
+//! A fingerprint has 27 bits for a bigram and 43 for a trigram, and an
+//! entry is taken for the key only if it also has the key's home: a query
+//! for an absent n-gram is taken for a present one about once in 10^8
+//! bigram lookups, and practically never for trigrams; it then reads that
 //! n-gram's scores, a small error in one score, which the model's own
-//! estimation error dwarfs.
+//! estimation error dwarfs. Two n-grams of the model that the lookup
+//! could confuse are found when the table is built ([`write()`] fails).
 //!
 //! The vocabulary table finds a word's id the same way, by a hash of the
 //! word ([`word_hash`]): each slot holds the top 43 bits of a word's hash
@@ -56,12 +64,12 @@
 //! tables; it is how the embedded model is stored in the repository
 //! (`data/lm/en-us.unlm`), and [`add_index`] (run by build.rs) derives the
 //! current version from it; a version 1 file given to `--lm` is converted
-//! the same way when it is loaded. Files of versions 2 to 6 (earlier
+//! the same way when it is loaded. Files of versions 2 to 7 (earlier
 //! derived formats) are refused with the advice to run `unspin lm compile`
 //! again.
 
 /// Magic bytes at the start of a compiled model.
-pub const LM_MAGIC: &[u8; 8] = b"UNSPNLM7";
+pub const LM_MAGIC: &[u8; 8] = b"UNSPNLM8";
 /// Magic bytes of the version without hash tables.
 pub const LM_MAGIC_V1: &[u8; 8] = b"UNSPNLM1";
 /// Bits per word id in an n-gram key; the vocabulary holds at most 2^21 - 1 words.
@@ -192,7 +200,7 @@ impl Layout {
             .filter(|_| bytes.len() >= HEADER_LEN)
             .and_then(Storage::of);
         let Some(storage) = storage else {
-            // Versions 2 to 6 were derived at build time; none is converted.
+            // Versions 2 to 7 were derived at build time; none is converted.
             return Err(if bytes.starts_with(b"UNSPNLM") {
                 "a model from another unspin: run `unspin lm compile` again".into()
             } else {
@@ -319,32 +327,97 @@ pub fn fingerprint(key: u64, bits: u32) -> u64 {
 }
 
 /// Bits of a bigram entry that hold its scores: the probability, then the
-/// back-off, 16 bits each, below a 32-bit fingerprint.
+/// back-off, 16 bits each.
 pub const BIGRAM_SCORE_BITS: u32 = 32;
 
-/// Bits of a trigram entry that hold its probability, below a 48-bit
-/// fingerprint.
+/// Bits of a trigram entry that hold its probability.
 pub const TRIGRAM_SCORE_BITS: u32 = 16;
 
-/// A bigram table slot: the fingerprint of `key`, `prob` and `backoff`.
-pub fn bigram_entry(key: u64, prob: i16, backoff: i16) -> u64 {
-    fingerprint(key, 64 - BIGRAM_SCORE_BITS) << BIGRAM_SCORE_BITS
-        | (prob as u16 as u64) << 16
-        | backoff as u16 as u64
+/// Bits of an entry, just above its scores, that hold its displacement:
+/// how many slots past its home it lies, or [`FAR`] for that many or more.
+pub const DISPLACEMENT_BITS: u32 = 5;
+
+/// The displacement stored for an entry this many or more slots past its
+/// home; a lookup cannot tell where such an entry's home is, only that it
+/// is at least this far back.
+pub const FAR: u64 = (1 << DISPLACEMENT_BITS) - 1;
+
+/// Bits of the fingerprint of an entry with `score_bits` bits of scores:
+/// the rest of its eight bytes.
+pub fn fingerprint_bits(score_bits: u32) -> u32 {
+    64 - score_bits - DISPLACEMENT_BITS
 }
 
-/// A trigram table slot: the fingerprint of `key` and `prob`.
-pub fn trigram_entry(key: u64, prob: i16) -> u64 {
-    fingerprint(key, 64 - TRIGRAM_SCORE_BITS) << TRIGRAM_SCORE_BITS | prob as u16 as u64
+/// The scores of a bigram entry.
+pub fn bigram_scores(prob: i16, backoff: i16) -> u64 {
+    (prob as u16 as u64) << 16 | backoff as u16 as u64
 }
 
-/// Slots of the hash table for `keys` n-grams: four for every three, a
-/// little fuller than KenLM's default of three for two, so that the
-/// installed binary stays under 50 MB; a lookup of an absent key then
-/// probes some eight slots, most often one or two cache lines. Plus one
-/// so that there is always an empty slot.
-pub fn table_slots(keys: usize) -> usize {
+/// The scores of a trigram entry.
+pub fn trigram_scores(prob: i16) -> u64 {
+    prob as u16 as u64
+}
+
+/// A table slot holding the n-gram `key`, `displacement` slots past its
+/// home, with `scores` in the low `score_bits` bits.
+pub fn entry(key: u64, score_bits: u32, scores: u64, displacement: usize) -> u64 {
+    let displacement = (displacement as u64).min(FAR);
+    let tag = fingerprint(key, fingerprint_bits(score_bits)) << DISPLACEMENT_BITS | displacement;
+    tag << score_bits | scores
+}
+
+/// Home slots of the hash table for `keys` n-grams: four for every three,
+/// a little fuller than KenLM's default of three for two, so that the
+/// installed binary stays under 50 MB. Plus one, so that a table of no
+/// n-grams has a home.
+pub fn home_slots(keys: usize) -> usize {
     keys + keys / 3 + 1
+}
+
+/// Slots after the last home: room for the entries that overflow it, and
+/// an empty slot at the end where every lookup stops.
+pub const TABLE_TAIL: usize = 64;
+
+/// Slots of the hash table for `keys` n-grams.
+pub fn table_slots(keys: usize) -> usize {
+    home_slots(keys) + TABLE_TAIL
+}
+
+/// The scores of the n-gram whose home is `home` and fingerprint
+/// `fingerprint` in `table`, whose entries have `score_bits` bits of
+/// scores, if the table has it; `first` is the content of slot `home`,
+/// read by the caller (so that several lookups can read their first slots
+/// before any of them goes on).
+///
+/// The entries lie in the order of their homes: an entry whose
+/// displacement is less than the distance probed so far has its home past
+/// `home`, and so has every entry after it.
+#[inline]
+pub fn scan(
+    table: &[u64],
+    home: usize,
+    fingerprint: u64,
+    score_bits: u32,
+    first: u64,
+) -> Option<u64> {
+    let mut found = first;
+    let mut distance = 0u64;
+    loop {
+        if found == EMPTY_SLOT {
+            return None;
+        }
+        let tag = found >> score_bits;
+        let displacement = tag & FAR;
+        let here = distance.min(FAR);
+        if displacement < here {
+            return None;
+        }
+        if displacement == here && tag >> DISPLACEMENT_BITS == fingerprint {
+            return Some(found & ((1 << score_bits) - 1));
+        }
+        distance += 1;
+        found = u64::from_le(table[home + distance as usize]);
+    }
 }
 
 /// Slots of the vocabulary table for `words` words: twice as many, since
@@ -353,15 +426,16 @@ pub fn vocab_slots(words: usize) -> usize {
     2 * words + 1
 }
 
-/// The first slot to probe for `key` in a table of `slots` slots: a hash of
-/// the key scaled to the table (by multiplication, as the table size is
-/// not a power of two).
-pub fn slot_of(key: u64, slots: usize) -> usize {
+/// The home slot of `key` in a table of `homes` home slots: a hash of the
+/// key scaled to the table (by multiplication, as the number of homes is
+/// not a power of two), so that homes follow the order of the hashes.
+pub fn slot_of(key: u64, homes: usize) -> usize {
     let hash = key.wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    ((hash as u128 * slots as u128) >> 64) as usize
+    ((hash as u128 * homes as u128) >> 64) as usize
 }
 
-/// The slot probed after `slot` in a table of `slots` slots.
+/// The slot probed after `slot` in a table of `slots` slots (the
+/// vocabulary table, which wraps around).
 pub fn next_slot(slot: usize, slots: usize) -> usize {
     if slot + 1 == slots {
         0
@@ -467,19 +541,45 @@ fn insert_word(table: &mut [u64], hash: u64, id: u32) {
     }
 }
 
-/// The hash table of `entries`, each an n-gram's key and its slot's
-/// content (see the module docs).
-fn build_table(entries: impl ExactSizeIterator<Item = (u64, u64)>) -> Vec<u64> {
-    let slots = table_slots(entries.len());
-    let mut table = vec![EMPTY_SLOT; slots];
-    for (key, entry) in entries {
-        let mut slot = slot_of(key, slots);
-        while table[slot] != EMPTY_SLOT {
-            slot = next_slot(slot, slots);
+/// The hash table of the n-grams `keys` with their `scores` (see the module
+/// docs), or why it cannot be built: two n-grams a lookup would confuse,
+/// or more overflow past the last home than the tail holds.
+fn build_table(
+    keys_and_scores: impl ExactSizeIterator<Item = (u64, u64)>,
+    score_bits: u32,
+) -> Result<Vec<u64>, String> {
+    let n = keys_and_scores.len();
+    let homes = home_slots(n);
+    let mut table = vec![EMPTY_SLOT; table_slots(n)];
+    let mut placed: Vec<(usize, u64, u64)> = keys_and_scores
+        .map(|(key, scores)| (slot_of(key, homes), key, scores))
+        .collect();
+    placed.sort_unstable();
+    let mut free = 0;
+    for &(home, key, scores) in &placed {
+        let slot = home.max(free);
+        if slot + 1 >= table.len() {
+            return Err("the n-grams overflow the table's tail".into());
         }
-        table[slot] = entry;
+        table[slot] = entry(key, score_bits, scores, slot - home);
+        free = slot + 1;
     }
-    table
+    let bits = fingerprint_bits(score_bits);
+    for &(home, key, scores) in &placed {
+        let found = scan(
+            &table,
+            home,
+            fingerprint(key, bits),
+            score_bits,
+            table[home],
+        );
+        if found != Some(scores) {
+            return Err(format!(
+                "n-gram key {key:#x} is confused with another of the same home and fingerprint"
+            ));
+        }
+    }
+    Ok(table)
 }
 
 /// Derives the current version (hash tables) from the bytes of a version 1
@@ -524,15 +624,19 @@ fn with_tables(bytes: &[u8], old: &Layout) -> Result<Vec<u8>, String> {
     };
     let bigrams = u64s(&old.bi_keys)
         .zip(i16s(&old.bi_prob).zip(i16s(&old.bi_backoff)))
-        .map(|(key, (prob, backoff))| (key, bigram_entry(key, prob, backoff)));
+        .map(|(key, (prob, backoff))| (key, bigram_scores(prob, backoff)));
     let trigrams = u64s(&old.tri_keys)
         .zip(i16s(&old.tri_prob))
-        .map(|(key, prob)| (key, trigram_entry(key, prob)));
+        .map(|(key, prob)| (key, trigram_scores(prob)));
     let vocab_table =
         build_vocab_table(&bytes[old.vocab.clone()]).map_err(|e| format!("vocabulary: {e}"))?;
+    let bigram_table =
+        build_table(bigrams, BIGRAM_SCORE_BITS).map_err(|e| format!("bigrams: {e}"))?;
+    let trigram_table =
+        build_table(trigrams, TRIGRAM_SCORE_BITS).map_err(|e| format!("trigrams: {e}"))?;
     for (table, to) in [
-        (build_table(bigrams), &new.bi_keys),
-        (build_table(trigrams), &new.tri_keys),
+        (bigram_table, &new.bi_keys),
+        (trigram_table, &new.tri_keys),
         (vocab_table, &new.vocab_table),
     ] {
         for (slot, entry) in table.iter().enumerate() {
@@ -630,6 +734,70 @@ mod tests {
         assert_eq!(vocab_lookup(&table, hash), Some(SHARED_FINGERPRINT));
         assert_eq!(vocab_lookup(&table, twin), Some(SHARED_FINGERPRINT));
         assert_eq!(vocab_lookup(&table, other), Some(8));
+    }
+
+    /// Deterministic pseudo-random keys.
+    fn keys(seed: u64) -> impl Iterator<Item = u64> {
+        let mut x = seed;
+        std::iter::repeat_with(move || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x >> 1
+        })
+    }
+
+    /// Looks `key` up in `table` as a reader does.
+    fn find(table: &[u64], key: u64, score_bits: u32) -> Option<u64> {
+        let home = slot_of(key, table.len() - TABLE_TAIL);
+        let fingerprint = fingerprint(key, fingerprint_bits(score_bits));
+        scan(table, home, fingerprint, score_bits, table[home])
+    }
+
+    #[test]
+    fn a_table_finds_every_ngram_and_no_other() {
+        let present: Vec<u64> = keys(1).take(20_000).collect();
+        let table = build_table(
+            present.iter().map(|&k| (k, k & 0xffff_ffff)),
+            BIGRAM_SCORE_BITS,
+        )
+        .unwrap();
+        assert_eq!(table.len(), table_slots(present.len()));
+        assert_eq!(table.last(), Some(&EMPTY_SLOT));
+        for &key in &present {
+            assert_eq!(
+                find(&table, key, BIGRAM_SCORE_BITS),
+                Some(key & 0xffff_ffff)
+            );
+        }
+        let set: std::collections::HashSet<u64> = present.iter().copied().collect();
+        for key in keys(2).filter(|k| !set.contains(k)).take(20_000) {
+            assert_eq!(find(&table, key, BIGRAM_SCORE_BITS), None, "{key:#x}");
+        }
+    }
+
+    /// Entries more than [`FAR`] slots past their home store only that
+    /// they are far; lookups still find them, and stop for absent keys.
+    #[test]
+    fn entries_far_from_their_home_are_found() {
+        let n = 60;
+        let homes = home_slots(n);
+        let crowded: Vec<u64> = keys(3)
+            .filter(|&k| slot_of(k, homes) == 0)
+            .take(n)
+            .collect();
+        let table =
+            build_table(crowded.iter().map(|&k| (k, k & 0xffff)), TRIGRAM_SCORE_BITS).unwrap();
+        assert!(table[FAR as usize + 5] != EMPTY_SLOT);
+        for &key in &crowded {
+            assert_eq!(find(&table, key, TRIGRAM_SCORE_BITS), Some(key & 0xffff));
+        }
+        let absent_at_home = keys(4)
+            .filter(|&k| slot_of(k, homes) == 0 && !crowded.contains(&k))
+            .take(50);
+        for key in absent_at_home.chain(keys(5).take(2_000)) {
+            assert_eq!(find(&table, key, TRIGRAM_SCORE_BITS), None, "{key:#x}");
+        }
     }
 
     #[test]

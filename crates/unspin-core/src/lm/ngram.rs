@@ -123,6 +123,14 @@ impl NgramModel {
                 "the checksum does not match: the file is damaged (compile it again)".into(),
             ));
         }
+        // Every lookup stops at the last slot of its table at the latest,
+        // so a table must end in an empty one (as every table written
+        // does); a crafted file is refused here rather than read past.
+        for table in [&layout.bi_keys, &layout.tri_keys] {
+            if slice[table.end - 8..table.end] != format::EMPTY_SLOT.to_le_bytes() {
+                return Err(err("an n-gram table does not end in an empty slot".into()));
+            }
+        }
         let vocab = fst::Map::new(&slice[layout.vocab.clone()]).map_err(|e| err(e.to_string()))?;
         if vocab.len() != layout.counts[0] {
             return Err(err("vocabulary size does not match the header".into()));
@@ -196,10 +204,10 @@ fn prefetch_line<T>(value: &T) {
 }
 
 /// A hash table of n-grams (see [`format`](mod@format)'s docs): each
-/// slot holds a fingerprint of its n-gram's key above `score_bits` bits of
-/// scores.
+/// slot holds a fingerprint of its n-gram's key and its displacement
+/// above `score_bits` bits of scores.
 struct Table<'a> {
-    /// At least one of them empty.
+    /// The home slots, then the tail, whose last slot is empty.
     slots: &'a [u64],
     score_bits: u32,
 }
@@ -208,15 +216,15 @@ struct Table<'a> {
 #[derive(Clone, Copy)]
 struct Probe {
     fingerprint: u64,
-    slot: usize,
+    home: usize,
     found: u64,
 }
 
 impl Table<'_> {
-    /// The slot where the lookup of `key` starts.
+    /// The slot where the lookup of `key` starts: its home.
     #[inline]
     fn first_slot(&self, key: u64) -> usize {
-        format::slot_of(key, self.slots.len())
+        format::slot_of(key, self.slots.len() - format::TABLE_TAIL)
     }
 
     /// Starts looking up `key`: reads its first slot, the lookup's one
@@ -224,31 +232,24 @@ impl Table<'_> {
     /// finishing any lets their misses overlap.
     #[inline]
     fn start(&self, key: u64) -> Probe {
-        let slot = self.first_slot(key);
+        let home = self.first_slot(key);
         Probe {
-            fingerprint: format::fingerprint(key, 64 - self.score_bits),
-            slot,
-            found: u64::from_le(self.slots[slot]),
+            fingerprint: format::fingerprint(key, format::fingerprint_bits(self.score_bits)),
+            home,
+            found: u64::from_le(self.slots[home]),
         }
     }
 
     /// The scores of the n-gram of `probe`, if the table has it.
+    #[inline]
     fn finish(&self, probe: Probe) -> Option<u64> {
-        let Probe {
-            fingerprint,
-            mut slot,
-            mut found,
-        } = probe;
-        loop {
-            if found == format::EMPTY_SLOT {
-                return None;
-            }
-            if found >> self.score_bits == fingerprint {
-                return Some(found & ((1 << self.score_bits) - 1));
-            }
-            slot = format::next_slot(slot, self.slots.len());
-            found = u64::from_le(self.slots[slot]);
-        }
+        format::scan(
+            self.slots,
+            probe.home,
+            probe.fingerprint,
+            self.score_bits,
+            probe.found,
+        )
     }
 }
 
@@ -373,6 +374,22 @@ mod tests {
         assert!(NgramModel::from_bytes(&unchecked, "old").is_ok());
     }
 
+    /// A file whose checksum was made to match but whose table has no
+    /// empty slot to stop a lookup is refused, not read past its end.
+    #[test]
+    fn a_table_without_its_closing_empty_slot_is_refused() {
+        let (_, bytes) = dense_model(50);
+        let layout = Layout::parse(&bytes).unwrap();
+        for table in [layout.bi_keys, layout.tri_keys] {
+            let mut crafted = bytes.clone();
+            crafted[table.end - 8..table.end].copy_from_slice(&u64::MAX.to_le_bytes());
+            let sum = format::body_checksum(&crafted);
+            crafted[12..16].copy_from_slice(&sum.to_le_bytes());
+            let err = NgramModel::from_bytes(&crafted, "crafted.unlm").unwrap_err();
+            assert!(err.to_string().contains("empty slot"), "{err}");
+        }
+    }
+
     #[test]
     fn models_of_older_versions_are_refused_with_advice() {
         for magic in [
@@ -381,6 +398,7 @@ mod tests {
             b"UNSPNLM4",
             b"UNSPNLM5",
             b"UNSPNLM6",
+            b"UNSPNLM7",
         ] {
             let mut bytes = vec![0u8; 64];
             bytes[..8].copy_from_slice(magic);
