@@ -122,51 +122,25 @@ impl Cues {
     /// words that no punctuation or line break interrupts (a line wrapped
     /// mid-sentence does not).
     pub fn weigh(&self, text: &[u8]) -> Weighed {
-        let mut counts: FxHashMap<&str, u32> = FxHashMap::default();
-        // The normalised words of the current run, separated by single
-        // spaces in `keys` as in the table's phrases, each ending where
-        // `ends` says: a phrase of the run is a slice of `keys`.
-        let mut keys = String::new();
-        let mut ends: Vec<usize> = Vec::new();
+        let mut tally = Tally::new(self);
+        let mut key = String::new();
+        // Whether the next word goes on the run of the last one.
+        let mut joined = false;
         for token in Tokens::new(text) {
             match token.kind {
                 TokenKind::Word => {
-                    if !ends.is_empty() {
-                        keys.push(' ');
-                    }
                     let word = std::str::from_utf8(token.bytes(text)).unwrap_or("");
-                    normalize_word_into(word, &mut keys);
-                    ends.push(keys.len());
+                    key.clear();
+                    normalize_word_into(word, &mut key);
+                    tally.word(&key, joined);
+                    joined = true;
                 }
                 TokenKind::Space => {}
                 TokenKind::Newline if !token.breaks_sentence(text) => {}
-                _ => {
-                    self.count_run(&keys, &ends, &mut counts);
-                    keys.clear();
-                    ends.clear();
-                }
+                _ => joined = false,
             }
         }
-        self.count_run(&keys, &ends, &mut counts);
-        let mut found: Vec<Found> = counts
-            .into_iter()
-            .map(|(cue, count)| Found {
-                cue: cue.to_string(),
-                count,
-                log10_ratio: self.weights[cue],
-            })
-            .collect();
-        found.sort_by(|a, b| {
-            b.log10_ratio
-                .abs()
-                .total_cmp(&a.log10_ratio.abs())
-                .then_with(|| a.cue.cmp(&b.cue))
-        });
-        let log10_ratio = found
-            .iter()
-            .map(|f| f.log10_ratio as f64 * (1.0 + (f.count as f64).ln()))
-            .sum();
-        Weighed { log10_ratio, found }
+        tally.finish()
     }
 
     /// Counts the cues among the words of one unbroken run, longest match
@@ -205,6 +179,79 @@ impl Cues {
             }
             i += len;
         }
+    }
+}
+
+/// The cues of a text, added up word by word: [`Cues::weigh`] feeds it
+/// from the text's tokens, and the decoder from the words it has already
+/// read, so that a text is not read twice.
+pub struct Tally<'c> {
+    cues: &'c Cues,
+    /// The normalised words of the current run, separated by single
+    /// spaces as in the table's phrases, each ending where `ends` says: a
+    /// phrase of the run is a slice of `keys`.
+    keys: String,
+    ends: Vec<usize>,
+    counts: FxHashMap<&'c str, u32>,
+}
+
+impl<'c> Tally<'c> {
+    /// An empty tally of the cues of `cues`.
+    pub fn new(cues: &'c Cues) -> Tally<'c> {
+        Tally {
+            cues,
+            keys: String::new(),
+            ends: Vec::new(),
+            counts: FxHashMap::default(),
+        }
+    }
+
+    /// Adds the next word of the text, normalised
+    /// ([`normalize_word_into`]); `joined` if only spaces and line breaks
+    /// within a sentence separate it from the word before, so that a
+    /// phrase may run on from that word into this one.
+    pub fn word(&mut self, key: &str, joined: bool) {
+        if !joined {
+            self.end_run();
+        }
+        if !self.ends.is_empty() {
+            self.keys.push(' ');
+        }
+        self.keys.push_str(key);
+        self.ends.push(self.keys.len());
+    }
+
+    fn end_run(&mut self) {
+        self.cues
+            .count_run(&self.keys, &self.ends, &mut self.counts);
+        self.keys.clear();
+        self.ends.clear();
+    }
+
+    /// What the cues of the words added add up to.
+    pub fn finish(mut self) -> Weighed {
+        self.end_run();
+        let weights = &self.cues.weights;
+        let mut found: Vec<Found> = self
+            .counts
+            .into_iter()
+            .map(|(cue, count)| Found {
+                cue: cue.to_string(),
+                count,
+                log10_ratio: weights[cue],
+            })
+            .collect();
+        found.sort_by(|a, b| {
+            b.log10_ratio
+                .abs()
+                .total_cmp(&a.log10_ratio.abs())
+                .then_with(|| a.cue.cmp(&b.cue))
+        });
+        let log10_ratio = found
+            .iter()
+            .map(|f| f.log10_ratio as f64 * (1.0 + (f.count as f64).ln()))
+            .sum();
+        Weighed { log10_ratio, found }
     }
 }
 

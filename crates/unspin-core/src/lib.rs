@@ -206,7 +206,7 @@ impl Repairer {
         all_evidence: bool,
     ) -> Assessment {
         let prior = &self.settings.prior;
-        let cues = self.cues().weigh(input);
+        let cues = lattice.cues.clone();
         if !all_evidence && prior.is_certain(&cues) {
             return prior.assess(cues, Vec::new(), lattice.words);
         }

@@ -14,7 +14,7 @@
 
 use super::{keep_unlikelihood, to_u32, Decoder, Replacement, Tail, Window, Word};
 use crate::article::{self, Article};
-use crate::cues::Cues;
+use crate::cues::{Cues, Tally, Weighed};
 use crate::dict::{Candidate, Dictionary, MatchWord, PhraseMatch, WordWalk};
 use crate::key::normalize_word_into;
 use crate::lm::{CachedModel, WordId, UNKNOWN};
@@ -37,6 +37,9 @@ pub struct Lattice<'d> {
     pub(super) entries: EntryCache<'d>,
     /// How many words the text has.
     pub words: usize,
+    /// What the text's cues add up to ([`Cues::weigh`]), tallied from the
+    /// words read for the lattice.
+    pub cues: Weighed,
 }
 
 /// A window and its share of the lattice's arrays.
@@ -84,6 +87,10 @@ struct Words {
     /// Per word: it is part of an address or of code, which stays as
     /// written ([`verbatim_spans`]): no edit may touch it.
     verbatim: Vec<bool>,
+    /// Per word: only spaces and line breaks within a sentence separate it
+    /// from the word before, so a cue phrase may run on into it
+    /// ([`Tally::word`]).
+    cue_joined: Vec<bool>,
 }
 
 impl Words {
@@ -99,16 +106,20 @@ impl Words {
             key_ends: Vec::with_capacity(most_words),
             sentence_ends: Vec::new(),
             verbatim: Vec::with_capacity(most_words),
+            cue_joined: Vec::with_capacity(most_words),
         };
         let verbatim = verbatim_spans(input);
         let mut verbatim = verbatim.iter().peekable();
         // The tokens since the last word of the sentence: how many, and the
         // last of them.
         let mut gap: Option<(usize, Token)> = None;
+        // Whether a cue phrase may run on into the next word.
+        let mut cue_run = false;
         for token in Tokens::new(input) {
             if token.breaks_sentence(input) {
                 words.end_sentence();
                 gap = None;
+                cue_run = false;
                 continue;
             }
             if token.kind != TokenKind::Word {
@@ -116,8 +127,11 @@ impl Words {
                     *count += 1;
                     *last = token;
                 }
+                cue_run &= matches!(token.kind, TokenKind::Space | TokenKind::Newline);
                 continue;
             }
+            words.cue_joined.push(cue_run);
+            cue_run = true;
             if let (Some((1, between)), Some(joiner)) = (gap, words.joiners.last_mut()) {
                 *joiner = joins(input, between);
             }
@@ -358,6 +372,10 @@ impl<'m> Decoder<'m> {
     pub fn lattice(&self, input: &[u8]) -> Lattice<'m> {
         let words = Words::read(input);
         let keys = words.match_words();
+        let mut cues = Tally::new(self.cues);
+        for (word, &joined) in keys.iter().zip(&words.cue_joined) {
+            cues.word(word.key, joined);
+        }
         let (mut vocabulary, distinct) = Vocabulary::new(&keys, self.dictionaries);
         // Sized for spun news, where most words are in windows, so that the
         // arrays seldom grow by copying; larger sizes (the edges are several
@@ -370,6 +388,7 @@ impl<'m> Decoder<'m> {
             replacements: Vec::with_capacity(n),
             entries: EntryCache::default(),
             words: n,
+            cues: cues.finish(),
         };
         let mut scratch = SentenceScratch::default();
         let mut start = 0;

@@ -517,6 +517,27 @@ ngram 2=9
         assert_eq!(repaired("They stated.", &said, 0.5), "They said.");
     }
 
+    /// The lattice tallies the text's cues from the words it reads; the
+    /// tally must be the one the text's own tokens give.
+    #[test]
+    fn the_lattice_tallies_the_cues_the_text_has() {
+        with_decoder(&[("stated", "said", -0.5)], |decoder| {
+            for text in [
+                "Officials stated the regulation additionally covers 12 months in the past.",
+                "It took 12. Months later\n\n12\n\nmonths",
+                "It took 12\nmonths, buying and\nselling; twelve-months in the past",
+                "He said: \"individuals stated it\" - 12 months in the  past!",
+                "",
+            ] {
+                assert_eq!(
+                    decoder.lattice(text.as_bytes()).cues,
+                    decoder.cues.weigh(text.as_bytes()),
+                    "{text:?}"
+                );
+            }
+        });
+    }
+
     #[test]
     fn a_high_penalty_keeps_the_text() {
         let dict = [("stated", "said", -0.5)];
