@@ -526,6 +526,7 @@ ngram 2=9
                 "Officials stated the regulation additionally covers 12 months in the past.",
                 "It took 12. Months later\n\n12\n\nmonths",
                 "It took 12\nmonths, buying and\nselling; twelve-months in the past",
+                "It took 12, months later; 12-months, buying (and selling)",
                 "He said: \"individuals stated it\" - 12 months in the  past!",
                 "",
             ] {
