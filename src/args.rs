@@ -240,6 +240,14 @@ pub enum Command {
     ///
     /// One line per input with the probability and the evidence.
     Score(ScoreArgs),
+    /// Learn a crawl's spinner from its spun text: a dictionary for --dict.
+    ///
+    /// Decodes every file, counts what the decoder replaced and how often
+    /// each phrase occurs, re-estimates the dictionary's weights from
+    /// those counts and decodes again, a few rounds. Writes the compiled
+    /// dictionary (-o) and a CSV of the learned edges with their evidence
+    /// beside it (the same name, .csv). See docs/USAGE.md.
+    Learn(LearnArgs),
     /// Work with dictionaries.
     #[command(subcommand)]
     Dict(DictCommand),
@@ -258,6 +266,36 @@ pub enum Command {
     ///
     /// For example `unspin man > ~/.local/share/man/man1/unspin.1`.
     Man,
+}
+
+/// Options of `unspin learn`.
+#[derive(Debug, Args)]
+pub struct LearnArgs {
+    /// Files and folders of the crawl (read several times, so not standard input).
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+
+    /// Where to write the compiled dictionary; the CSV goes beside it.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: PathBuf,
+
+    /// The most rounds of decoding and re-estimating.
+    #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=20))]
+    pub iterations: u16,
+
+    /// Threads (default: one per core).
+    #[arg(short = 'j', long = "threads", value_name = "N", value_parser = clap::value_parser!(u16).range(1..=256))]
+    pub threads: Option<u16>,
+
+    /// Print only errors.
+    #[arg(short, long)]
+    pub quiet: bool,
+
+    #[command(flatten)]
+    pub walk: WalkArgs,
+
+    #[command(flatten)]
+    pub model: ModelArgs,
 }
 
 /// Options of `unspin score`.

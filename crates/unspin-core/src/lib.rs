@@ -24,6 +24,7 @@ pub mod cues;
 pub mod decode;
 pub mod dict;
 pub mod edit;
+pub mod learn;
 pub mod lm;
 pub use unspin_formats::key;
 pub mod markup;
@@ -167,6 +168,27 @@ impl Repairer {
         self.cues.as_ref().unwrap_or_else(|| Cues::embedded())
     }
 
+    /// The dictionaries, in priority order.
+    pub fn dictionaries(&self) -> &[Dictionary] {
+        &self.dictionaries
+    }
+
+    /// The same model with `dict` consulted before its own dictionaries
+    /// (a dictionary learned for one crawl, [`learn`]).
+    pub fn with_first_dictionary(mut self, dict: Dictionary) -> Repairer {
+        self.dictionaries.insert(0, dict);
+        self
+    }
+
+    /// The same model without its first dictionary (undoes
+    /// [`Repairer::with_first_dictionary`]).
+    pub fn without_first_dictionary(mut self) -> Repairer {
+        if !self.dictionaries.is_empty() {
+            self.dictionaries.remove(0);
+        }
+        self
+    }
+
     /// The settings in use.
     pub fn settings(&self) -> Settings {
         self.settings
@@ -234,14 +256,21 @@ impl Repairer {
 
     /// The edits that repair `input`: sorted, disjoint, on word boundaries.
     pub fn repair(&self, input: &[u8]) -> Vec<Edit> {
+        self.repair_assessed(input).0
+    }
+
+    /// The edits that repair `input`, with the probability that it is spun
+    /// the repair went by (`None` at a fixed penalty, which skips the prior).
+    pub fn repair_assessed(&self, input: &[u8]) -> (Vec<Edit>, Option<f64>) {
         let lm = lm::CachedModel::new(self.lm.as_ref());
         let decoder = self.decoder(&lm);
         let lattice = decoder.lattice(input);
         if let Some(penalty) = self.settings.fixed_penalty {
-            return decoder.decode(input, &lattice, penalty);
+            return (decoder.decode(input, &lattice, penalty), None);
         }
         let assessment = self.assess_lattice(&decoder, input, &lattice, false);
-        decoder.decode_confirming(input, &lattice, self.boldness(&assessment))
+        let edits = decoder.decode_confirming(input, &lattice, self.boldness(&assessment));
+        (edits, Some(assessment.spun_probability))
     }
 }
 
