@@ -230,16 +230,18 @@ pub fn learn_from(
         repairer,
         || crawl.documents(reporter),
         options,
-        |event| match event {
+        |event| {
+            match event {
             Progress::Pass { round, counting } => {
-                let what = if counting { "counting" } else { "decoding" };
+                let what = if counting { "counting" } else { "weighing" };
                 reporter.start_pass(&format!("round {round}: {what}"), bytes);
             }
             Progress::Document { bytes } => reporter.advance(bytes as u64),
             Progress::Round(r) => reporter.note(&format!(
-                "round {}: {} documents, {} repairs, score {:.1}; {} edges learned, {} changed",
-                r.round, r.documents, r.repairs, r.score, r.edges, r.changed
+                "round {}: {} documents, {:.0} expected swaps, log10 likelihood {:.1}; {} edges learned, {} changed",
+                r.round, r.documents, r.swaps, r.log_likelihood, r.edges, r.changed
             )),
+        }
         },
     )?;
     reporter.finish();
@@ -335,10 +337,10 @@ fn edges_csv(edges: &[LearnedEdge]) -> Result<Vec<u8>> {
             e.original.as_str(),
             &format!("{:.3}", e.weight),
             learn::SOURCE,
-            &e.swaps.to_string(),
+            &format!("{:.2}", e.swaps),
             &e.spun_count.to_string(),
             &format!("{:.3}", e.swap_rate),
-            &e.original_count.to_string(),
+            &format!("{:.1}", e.original_count),
             &format!("{:.3}", e.prior_weight),
         ])?;
     }

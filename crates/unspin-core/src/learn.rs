@@ -30,11 +30,12 @@
 //! sums, so the result does not depend on the order in which documents
 //! are counted, and the learned edges come out sorted.
 
-use crate::dict::Entry;
+use crate::dict::{Entry, MatchWord};
 use crate::key::{normalize_key, normalize_word_into};
+use crate::lm::{CachedModel, WordId, UNKNOWN};
 use crate::parallel::ordered_map;
 use crate::token::{soft_line_break, TokenKind, Tokens};
-use crate::{Dictionary, Edit, Repairer};
+use crate::{Dictionary, Repairer};
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::collections::BTreeMap;
 
@@ -49,92 +50,67 @@ pub struct Document {
     pub group: usize,
 }
 
-/// What decoding one document found.
+/// The expected counts of a pass over the crawl.
+///
+/// Each occurrence of a dictionary phrase is weighed on its own, in the
+/// text's own context: the language model's gain for each candidate
+/// original over the words as written, plus the candidate's current
+/// weight, against keeping the words (which costs nothing), give the
+/// posterior of each reading, and each candidate is credited its
+/// posterior. This ignores that neighbouring words may be spun too (the
+/// decoder weighs them together), and the edit penalty and document
+/// prior, which set how bold a repair is, not what the spinner does.
 #[derive(Debug, Clone, Default)]
-pub struct DocumentSwaps {
-    /// (spun phrase, original) of each repair, as dictionary keys.
-    pub swaps: Vec<(String, String)>,
-    /// The probability that the document is spun (1 at a fixed penalty).
-    pub spun_probability: f64,
-    /// The summed scores of the repairs (log10).
-    pub score: f64,
-}
-
-/// Decodes `text` with `repairer` and returns its swaps.
-pub fn document_swaps(repairer: &Repairer, text: &[u8]) -> DocumentSwaps {
-    let (edits, p) = repairer.repair_assessed(text);
-    DocumentSwaps {
-        swaps: edits
-            .iter()
-            .filter_map(|e| swap_of(repairer.dictionaries(), e))
-            .collect(),
-        spun_probability: p.unwrap_or(1.0),
-        score: edits.iter().map(|e| e.score as f64).sum(),
-    }
-}
-
-/// The dictionary phrase a repair replaced and the original it wrote, as
-/// keys: a repair that also rewrote an article ("an individual" -> "a
-/// person") or kept a possessive "'s" is brought back to its entry.
-fn swap_of(dictionaries: &[Dictionary], edit: &Edit) -> Option<(String, String)> {
-    let known = |key: &str| dictionaries.iter().any(|d| d.lookup(key).is_some());
-    let spun = normalize_key(&edit.spun);
-    let original = normalize_key(&edit.restored);
-    if known(&spun) {
-        return Some((spun, original));
-    }
-    if let (Some(s), Some(o)) = (spun.strip_suffix("'s"), original.strip_suffix("'s")) {
-        if known(s) {
-            return Some((s.to_string(), o.to_string()));
-        }
-    }
-    let after_article = |key: &str| {
-        key.split_once(' ')
-            .filter(|(article, _)| matches!(*article, "a" | "an"))
-            .map(|(_, rest)| rest.to_string())
-    };
-    match (after_article(&spun), after_article(&original)) {
-        (Some(s), Some(o)) if known(&s) => Some((s, o)),
-        _ => None,
-    }
-}
-
-/// The swaps of a whole pass over the crawl.
-#[derive(Debug, Clone, Default)]
-pub struct Tally {
-    /// Spun phrase -> original -> how often the decoder wrote it.
-    swaps: FxHashMap<String, FxHashMap<String, u64>>,
-    /// Documents decoded.
+pub struct Expected {
+    /// Spun phrase -> original -> expected swaps.
+    swaps: FxHashMap<String, FxHashMap<String, f64>>,
+    /// Spun phrase -> occurrences.
+    occurrences: FxHashMap<String, u64>,
+    /// Documents weighed.
     pub documents: u64,
-    /// The sum of their scores: the crawl's gain over keeping every word.
-    pub score: f64,
+    /// log10 of the crawl's likelihood under the current weights, relative
+    /// to keeping every word.
+    pub log_likelihood: f64,
 }
 
-impl Tally {
-    /// Adds one document's swaps.
-    pub fn add(&mut self, found: &DocumentSwaps) {
-        self.documents += 1;
-        self.score += found.score;
-        for (spun, original) in &found.swaps {
-            *self
-                .swaps
-                .entry(spun.clone())
-                .or_default()
-                .entry(original.clone())
-                .or_default() += 1;
+/// The smallest posterior credited: smaller ones add nothing an
+/// estimate could see, only entries to the tables.
+const LEAST_POSTERIOR: f64 = 1e-4;
+
+/// Weights that differ from the built-in ones: (spun phrase, original key)
+/// -> log10 weight.
+pub type Weights = FxHashMap<(String, String), f32>;
+
+impl Expected {
+    /// Adds another pass's (or document's) counts.
+    pub fn merge(&mut self, other: Expected) {
+        self.documents += other.documents;
+        self.log_likelihood += other.log_likelihood;
+        for (spun, n) in other.occurrences {
+            *self.occurrences.entry(spun).or_default() += n;
+        }
+        for (spun, by) in other.swaps {
+            let mine = self.swaps.entry(spun).or_default();
+            for (original, p) in by {
+                *mine.entry(original).or_default() += p;
+            }
         }
     }
 
-    /// How many repairs were counted.
-    pub fn repairs(&self) -> u64 {
+    /// The expected swaps of all spun phrases.
+    pub fn repairs(&self) -> f64 {
         self.swaps.values().flat_map(|by| by.values()).sum()
     }
 
     /// Every phrase whose occurrences [`estimate`] needs: the spun phrases
-    /// repaired and every candidate original of theirs in `base`.
-    pub fn phrases(&self, base: &[Dictionary]) -> Vec<String> {
+    /// expected to be swapped at least `least` times and every candidate
+    /// original of theirs in `base`.
+    pub fn phrases(&self, base: &[Dictionary], least: f64) -> Vec<String> {
         let mut phrases = Vec::new();
-        for spun in self.swaps.keys() {
+        for (spun, by) in &self.swaps {
+            if by.values().sum::<f64>() < least {
+                continue;
+            }
             phrases.push(spun.clone());
             if let Some(candidates) = base.iter().find_map(|d| d.lookup(spun)) {
                 phrases.extend(candidates.map(|c| normalize_key(c.original)));
@@ -143,6 +119,167 @@ impl Tally {
         phrases.sort();
         phrases.dedup();
         phrases
+    }
+
+    /// Weighs every dictionary phrase of `text` (see the type's docs) with
+    /// the dictionaries `base`, the language model `lm` and `weights` where
+    /// they differ from the built-in ones.
+    pub fn of_document(
+        base: &[Dictionary],
+        lm: &dyn crate::LanguageModel,
+        weights: &Weights,
+        text: &[u8],
+    ) -> Expected {
+        let lm = CachedModel::new(lm);
+        let mut expected = Expected {
+            documents: 1,
+            ..Expected::default()
+        };
+        for_each_run(text, |run| expected.add_run(base, &lm, weights, run));
+        expected
+    }
+
+    fn add_run(
+        &mut self,
+        base: &[Dictionary],
+        lm: &CachedModel<'_>,
+        weights: &Weights,
+        run: &[(String, Option<char>)],
+    ) {
+        let words: Vec<MatchWord<'_>> = run
+            .iter()
+            .map(|(key, joiner)| MatchWord {
+                key,
+                joiner: joiner.map(|c| c as u8),
+            })
+            .collect();
+        let ids: Vec<WordId> = run.iter().map(|(key, _)| lm.word_id(key)).collect();
+        let n = words.len();
+        let context_at = |start: usize| match start {
+            0 => [UNKNOWN, lm.sentence_start()],
+            1 => [lm.sentence_start(), ids[0]],
+            s => [ids[s - 2], ids[s - 1]],
+        };
+        let score = |mut context: [WordId; 2], phrase: &[WordId], tail: &[WordId]| {
+            let mut total = 0.0;
+            for &id in phrase.iter().chain(tail) {
+                total += lm.log10_prob(context, id) as f64;
+                context = [context[1], id];
+            }
+            total
+        };
+        // A word matched by a dictionary of higher priority is not offered
+        // to the ones after it, as in the decoder.
+        let mut claimed = vec![false; n];
+        let mut found = Vec::new();
+        let mut candidate_ids = Vec::new();
+        let mut logits: Vec<(String, f64)> = Vec::new();
+        for dict in base {
+            found.clear();
+            for start in 0..n {
+                dict.matches_at(&words, start, &mut found);
+            }
+            found.retain(|m| !claimed[m.start..m.end].contains(&true));
+            for m in &found {
+                claimed[m.start..m.end].iter_mut().for_each(|c| *c = true);
+            }
+            for m in found.iter().filter(|m| !m.possessive) {
+                let spun_ids = &ids[m.start..m.end];
+                if spun_ids.contains(&UNKNOWN) {
+                    continue;
+                }
+                let mut tail: Vec<WordId> = ids[m.end..(m.end + 2).min(n)].to_vec();
+                if m.end + 2 >= n {
+                    tail.push(lm.sentence_end());
+                }
+                let context = context_at(m.start);
+                let kept = score(context, spun_ids, &tail);
+                let mut spun = String::new();
+                for (word, joiner) in &run[m.start..m.end] {
+                    spun.push_str(word);
+                    if let Some(c) = joiner {
+                        spun.push(*c);
+                    }
+                }
+                spun.truncate(spun.trim_end_matches([' ', '-']).len());
+                logits.clear();
+                for candidate in dict.candidates(m) {
+                    let key = normalize_key(candidate.original);
+                    if key == spun || logits.iter().any(|(k, _)| *k == key) {
+                        continue;
+                    }
+                    candidate_ids.clear();
+                    lm.phrase_ids(candidate.original, &mut candidate_ids);
+                    if candidate_ids.contains(&UNKNOWN) {
+                        continue;
+                    }
+                    let gain = score(context, &candidate_ids, &tail) - kept;
+                    let weight = weights
+                        .get(&(spun.clone(), key.clone()))
+                        .copied()
+                        .unwrap_or(candidate.weight);
+                    logits.push((key, (gain + weight as f64).min(30.0)));
+                }
+                *self.occurrences.entry(spun.clone()).or_default() += 1;
+                let total: f64 = 1.0 + logits.iter().map(|(_, l)| 10f64.powf(*l)).sum::<f64>();
+                self.log_likelihood += total.log10();
+                for (key, logit) in logits.drain(..) {
+                    let posterior = 10f64.powf(logit) / total;
+                    if posterior >= LEAST_POSTERIOR {
+                        *self
+                            .swaps
+                            .entry(spun.clone())
+                            .or_default()
+                            .entry(key)
+                            .or_default() += posterior;
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Calls `visit` on each run of words of `text` that no punctuation or
+/// line break interrupts (a line wrapped mid-sentence does not), each word
+/// as its key and how it joins the next (a space, a hyphen, or `None` at
+/// the end of the run).
+fn for_each_run(text: &[u8], mut visit: impl FnMut(&[(String, Option<char>)])) {
+    let mut run: Vec<(String, Option<char>)> = Vec::new();
+    let mut pending: Option<char> = None;
+    for token in Tokens::new(text) {
+        match token.kind {
+            TokenKind::Word => {
+                if let Some(last) = run.last_mut() {
+                    last.1 = pending;
+                    if pending.is_none() {
+                        visit(&run);
+                        run.clear();
+                    }
+                }
+                let mut key = String::new();
+                normalize_word_into(
+                    std::str::from_utf8(token.bytes(text)).unwrap_or(""),
+                    &mut key,
+                );
+                run.push((key, None));
+                pending = Some(' ');
+                continue;
+            }
+            TokenKind::Space if pending == Some(' ') => continue,
+            TokenKind::Newline
+                if pending == Some(' ') && soft_line_break(text, token.start, token.end) =>
+            {
+                continue
+            }
+            TokenKind::Punct if pending == Some(' ') && token.bytes(text) == b"-" => {
+                pending = Some('-');
+                continue;
+            }
+            _ => pending = None,
+        }
+    }
+    if !run.is_empty() {
+        visit(&run);
     }
 }
 
@@ -187,42 +324,7 @@ impl PhraseSet {
     /// How often each phrase of the set occurs in `text`.
     pub fn count(&self, text: &[u8]) -> FxHashMap<String, u64> {
         let mut counts = FxHashMap::default();
-        // The current run: each word's key and how it joins the next.
-        let mut run: Vec<(String, Option<char>)> = Vec::new();
-        let mut pending: Option<char> = None;
-        for token in Tokens::new(text) {
-            match token.kind {
-                TokenKind::Word => {
-                    if let Some(last) = run.last_mut() {
-                        last.1 = pending;
-                        if pending.is_none() {
-                            self.count_run(&run, &mut counts);
-                            run.clear();
-                        }
-                    }
-                    let mut key = String::new();
-                    normalize_word_into(
-                        std::str::from_utf8(token.bytes(text)).unwrap_or(""),
-                        &mut key,
-                    );
-                    run.push((key, None));
-                    pending = Some(' ');
-                    continue;
-                }
-                TokenKind::Space if pending == Some(' ') => continue,
-                TokenKind::Newline
-                    if pending == Some(' ') && soft_line_break(text, token.start, token.end) =>
-                {
-                    continue
-                }
-                TokenKind::Punct if pending == Some(' ') && token.bytes(text) == b"-" => {
-                    pending = Some('-');
-                    continue;
-                }
-                _ => pending = None,
-            }
-        }
-        self.count_run(&run, &mut counts);
+        for_each_run(text, |run| self.count_run(run, &mut counts));
         counts
     }
 
@@ -277,21 +379,26 @@ pub struct Smoothing {
     /// an edge's weight is log10 of (swaps + `prior` x built-in
     /// probability) / (occurrences of the original + `prior`).
     pub prior: f64,
-    /// The fewest repairs of a one-word phrase for it to be learned; a
-    /// phrase of several words needs one (a spinner's multi-word phrase is
-    /// evidence on its own).
-    pub min_swaps: u64,
+    /// The fewest expected swaps of a phrase for its edges to be learned.
+    pub min_swaps: f64,
+    /// The least share of a phrase's occurrences expected to be swapped
+    /// for its edges to be learned: a spinner rewrites the words it knows
+    /// nearly every time, while the language model's preference for
+    /// another word in some contexts of a common one ("on" -> "in") is
+    /// spread thin over all of them.
+    pub min_swap_rate: f64,
 }
 
 impl Default for Smoothing {
     /// A built-in weight is worth 20 occurrences of its original, so that
-    /// a handful of repairs moves an edge little and a crawl-wide habit
-    /// moves it all the way; a single word needs 3 repairs, so that one
-    /// close call of the language model is not learned as a habit.
+    /// a handful of swaps moves an edge little and a crawl-wide habit
+    /// moves it all the way; a phrase needs 3 expected swaps, so that a
+    /// few close calls of the language model are not learned as a habit.
     fn default() -> Smoothing {
         Smoothing {
             prior: 20.0,
-            min_swaps: 3,
+            min_swaps: 3.0,
+            min_swap_rate: 0.5,
         }
     }
 }
@@ -307,75 +414,81 @@ pub struct LearnedEdge {
     pub weight: f32,
     /// The built-in weight it was smoothed toward.
     pub prior_weight: f32,
-    /// How often the decoder wrote `original` for `spun`.
-    pub swaps: u64,
+    /// How often `original` is expected to have been spun into `spun`.
+    pub swaps: f64,
     /// How often `spun` occurs in the crawl.
     pub spun_count: u64,
-    /// How often `original` occurs in the decoded crawl (as written or
-    /// restored).
-    pub original_count: u64,
-    /// The share of the occurrences of `spun` that the decoder replaced
-    /// (by any original).
+    /// How often `original` is expected to occur in the crawl's originals
+    /// (as written, or spun).
+    pub original_count: f64,
+    /// The expected share of the occurrences of `spun` that the spinner
+    /// wrote (for any original).
     pub swap_rate: f64,
 }
 
-/// Re-estimates the edges of every phrase `tally` saw repaired often
+/// Re-estimates the edges of every phrase `expected` saw swapped often
 /// enough, from the candidates of the first dictionary of `base` that has
-/// the phrase: each candidate's weight is its swaps over the occurrences of
-/// its original in the decoded crawl, smoothed toward its built-in weight.
-/// Sorted by spun phrase, then weight (highest first), then original.
+/// the phrase: each candidate's weight is its expected swaps over the
+/// occurrences of its original in the decoded crawl (as written, less its
+/// own expected swaps, plus the swaps that restore it), smoothed toward
+/// its built-in weight. Sorted by spun phrase, then weight (highest
+/// first), then original.
 pub fn estimate(
-    tally: &Tally,
+    expected: &Expected,
     counts: &PhraseCounts,
     base: &[Dictionary],
     smoothing: &Smoothing,
 ) -> Vec<LearnedEdge> {
-    // How often each phrase was written by the decoder, and replaced.
-    let mut restored: FxHashMap<&str, u64> = FxHashMap::default();
-    let mut replaced: FxHashMap<&str, u64> = FxHashMap::default();
-    for (spun, by) in &tally.swaps {
-        for (original, n) in by {
-            *restored.entry(original).or_default() += n;
-            *replaced.entry(spun).or_default() += n;
+    let mut restored: FxHashMap<&str, f64> = FxHashMap::default();
+    let mut replaced: FxHashMap<&str, f64> = FxHashMap::default();
+    for (spun, by) in &expected.swaps {
+        for (original, p) in by {
+            *restored.entry(original).or_default() += p;
+            *replaced.entry(spun).or_default() += p;
         }
     }
     let mut edges = Vec::new();
-    let spun_phrases: BTreeMap<&String, &FxHashMap<String, u64>> = tally.swaps.iter().collect();
+    let spun_phrases: BTreeMap<&String, &FxHashMap<String, f64>> = expected.swaps.iter().collect();
     for (spun, by) in spun_phrases {
         let swaps_of_spun = replaced[spun.as_str()];
-        let several_words = spun.contains([' ', '-']);
-        if swaps_of_spun < smoothing.min_swaps && !several_words {
+        if swaps_of_spun < smoothing.min_swaps {
             continue;
         }
         let Some(candidates) = base.iter().find_map(|d| d.lookup(spun)) else {
             continue;
         };
-        let spun_count = counts.get(spun).max(swaps_of_spun);
+        let spun_count = expected.occurrences.get(spun).copied().unwrap_or(0);
+        let swap_rate = swaps_of_spun / spun_count.max(1) as f64;
+        if swap_rate < smoothing.min_swap_rate {
+            continue;
+        }
         let mut seen = FxHashSet::default();
         let start = edges.len();
         for candidate in candidates {
             let key = normalize_key(candidate.original);
-            if !seen.insert(key.clone()) {
+            if key == *spun || !seen.insert(key.clone()) {
                 continue;
             }
-            let swaps = by.get(&key).copied().unwrap_or(0);
-            let written = counts
-                .get(&key)
-                .saturating_sub(replaced.get(key.as_str()).copied().unwrap_or(0));
-            let original_count = written + restored.get(key.as_str()).copied().unwrap_or(0);
-            let p = (swaps as f64 + smoothing.prior * 10f64.powf(candidate.weight as f64))
-                / (original_count as f64 + smoothing.prior);
+            let swaps = by.get(&key).copied().unwrap_or(0.0);
+            let written = (counts.get(&key) as f64
+                - replaced.get(key.as_str()).copied().unwrap_or(0.0))
+            .max(0.0);
+            let original_count = written + restored.get(key.as_str()).copied().unwrap_or(0.0);
+            let p = (swaps + smoothing.prior * 10f64.powf(candidate.weight as f64))
+                / (original_count + smoothing.prior);
             edges.push(LearnedEdge {
                 spun: spun.clone(),
                 original: candidate.original.to_string(),
                 // Rounded as the CSV writes it, so that the CSV and the
                 // compiled dictionary are the same model.
-                weight: ((p.log10() * 1000.0).round() / 1000.0).min(0.0) as f32,
+                weight: ((p.log10() * 1000.0).round() / 1000.0)
+                    .min(0.0)
+                    .max(candidate.weight as f64) as f32,
                 prior_weight: candidate.weight,
                 swaps,
                 spun_count,
                 original_count,
-                swap_rate: swaps_of_spun as f64 / spun_count as f64,
+                swap_rate,
             });
         }
         edges[start..].sort_by(|a, b| {
@@ -385,6 +498,14 @@ pub fn estimate(
         });
     }
     edges
+}
+
+/// The learned edges as weights for [`Expected::of_document`].
+pub fn weights(edges: &[LearnedEdge]) -> Weights {
+    edges
+        .iter()
+        .map(|e| ((e.spun.clone(), normalize_key(&e.original)), e.weight))
+        .collect()
 }
 
 /// The learned edges as dictionary rows.
@@ -445,7 +566,7 @@ impl Default for Options {
 /// What [`learn`] tells its caller as it goes.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Progress {
-    /// A pass over the crawl starts: decoding (round `round`, from 1) or
+    /// A pass over the crawl starts: weighing (round `round`, from 1) or
     /// counting phrases.
     Pass { round: usize, counting: bool },
     /// A document of `bytes` bytes has been through the pass.
@@ -458,11 +579,12 @@ pub enum Progress {
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Round {
     pub round: usize,
-    /// Documents decoded and repairs made.
     pub documents: u64,
-    pub repairs: u64,
-    /// The crawl's summed repair scores (log10).
-    pub score: f64,
+    /// The expected swaps in the crawl.
+    pub swaps: f64,
+    /// log10 of the crawl's likelihood relative to keeping every word,
+    /// under the weights the round started from.
+    pub log_likelihood: f64,
     /// Edges learned, and how many changed since the last round.
     pub edges: usize,
     pub changed: usize,
@@ -484,7 +606,7 @@ pub struct Learned {
     pub edges: Vec<LearnedEdge>,
     /// The rounds run.
     pub rounds: Vec<Round>,
-    /// By group, as the first round's decoding judged the documents.
+    /// By group, as the built-in model judges the documents.
     pub mixture: Vec<GroupMixture>,
 }
 
@@ -503,34 +625,39 @@ where
     F: FnMut() -> I,
     I: Iterator<Item = Document>,
 {
-    let base_count = repairer.dictionaries().len();
-    let mut repairer = repairer;
     let mut counts = PhraseCounts::default();
     let mut learned = Learned::default();
+    let mut current = Weights::default();
     for round in 1..=options.iterations.max(1) {
         progress(Progress::Pass {
             round,
             counting: false,
         });
-        let mut tally = Tally::default();
-        let mut docs = documents();
+        let mut expected = Expected::default();
         let mut mixture: Vec<GroupMixture> = Vec::new();
+        let mut docs = documents();
+        let base = repairer.dictionaries();
         let _ = ordered_map(
             options.threads,
             || Ok::<_, ()>(docs.next()),
             |doc: Document| {
-                let found = document_swaps(&repairer, &doc.text);
-                (doc.group, doc.text.len(), found)
+                let found =
+                    Expected::of_document(base, repairer.language_model(), &current, &doc.text);
+                // The mixture is the built-in model's view, once.
+                let p = (round == 1).then(|| repairer.assess(&doc.text).spun_probability);
+                (doc.group, doc.text.len(), found, p)
             },
-            |(group, bytes, found)| {
-                tally.add(&found);
-                if mixture.len() <= group {
-                    mixture.resize(group + 1, GroupMixture::default());
+            |(group, bytes, found, p)| {
+                expected.merge(found);
+                if let Some(p) = p {
+                    if mixture.len() <= group {
+                        mixture.resize(group + 1, GroupMixture::default());
+                    }
+                    let m = &mut mixture[group];
+                    m.documents += 1;
+                    m.spun += u64::from(p > 0.5);
+                    m.probability += p;
                 }
-                let m = &mut mixture[group];
-                m.documents += 1;
-                m.spun += u64::from(found.spun_probability > 0.5);
-                m.probability += found.spun_probability;
                 progress(Progress::Document { bytes });
                 Ok(())
             },
@@ -538,8 +665,7 @@ where
         if round == 1 {
             learned.mixture = mixture;
         }
-        let base = &repairer.dictionaries()[repairer.dictionaries().len() - base_count..];
-        let missing = counts.missing(tally.phrases(base));
+        let missing = counts.missing(expected.phrases(base, options.smoothing.min_swaps));
         if !missing.is_empty() {
             progress(Progress::Pass {
                 round,
@@ -561,29 +687,29 @@ where
             );
             counts.record(&missing, found);
         }
-        let edges = estimate(&tally, &counts, base, &options.smoothing);
+        let edges = estimate(&expected, &counts, base, &options.smoothing);
         let changed = changed_edges(&learned.edges, &edges, options.tolerance);
         let summary = Round {
             round,
-            documents: tally.documents,
-            repairs: tally.repairs(),
-            score: tally.score,
+            documents: expected.documents,
+            swaps: expected.repairs(),
+            log_likelihood: expected.log_likelihood,
             edges: edges.len(),
             changed,
         };
         learned.rounds.push(summary);
         progress(Progress::Round(summary));
-        if repairer.dictionaries().len() > base_count {
-            repairer = repairer.without_first_dictionary();
-        }
+        current = weights(&edges);
         learned.edges = edges;
-        if !learned.edges.is_empty() {
-            let dict = Dictionary::from_entries(&entries(&learned.edges), "learned dictionary")?;
-            repairer = repairer.with_first_dictionary(dict);
-        }
         if changed == 0 {
             break;
         }
     }
+    let repairer = if learned.edges.is_empty() {
+        repairer
+    } else {
+        let dict = Dictionary::from_entries(&entries(&learned.edges), "learned dictionary")?;
+        repairer.with_first_dictionary(dict)
+    };
     Ok((repairer, learned))
 }

@@ -168,6 +168,11 @@ impl Repairer {
         self.cues.as_ref().unwrap_or_else(|| Cues::embedded())
     }
 
+    /// The language model.
+    pub fn language_model(&self) -> &dyn LanguageModel {
+        self.lm.as_ref()
+    }
+
     /// The dictionaries, in priority order.
     pub fn dictionaries(&self) -> &[Dictionary] {
         &self.dictionaries
