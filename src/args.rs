@@ -105,6 +105,16 @@ pub struct RepairArgs {
     #[arg(short = 'j', long = "threads", value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     pub threads: Option<u16>,
 
+    /// Learn the crawl's spinner first, then repair with it.
+    ///
+    /// A first pass over the inputs learns as `unspin learn` does, then
+    /// the repair pass consults the learned edges first. Assumes one
+    /// spinner (or one family) for all the inputs: the mixture of spun
+    /// documents by folder is printed so that a crawl of several can be
+    /// split. Inputs must be files or folders (they are read twice).
+    #[arg(long)]
+    pub adapt: bool,
+
     #[command(flatten)]
     pub walk: WalkArgs,
 
@@ -280,7 +290,7 @@ pub struct LearnArgs {
     pub output: PathBuf,
 
     /// The most rounds of decoding and re-estimating.
-    #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=20))]
+    #[arg(long, value_name = "N", default_value_t = crate::learn::DEFAULT_ITERATIONS as u16, value_parser = clap::value_parser!(u16).range(1..=20))]
     pub iterations: u16,
 
     /// Threads (default: one per core).

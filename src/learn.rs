@@ -25,6 +25,9 @@ use unspin_core::Repairer;
 /// a large file judges it a chunk at a time).
 pub const DOCUMENT_SIZE: usize = unspin_core::stream::DEFAULT_CHUNK_SIZE;
 
+/// Rounds of learning unless told otherwise.
+pub const DEFAULT_ITERATIONS: usize = 4;
+
 /// The files of a crawl, in walk order, with the folder each is in.
 struct Crawl {
     files: Vec<(PathBuf, usize)>,

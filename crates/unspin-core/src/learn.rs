@@ -73,6 +73,10 @@ pub struct Expected {
     pub log_likelihood: f64,
 }
 
+/// The fewest expected swaps of a phrase for its edges to be
+/// re-estimated in the rounds (and its originals counted).
+const LEAST_SWAPS: f64 = 0.5;
+
 /// The smallest posterior credited: smaller ones add nothing an
 /// estimate could see, only entries to the tables.
 const LEAST_POSTERIOR: f64 = 1e-4;
@@ -451,7 +455,7 @@ pub fn estimate(
     let spun_phrases: BTreeMap<&String, &FxHashMap<String, f64>> = expected.swaps.iter().collect();
     for (spun, by) in spun_phrases {
         let swaps_of_spun = replaced[spun.as_str()];
-        if swaps_of_spun < smoothing.min_swaps {
+        if swaps_of_spun < LEAST_SWAPS {
             continue;
         }
         let Some(candidates) = base.iter().find_map(|d| d.lookup(spun)) else {
@@ -459,9 +463,6 @@ pub fn estimate(
         };
         let spun_count = expected.occurrences.get(spun).copied().unwrap_or(0);
         let swap_rate = swaps_of_spun / spun_count.max(1) as f64;
-        if swap_rate < smoothing.min_swap_rate {
-            continue;
-        }
         let mut seen = FxHashSet::default();
         let start = edges.len();
         for candidate in candidates {
@@ -498,6 +499,19 @@ pub fn estimate(
         });
     }
     edges
+}
+
+/// The edges of the phrases with the evidence `smoothing` asks for to be
+/// written into a dictionary: the others only carry the rounds, in which
+/// an edge the built-in model thought unlikely may gather its evidence.
+pub fn publishable(edges: Vec<LearnedEdge>, smoothing: &Smoothing) -> Vec<LearnedEdge> {
+    edges
+        .into_iter()
+        .filter(|e| {
+            e.swap_rate >= smoothing.min_swap_rate
+                && e.swap_rate * e.spun_count as f64 >= smoothing.min_swaps
+        })
+        .collect()
 }
 
 /// The learned edges as weights for [`Expected::of_document`].
@@ -585,7 +599,7 @@ pub struct Round {
     /// log10 of the crawl's likelihood relative to keeping every word,
     /// under the weights the round started from.
     pub log_likelihood: f64,
-    /// Edges learned, and how many changed since the last round.
+    /// Edges re-estimated, and how many changed since the last round.
     pub edges: usize,
     pub changed: usize,
 }
@@ -628,6 +642,7 @@ where
     let mut counts = PhraseCounts::default();
     let mut learned = Learned::default();
     let mut current = Weights::default();
+    let mut all_edges = Vec::new();
     for round in 1..=options.iterations.max(1) {
         progress(Progress::Pass {
             round,
@@ -665,7 +680,7 @@ where
         if round == 1 {
             learned.mixture = mixture;
         }
-        let missing = counts.missing(expected.phrases(base, options.smoothing.min_swaps));
+        let missing = counts.missing(expected.phrases(base, LEAST_SWAPS));
         if !missing.is_empty() {
             progress(Progress::Pass {
                 round,
@@ -688,7 +703,7 @@ where
             counts.record(&missing, found);
         }
         let edges = estimate(&expected, &counts, base, &options.smoothing);
-        let changed = changed_edges(&learned.edges, &edges, options.tolerance);
+        let changed = changed_edges(&all_edges, &edges, options.tolerance);
         let summary = Round {
             round,
             documents: expected.documents,
@@ -700,11 +715,12 @@ where
         learned.rounds.push(summary);
         progress(Progress::Round(summary));
         current = weights(&edges);
-        learned.edges = edges;
+        all_edges = edges;
         if changed == 0 {
             break;
         }
     }
+    learned.edges = publishable(all_edges, &options.smoothing);
     let repairer = if learned.edges.is_empty() {
         repairer
     } else {
