@@ -729,3 +729,148 @@ where
     };
     Ok((repairer, learned))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{NgramModel, Settings};
+
+    fn entry(spun: &str, original: &str, weight: f32) -> Entry {
+        Entry {
+            spun: spun.into(),
+            original: original.into(),
+            weight,
+            source: "test".into(),
+            confidence: 0.0,
+        }
+    }
+
+    /// A crawl whose spinner always writes "stated" for "said", and which
+    /// uses "house" as news does.
+    fn crawl() -> Vec<Document> {
+        let who = [
+            "The minister",
+            "A spokesman",
+            "The mayor",
+            "Police",
+            "The company",
+        ];
+        let what = [
+            "the plan would go ahead",
+            "no one was hurt",
+            "talks would resume next week",
+            "the house was empty",
+            "prices would rise",
+            "the report was wrong",
+        ];
+        let mut documents = Vec::new();
+        for (i, w) in who.iter().enumerate() {
+            for (j, t) in what.iter().enumerate() {
+                let text = format!(
+                    "{w} stated on Monday that {t}. Officials stated {t}, {w} stated later.\n"
+                );
+                documents.push(Document {
+                    text: text.into_bytes(),
+                    group: (i + j) % 2,
+                });
+            }
+        }
+        documents
+    }
+
+    fn repairer() -> Repairer {
+        repairer_with(Settings::default())
+    }
+
+    fn repairer_with(settings: Settings) -> Repairer {
+        let base = Dictionary::from_entries(
+            &[entry("stated", "said", -3.0), entry("house", "home", -3.0)],
+            "test dictionary",
+        )
+        .unwrap();
+        Repairer::new(vec![base], Box::new(NgramModel::embedded()), settings)
+    }
+
+    fn learned(threads: usize) -> Learned {
+        let documents = crawl();
+        let options = Options {
+            threads,
+            ..Options::default()
+        };
+        learn(
+            repairer(),
+            || documents.clone().into_iter(),
+            &options,
+            |_| {},
+        )
+        .unwrap()
+        .1
+    }
+
+    #[test]
+    fn phrases_are_counted_within_runs_of_words() {
+        let set = PhraseSet::new(["white house".to_string(), "house".to_string()]);
+        let counts = set.count(b"The White House said. White\nHouse; the house, white. House");
+        assert_eq!(counts["white house"], 2);
+        // "house" inside "white house" counts too: occurrences, not parses.
+        assert_eq!(counts["house"], 4);
+    }
+
+    /// The spinner's habit is learned from the spun text alone: the edge
+    /// the built-in model gave 1 in 1000 ends near certain, and a word
+    /// the crawl uses as news does is left to the built-in model.
+    #[test]
+    fn a_crawl_wide_habit_is_learned_and_ordinary_words_are_not() {
+        let learned = learned(1);
+        let said = learned
+            .edges
+            .iter()
+            .find(|e| e.spun == "stated" && e.original == "said")
+            .expect("stated -> said is learned");
+        assert!(said.weight > -1.0, "{said:?}");
+        assert!(said.swap_rate > 0.5, "{said:?}");
+        assert_eq!(said.spun_count, 90);
+        assert!(learned.edges.iter().all(|e| e.spun != "house"));
+        // The crawl's likelihood rises from round to round.
+        let rounds = &learned.rounds;
+        assert!(rounds.len() >= 2);
+        assert!(rounds
+            .windows(2)
+            .all(|r| r[1].log_likelihood >= r[0].log_likelihood));
+        // Both groups are reported, every document in one of them.
+        assert_eq!(learned.mixture.len(), 2);
+        assert_eq!(learned.mixture.iter().map(|m| m.documents).sum::<u64>(), 30);
+    }
+
+    /// The learned dictionary repairs what the built-in weights left
+    /// alone in some contexts (at the edit penalty of a spun document: how sure the prior
+    /// is that a short text is spun is its own matter).
+    #[test]
+    fn the_learned_dictionary_repairs_the_crawl() {
+        let documents = crawl();
+        let text = &documents[0].text;
+        let spun = Settings {
+            fixed_penalty: Some(1.0),
+            ..Settings::default()
+        };
+        let before = repairer_with(spun).repair(text);
+        let (adapted, _) = learn(
+            repairer_with(spun),
+            || documents.clone().into_iter(),
+            &Options::default(),
+            |_| {},
+        )
+        .unwrap();
+        let after = adapted.repair(text);
+        let saids = |edits: &[crate::Edit]| edits.iter().filter(|e| e.restored == "said").count();
+        assert!(saids(&before) < 3, "{before:?}");
+        assert_eq!(saids(&after), 3, "{after:?}");
+    }
+
+    #[test]
+    fn learning_does_not_depend_on_the_threads() {
+        let (one, two) = (learned(1), learned(2));
+        assert_eq!(one.edges, two.edges);
+        assert_eq!(one.rounds.len(), two.rounds.len());
+    }
+}
