@@ -114,6 +114,8 @@ def main():
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--least-swaps", type=float, default=1.0)
     ap.add_argument("--evalspin", help="path of evalspin.py, to score the synthetic pairs")
+    ap.add_argument("--sample", type=int, default=0,
+                    help="score only every Nth synthetic pair with evalspin (0: all)")
     a = ap.parse_args()
     rng = random.Random(a.seed)
 
@@ -154,7 +156,10 @@ def main():
     learned = set()
     with open(os.path.join(a.out, "learned.csv"), encoding="utf-8") as f:
         for row in csv.DictReader(f):
-            if float(row["swaps"]) >= a.least_swaps:
+            # An edge is learned where the learner raised its weight on
+            # enough evidence; the others keep the built-in weights.
+            if float(row["swaps"]) >= a.least_swaps and \
+                    float(row["weight"]) > float(row["prior_weight"]):
                 learned.add((row["spun"], row["original"].lower()))
     true_edges = set(used)
 
@@ -172,6 +177,14 @@ def main():
             "recall": round(hit / len(t), 3) if t else None,
         }
     if a.evalspin:
+        if a.sample > 1:
+            sample = os.path.join(a.out, "pairs_sample")
+            os.makedirs(sample, exist_ok=True)
+            for d in sorted(os.listdir(pairs))[::a.sample]:
+                link = os.path.join(sample, d)
+                if not os.path.exists(link):
+                    os.symlink(os.path.join(pairs, d), link)
+            pairs = sample
         for label, cmd in (("without", a.unspin), ("with", f"{a.unspin} --dict {dict_path}")):
             out = subprocess.run([sys.executable, a.evalspin, "--cmd", cmd, "--pairs", pairs,
                                   "--clean", "/nonexistent", "--json"],

@@ -241,7 +241,7 @@ pub fn learn_from(
             }
             Progress::Document { bytes } => reporter.advance(bytes as u64),
             Progress::Round(r) => reporter.note(&format!(
-                "round {}: {} documents, {:.0} expected swaps, log10 likelihood {:.1}; {} edges learned, {} changed",
+                "round {}: {} documents, {:.0} expected swaps, log10 likelihood {:.1}; {} edges re-estimated, {} changed",
                 r.round, r.documents, r.swaps, r.log_likelihood, r.edges, r.changed
             )),
         }
@@ -333,18 +333,20 @@ fn edges_csv(edges: &[LearnedEdge]) -> Result<Vec<u8>> {
         "swap_rate",
         "original_count",
         "prior_weight",
+        "confidence",
     ])?;
     for e in edges {
         out.write_record([
             e.spun.as_str(),
             e.original.as_str(),
             &format!("{:.3}", e.weight),
-            learn::SOURCE,
+            e.source.as_str(),
             &format!("{:.2}", e.swaps),
             &e.spun_count.to_string(),
             &format!("{:.3}", e.swap_rate),
             &format!("{:.1}", e.original_count),
             &format!("{:.3}", e.prior_weight),
+            &format!("{:.3}", e.confidence),
         ])?;
     }
     out.into_inner().map_err(|e| anyhow!("{e}"))

@@ -56,7 +56,7 @@ fn learn_writes_a_dictionary_and_its_csv_and_reports_a_bad_file() {
     let mut lines = csv.lines();
     assert_eq!(
         lines.next().unwrap(),
-        "spun,original,weight,source,swaps,spun_count,swap_rate,original_count,prior_weight"
+        "spun,original,weight,source,swaps,spun_count,swap_rate,original_count,prior_weight,confidence"
     );
     let rows: Vec<&str> = lines.collect();
     assert!(rows.iter().any(|r| r.starts_with("stated,said,")), "{csv}");

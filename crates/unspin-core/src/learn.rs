@@ -391,6 +391,11 @@ pub struct Smoothing {
     /// another word in some contexts of a common one ("on" -> "in") is
     /// spread thin over all of them.
     pub min_swap_rate: f64,
+    /// The least share of its phrase's expected swaps an edge must carry
+    /// for its weight to be learned (else it keeps the built-in weight):
+    /// the language model spreads a spun word's posterior over its
+    /// candidates' synonyms, and a spinner maps a word to few originals.
+    pub min_share: f64,
 }
 
 impl Default for Smoothing {
@@ -403,6 +408,7 @@ impl Default for Smoothing {
             prior: 20.0,
             min_swaps: 3.0,
             min_swap_rate: 0.5,
+            min_share: 0.25,
         }
     }
 }
@@ -418,6 +424,11 @@ pub struct LearnedEdge {
     pub weight: f32,
     /// The built-in weight it was smoothed toward.
     pub prior_weight: f32,
+    /// [`SOURCE`] for the edges of a learned phrase; the built-in source
+    /// for a built-in phrase carried along ([`with_overlapping`]).
+    pub source: String,
+    /// The built-in entry's confidence, kept.
+    pub confidence: f32,
     /// How often `original` is expected to have been spun into `spun`.
     pub swaps: f64,
     /// How often `spun` occurs in the crawl.
@@ -475,8 +486,12 @@ pub fn estimate(
                 - replaced.get(key.as_str()).copied().unwrap_or(0.0))
             .max(0.0);
             let original_count = written + restored.get(key.as_str()).copied().unwrap_or(0.0);
-            let p = (swaps + smoothing.prior * 10f64.powf(candidate.weight as f64))
-                / (original_count + smoothing.prior);
+            let p = if swaps >= smoothing.min_share * swaps_of_spun {
+                (swaps + smoothing.prior * 10f64.powf(candidate.weight as f64))
+                    / (original_count + smoothing.prior)
+            } else {
+                0.0
+            };
             edges.push(LearnedEdge {
                 spun: spun.clone(),
                 original: candidate.original.to_string(),
@@ -486,6 +501,8 @@ pub fn estimate(
                     .min(0.0)
                     .max(candidate.weight as f64) as f32,
                 prior_weight: candidate.weight,
+                source: SOURCE.to_string(),
+                confidence: candidate.confidence,
                 swaps,
                 spun_count,
                 original_count,
@@ -514,6 +531,61 @@ pub fn publishable(edges: Vec<LearnedEdge>, smoothing: &Smoothing) -> Vec<Learne
         .collect()
 }
 
+/// `learned` with, unchanged, every built-in phrase of `base` that shares
+/// a word with a learned phrase, sorted as [`estimate`] sorts.
+///
+/// The learned dictionary is consulted first, and a word one dictionary
+/// matches is not offered to the next: without them, a learned "moment"
+/// would hide the built-in "moment soon", and a learned "joint chiefs of
+/// employees" the built-in "employees".
+pub fn with_overlapping(mut learned: Vec<LearnedEdge>, base: &[Dictionary]) -> Vec<LearnedEdge> {
+    let split = |phrase: &str| -> Vec<String> {
+        phrase
+            .split([' ', '-'])
+            .filter(|w| !w.is_empty())
+            .map(str::to_string)
+            .collect()
+    };
+    let learned_phrases: FxHashSet<String> = learned.iter().map(|e| e.spun.clone()).collect();
+    let learned_words: FxHashSet<String> = learned_phrases.iter().flat_map(|p| split(p)).collect();
+    let mut carried: FxHashSet<String> = FxHashSet::default();
+    for dict in base {
+        dict.for_each_phrase(|key, candidates| {
+            let words = split(key);
+            // A phrase longer than the matcher reads is never matched.
+            if words.len() > crate::dict::MAX_PHRASE_WORDS
+                || learned_phrases.contains(key)
+                || carried.contains(key)
+                || !words.iter().any(|w| learned_words.contains(w))
+            {
+                return;
+            }
+            carried.insert(key.to_string());
+            for c in candidates {
+                learned.push(LearnedEdge {
+                    spun: key.to_string(),
+                    original: c.original.to_string(),
+                    weight: c.weight,
+                    prior_weight: c.weight,
+                    source: c.source.to_string(),
+                    confidence: c.confidence,
+                    swaps: 0.0,
+                    spun_count: 0,
+                    original_count: 0.0,
+                    swap_rate: 0.0,
+                });
+            }
+        });
+    }
+    learned.sort_by(|a, b| {
+        a.spun
+            .cmp(&b.spun)
+            .then_with(|| b.weight.total_cmp(&a.weight))
+            .then_with(|| a.original.cmp(&b.original))
+    });
+    learned
+}
+
 /// The learned edges as weights for [`Expected::of_document`].
 pub fn weights(edges: &[LearnedEdge]) -> Weights {
     edges
@@ -530,8 +602,8 @@ pub fn entries(edges: &[LearnedEdge]) -> Vec<Entry> {
             spun: e.spun.clone(),
             original: e.original.clone(),
             weight: e.weight,
-            source: SOURCE.to_string(),
-            confidence: 0.0,
+            source: e.source.clone(),
+            confidence: e.confidence,
         })
         .collect()
 }
@@ -720,7 +792,10 @@ where
             break;
         }
     }
-    learned.edges = publishable(all_edges, &options.smoothing);
+    learned.edges = with_overlapping(
+        publishable(all_edges, &options.smoothing),
+        repairer.dictionaries(),
+    );
     let repairer = if learned.edges.is_empty() {
         repairer
     } else {
@@ -865,6 +940,56 @@ mod tests {
         let saids = |edits: &[crate::Edit]| edits.iter().filter(|e| e.restored == "said").count();
         assert!(saids(&before) < 3, "{before:?}");
         assert_eq!(saids(&after), 3, "{after:?}");
+    }
+
+    /// A learned phrase does not hide the built-in phrases that share a
+    /// word with it: they are carried into the learned dictionary as they
+    /// are, and the others are left to the built-in one.
+    #[test]
+    fn built_in_phrases_sharing_a_word_are_carried() {
+        let base = Dictionary::from_entries(
+            &[
+                entry("moment", "time", -2.0),
+                entry("moment", "minute", -2.5),
+                entry("moment soon", "minute", -0.5),
+                entry("last moment", "last minute", -0.5),
+                entry("stated", "said", -1.0),
+            ],
+            "base",
+        )
+        .unwrap();
+        let learned = LearnedEdge {
+            spun: "moment".into(),
+            original: "time".into(),
+            weight: -0.2,
+            prior_weight: -2.0,
+            source: SOURCE.into(),
+            confidence: 0.0,
+            swaps: 10.0,
+            spun_count: 12,
+            original_count: 11.0,
+            swap_rate: 0.9,
+        };
+        let edges = with_overlapping(vec![learned], &[base]);
+        let rows: Vec<(&str, &str, f32, &str)> = edges
+            .iter()
+            .map(|e| {
+                (
+                    e.spun.as_str(),
+                    e.original.as_str(),
+                    e.weight,
+                    e.source.as_str(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            rows,
+            [
+                ("last moment", "last minute", -0.5, "test"),
+                ("moment", "time", -0.2, SOURCE),
+                ("moment soon", "minute", -0.5, "test"),
+            ]
+        );
     }
 
     #[test]
