@@ -105,7 +105,7 @@ pub struct RepairArgs {
     #[arg(short = 'j', long = "threads", value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     pub threads: Option<u16>,
 
-    /// Learn the crawl's spinner first, then repair with it.
+    /// Learn the inputs' spinner first, then repair.
     ///
     /// A first pass over the inputs learns as `unspin learn` does, then
     /// the repair pass consults the learned edges first. Assumes one
@@ -250,11 +250,12 @@ pub enum Command {
     ///
     /// One line per input with the probability and the evidence.
     Score(ScoreArgs),
-    /// Learn a crawl's spinner from its spun text: a dictionary for --dict.
+    /// Learn a crawl's spinner from its spun text, for --dict.
     ///
-    /// Decodes every file, counts what the decoder replaced and how often
-    /// each phrase occurs, re-estimates the dictionary's weights from
-    /// those counts and decodes again, a few rounds. Writes the compiled
+    /// Weighs every dictionary phrase of every file in its context with
+    /// the language model, credits each candidate original its posterior,
+    /// re-estimates the dictionary's weights from those expected counts
+    /// and weighs again, a few rounds. Writes the compiled
     /// dictionary (-o) and a CSV of the learned edges with their evidence
     /// beside it (the same name, .csv). See docs/USAGE.md.
     Learn(LearnArgs),
@@ -281,15 +282,15 @@ pub enum Command {
 /// Options of `unspin learn`.
 #[derive(Debug, Args)]
 pub struct LearnArgs {
-    /// Files and folders of the crawl (read several times, so not standard input).
+    /// Files and folders of the crawl (read several times).
     #[arg(required = true)]
     pub paths: Vec<PathBuf>,
 
-    /// Where to write the compiled dictionary; the CSV goes beside it.
+    /// The dictionary to write (the CSV goes beside it).
     #[arg(short, long, value_name = "FILE")]
     pub output: PathBuf,
 
-    /// The most rounds of decoding and re-estimating.
+    /// The most rounds of re-estimating.
     #[arg(long, value_name = "N", default_value_t = crate::learn::DEFAULT_ITERATIONS as u16, value_parser = clap::value_parser!(u16).range(1..=20))]
     pub iterations: u16,
 

@@ -213,21 +213,6 @@ fn cut_point(buffer: &[u8]) -> usize {
         .unwrap_or(buffer.len())
 }
 
-#[cfg(test)]
-mod tests {
-    use super::cut_point;
-
-    #[test]
-    fn a_full_buffer_is_cut_after_a_paragraph_else_a_line_else_a_word() {
-        assert_eq!(cut_point(b"one two\n\nthree four\nfive six"), 20);
-        // A paragraph break in the first half is too early: the last line
-        // break is taken.
-        assert_eq!(cut_point(b"a\n\nb c d e f g\nh i j k"), 15);
-        assert_eq!(cut_point(b"one two three four"), 14);
-        assert_eq!(cut_point(b"onetwothree"), 11);
-    }
-}
-
 /// Learns from the files under `paths` and returns the learned edges and
 /// `repairer` with them consulted first. Progress and the mixture of
 /// spun and clean documents by folder go to `reporter`.
@@ -364,4 +349,19 @@ fn edges_csv(edges: &[LearnedEdge]) -> Result<Vec<u8>> {
         ])?;
     }
     out.into_inner().map_err(|e| anyhow!("{e}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::cut_point;
+
+    #[test]
+    fn a_full_buffer_is_cut_after_a_paragraph_else_a_line_else_a_word() {
+        assert_eq!(cut_point(b"one two\n\nthree four\nfive six"), 20);
+        // A paragraph break in the first half is too early: the last line
+        // break is taken.
+        assert_eq!(cut_point(b"a\n\nb c d e f g\nh i j k"), 15);
+        assert_eq!(cut_point(b"one two three four"), 14);
+        assert_eq!(cut_point(b"onetwothree"), 11);
+    }
 }

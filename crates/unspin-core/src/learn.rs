@@ -7,28 +7,30 @@
 //! spinner by expectation-maximisation over the dictionaries' edges, with
 //! the language model as the prior over originals:
 //!
-//! 1. decode every document with the current model ([`Repairer`]);
-//! 2. count, per spun phrase, how often the decoder replaced it and by
-//!    what, and how often each phrase occurs in the crawl at all;
+//! 1. weigh every occurrence of every dictionary phrase in its context:
+//!    each candidate original's posterior against keeping the words,
+//!    from the language model's gain and the current weights
+//!    ([`Expected`]);
+//! 2. add the posteriors up into expected swaps per edge, and count how
+//!    often each phrase concerned is written in the crawl ([`PhraseCounts`]);
 //! 3. re-estimate each edge's channel weight, log10 P(spun | original),
-//!    from those counts, smoothed toward the built-in weight
+//!    as its expected swaps over the occurrences of its original in the
+//!    crawl's originals, smoothed toward the built-in weight
 //!    ([`estimate`]);
-//! 4. decode again with the learned edges consulted first, until the
-//!    edges stop changing or [`Options::iterations`] is reached.
+//! 4. weigh again with the new weights, until no weight moves or
+//!    [`Options::iterations`] is reached.
 //!
-//! The counts are those of the best reading ("hard" or Viterbi EM), not
-//! expected counts over all readings: the decoder returns one reading,
-//! and the document prior already decides how bold it is. The weight of
-//! an edge is its swaps over every occurrence of its original in the
-//! decoded crawl (kept as written, or restored), so a word the crawl
-//! never shows as written ("said" in a crawl that always writes "stated")
-//! gets a weight near 0, and a word the crawl shows everywhere keeps a low
-//! one whatever the decoder took.
+//! A word the crawl never writes ("said" in a crawl that always writes
+//! "stated") gets a weight near 0; a word the crawl writes everywhere
+//! keeps a low one whatever the language model prefers in some contexts.
+//! What is written into the dictionary is limited by what a spinner is
+//! known to do ([`Smoothing`], [`publishable`]), and the built-in phrases
+//! a learned one would hide are carried along ([`with_overlapping`]).
 //!
 //! Invariants: only counts are kept, so memory is bounded by the
-//! vocabulary of the dictionaries, not by the crawl's size; counts are
-//! sums, so the result does not depend on the order in which documents
-//! are counted, and the learned edges come out sorted.
+//! vocabulary of the dictionaries, not by the crawl's size; documents are
+//! added up in the order they come, whatever the threads, and the learned
+//! edges come out sorted, so the same crawl gives the same dictionary.
 
 use crate::dict::{Entry, MatchWord};
 use crate::key::{normalize_key, normalize_word_into};
@@ -444,7 +446,7 @@ pub struct LearnedEdge {
 /// Re-estimates the edges of every phrase `expected` saw swapped often
 /// enough, from the candidates of the first dictionary of `base` that has
 /// the phrase: each candidate's weight is its expected swaps over the
-/// occurrences of its original in the decoded crawl (as written, less its
+/// occurrences of its original in the crawl's originals (as written, less its
 /// own expected swaps, plus the swaps that restore it), smoothed toward
 /// its built-in weight. Sorted by spun phrase, then weight (highest
 /// first), then original.
@@ -628,9 +630,9 @@ pub fn changed_edges(old: &[LearnedEdge], new: &[LearnedEdge], tolerance: f32) -
 /// How learning goes.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Options {
-    /// The most decode, count and re-estimate rounds.
+    /// The most weigh, count and re-estimate rounds.
     pub iterations: usize,
-    /// Documents decoded at once, each on its own thread.
+    /// Documents weighed at once, each on its own thread.
     pub threads: usize,
     pub smoothing: Smoothing,
     /// Learning stops once a round changes no edge's weight by more than
