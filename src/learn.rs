@@ -247,6 +247,9 @@ pub fn learn_from(
         },
     )?;
     reporter.finish();
+    if learned.rounds.first().is_none_or(|r| r.documents == 0) {
+        bail!("no file could be read: nothing learned");
+    }
     for line in mixture_lines(&crawl.groups, &learned.mixture) {
         reporter.note(&line);
     }

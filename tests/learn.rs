@@ -131,3 +131,20 @@ fn adapt_refuses_standard_input() {
         .code(2)
         .stderr(predicates::str::contains("not standard input"));
 }
+
+#[test]
+fn learn_writes_nothing_when_no_file_could_be_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let dict = dir.path().join("spinner.dict");
+    unspin()
+        .arg("learn")
+        .arg(dir.path().join("missing.txt"))
+        .arg("-o")
+        .arg(&dict)
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("missing.txt"))
+        .stderr(predicates::str::contains("nothing learned"));
+    assert!(!dict.exists());
+    assert!(!dir.path().join("spinner.csv").exists());
+}
