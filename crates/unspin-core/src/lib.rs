@@ -185,15 +185,6 @@ impl Repairer {
         self
     }
 
-    /// The same model without its first dictionary (undoes
-    /// [`Repairer::with_first_dictionary`]).
-    pub fn without_first_dictionary(mut self) -> Repairer {
-        if !self.dictionaries.is_empty() {
-            self.dictionaries.remove(0);
-        }
-        self
-    }
-
     /// The settings in use.
     pub fn settings(&self) -> Settings {
         self.settings
@@ -261,21 +252,14 @@ impl Repairer {
 
     /// The edits that repair `input`: sorted, disjoint, on word boundaries.
     pub fn repair(&self, input: &[u8]) -> Vec<Edit> {
-        self.repair_assessed(input).0
-    }
-
-    /// The edits that repair `input`, with the probability that it is spun
-    /// the repair went by (`None` at a fixed penalty, which skips the prior).
-    pub fn repair_assessed(&self, input: &[u8]) -> (Vec<Edit>, Option<f64>) {
         let lm = lm::CachedModel::new(self.lm.as_ref());
         let decoder = self.decoder(&lm);
         let lattice = decoder.lattice(input);
         if let Some(penalty) = self.settings.fixed_penalty {
-            return (decoder.decode(input, &lattice, penalty), None);
+            return decoder.decode(input, &lattice, penalty);
         }
         let assessment = self.assess_lattice(&decoder, input, &lattice, false);
-        let edits = decoder.decode_confirming(input, &lattice, self.boldness(&assessment));
-        (edits, Some(assessment.spun_probability))
+        decoder.decode_confirming(input, &lattice, self.boldness(&assessment))
     }
 }
 
