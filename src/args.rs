@@ -105,6 +105,16 @@ pub struct RepairArgs {
     #[arg(short = 'j', long = "threads", value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     pub threads: Option<u16>,
 
+    /// Learn the inputs' spinner first, then repair.
+    ///
+    /// A first pass over the inputs learns as `unspin learn` does, then
+    /// the repair pass consults the learned edges first. Assumes one
+    /// spinner (or one family) for all the inputs: the mixture of spun
+    /// documents by folder is printed so that a crawl of several can be
+    /// split. Inputs must be files or folders (they are read twice).
+    #[arg(long)]
+    pub adapt: bool,
+
     #[command(flatten)]
     pub walk: WalkArgs,
 
@@ -240,6 +250,15 @@ pub enum Command {
     ///
     /// One line per input with the probability and the evidence.
     Score(ScoreArgs),
+    /// Learn a crawl's spinner from its spun text, for --dict.
+    ///
+    /// Weighs every dictionary phrase of every file in its context with
+    /// the language model, credits each candidate original its posterior,
+    /// re-estimates the dictionary's weights from those expected counts
+    /// and weighs again, a few rounds. Writes the compiled
+    /// dictionary (-o) and a CSV of the learned edges with their evidence
+    /// beside it (the same name, .csv). See docs/USAGE.md.
+    Learn(LearnArgs),
     /// Work with dictionaries.
     #[command(subcommand)]
     Dict(DictCommand),
@@ -258,6 +277,36 @@ pub enum Command {
     ///
     /// For example `unspin man > ~/.local/share/man/man1/unspin.1`.
     Man,
+}
+
+/// Options of `unspin learn`.
+#[derive(Debug, Args)]
+pub struct LearnArgs {
+    /// Files and folders of the crawl (read several times).
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+
+    /// The dictionary to write (the CSV goes beside it).
+    #[arg(short, long, value_name = "FILE")]
+    pub output: PathBuf,
+
+    /// The most rounds of re-estimating.
+    #[arg(long, value_name = "N", default_value_t = crate::learn::DEFAULT_ITERATIONS as u16, value_parser = clap::value_parser!(u16).range(1..=20))]
+    pub iterations: u16,
+
+    /// Threads (default: one per core).
+    #[arg(short = 'j', long = "threads", value_name = "N", value_parser = clap::value_parser!(u16).range(1..=256))]
+    pub threads: Option<u16>,
+
+    /// Print only errors.
+    #[arg(short, long)]
+    pub quiet: bool,
+
+    #[command(flatten)]
+    pub walk: WalkArgs,
+
+    #[command(flatten)]
+    pub model: ModelArgs,
 }
 
 /// Options of `unspin score`.

@@ -111,7 +111,7 @@ fn same_file(a: &Path, b: &Path) -> bool {
 
 /// Writes `bytes` to `path` atomically: `path` is either the old file or
 /// the complete new one.
-fn write_output(path: &Path, bytes: &[u8]) -> Result<()> {
+pub(crate) fn write_output(path: &Path, bytes: &[u8]) -> Result<()> {
     let mut staged = Staged::create(path).map_err(|msg| anyhow!(msg))?;
     staged
         .writer()

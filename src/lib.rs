@@ -11,6 +11,7 @@ mod compile;
 mod input;
 pub mod json;
 mod jsonl;
+mod learn;
 mod output;
 mod progress;
 mod repairer;
@@ -43,6 +44,7 @@ pub fn run(cli: Cli) -> Result<i32> {
             Ok(EXIT_OK)
         }
         Some(Command::Score(args)) => score::run(&args),
+        Some(Command::Learn(args)) => learn::run(&args),
         Some(Command::Completions { shell }) => {
             let mut out = std::io::stdout().lock();
             clap_complete::generate(shell, &mut Cli::command(), "unspin", &mut out);

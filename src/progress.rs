@@ -88,6 +88,21 @@ impl Reporter {
         }
     }
 
+    /// Starts a new pass over `bytes` bytes (learning reads its inputs
+    /// several times): the bar starts again, showing `what`.
+    pub fn start_pass(&self, what: &str, bytes: u64) {
+        if let Some(bar) = &self.bar {
+            bar.set_position(0);
+            bar.set_length(bytes);
+            bar.set_message(what.to_string());
+        }
+    }
+
+    /// How many errors were reported.
+    pub fn errors(&self) -> u64 {
+        Stats::get(&self.stats.errors)
+    }
+
     /// Bytes repaired.
     pub fn advance(&self, bytes: u64) {
         self.stats.bytes.fetch_add(bytes, Relaxed);

@@ -78,7 +78,21 @@ fn install_interrupt_handler() {
 /// Repairs what the command line names and returns the exit status.
 pub fn run(args: &RepairArgs) -> Result<i32> {
     let plan = Plan::new(args)?;
-    let repairer = load_repairer(&args.model)?;
+    let mut repairer = load_repairer(&args.model)?;
+    if args.adapt {
+        if args.paths.is_empty() || args.paths.iter().any(|p| p.as_os_str() == "-") {
+            anyhow::bail!(
+                "--adapt reads its inputs twice: give files or folders, not standard input"
+            );
+        }
+        let reporter = Reporter::new(plan.show_bar, args.quiet || args.check);
+        let options = crate::learn::options(crate::learn::DEFAULT_ITERATIONS, args.threads);
+        repairer =
+            crate::learn::learn_from(repairer, &args.paths, &args.walk, &options, &reporter)?.0;
+        if reporter.errors() > 0 {
+            anyhow::bail!("--adapt: some inputs could not be read while learning");
+        }
+    }
     if matches!(plan.dest, Dest::Mirror(_) | Dest::InPlace) {
         install_interrupt_handler();
     }

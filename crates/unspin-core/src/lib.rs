@@ -24,6 +24,7 @@ pub mod cues;
 pub mod decode;
 pub mod dict;
 pub mod edit;
+pub mod learn;
 pub mod lm;
 pub use unspin_formats::key;
 pub mod markup;
@@ -165,6 +166,23 @@ impl Repairer {
     /// The cue table the prior weighs documents with.
     pub fn cues(&self) -> &Cues {
         self.cues.as_ref().unwrap_or_else(|| Cues::embedded())
+    }
+
+    /// The language model.
+    pub fn language_model(&self) -> &dyn LanguageModel {
+        self.lm.as_ref()
+    }
+
+    /// The dictionaries, in priority order.
+    pub fn dictionaries(&self) -> &[Dictionary] {
+        &self.dictionaries
+    }
+
+    /// The same model with `dict` consulted before its own dictionaries
+    /// (a dictionary learned for one crawl, [`learn`]).
+    pub fn with_first_dictionary(mut self, dict: Dictionary) -> Repairer {
+        self.dictionaries.insert(0, dict);
+        self
     }
 
     /// The settings in use.

@@ -107,7 +107,7 @@ impl<'a> Record<'a> {
 }
 
 /// The longest phrase, in words, the matcher will try.
-const MAX_PHRASE_WORDS: usize = 8;
+pub const MAX_PHRASE_WORDS: usize = 8;
 
 impl Dictionary {
     /// The dictionary built into the binary.
@@ -248,6 +248,22 @@ impl Dictionary {
     /// Candidates for a phrase key (already normalised), if it is present.
     pub fn lookup(&self, key: &str) -> Option<impl Iterator<Item = Candidate<'_>>> {
         self.fst.get(key).map(|out| self.candidates_at(out.value()))
+    }
+
+    /// Calls `visit` on every spun phrase (key) of the dictionary with its
+    /// candidates, in key order.
+    pub fn for_each_phrase(
+        &self,
+        mut visit: impl FnMut(&str, &mut dyn Iterator<Item = Candidate<'_>>),
+    ) {
+        use fst::Streamer;
+        let mut stream = self.fst.stream();
+        while let Some((key, out)) = stream.next() {
+            // A key that is not UTF-8 could never match a word of text.
+            if let Ok(key) = std::str::from_utf8(key) {
+                visit(key, &mut self.candidates_at(out.value()));
+            }
+        }
     }
 
     /// Candidates of a match found by [`Dictionary::matches_at`].

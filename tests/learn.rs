@@ -1,0 +1,150 @@
+//! `unspin learn` and `--adapt` on the real binary: what they write, that
+//! it is what `--dict` reads, and that a bad file does not stop them.
+
+use assert_cmd::Command;
+use std::path::{Path, PathBuf};
+
+fn unspin() -> Command {
+    Command::cargo_bin("unspin").unwrap()
+}
+
+fn fixture(name: &str) -> Vec<u8> {
+    std::fs::read(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures")
+            .join(name),
+    )
+    .unwrap()
+}
+
+/// A crawl of two sites: spun news (several copies, as a crawl repeats a
+/// spinner's output) and clean news, and a binary file among them.
+fn crawl(dir: &Path) -> PathBuf {
+    let root = dir.join("crawl");
+    for site in ["site_a", "site_b"] {
+        std::fs::create_dir_all(root.join(site)).unwrap();
+    }
+    for i in 0..4 {
+        std::fs::write(
+            root.join(format!("site_a/{i}.txt")),
+            fixture("spun_news.txt"),
+        )
+        .unwrap();
+    }
+    std::fs::write(root.join("site_b/clean.txt"), fixture("clean_news.txt")).unwrap();
+    std::fs::write(root.join("site_b/image.bin"), b"\x89PNG\0\0\0binary").unwrap();
+    root
+}
+
+#[test]
+fn learn_writes_a_dictionary_and_its_csv_and_reports_a_bad_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = crawl(dir.path());
+    let dict = dir.path().join("spinner.dict");
+    let out = unspin()
+        .args(["learn", "-q"])
+        .arg(&root)
+        .arg("-o")
+        .arg(&dict)
+        .assert()
+        .code(2);
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    // One line naming the binary file; the others were learned from.
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("image.bin"), "{stderr}");
+    let csv = std::fs::read_to_string(dir.path().join("spinner.csv")).unwrap();
+    let mut lines = csv.lines();
+    assert_eq!(
+        lines.next().unwrap(),
+        "spun,original,weight,source,swaps,spun_count,swap_rate,original_count,prior_weight,confidence"
+    );
+    let rows: Vec<&str> = lines.collect();
+    assert!(rows.iter().any(|r| r.starts_with("stated,said,")), "{csv}");
+    // The compiled dictionary and the CSV are the same model.
+    let spun = fixture("spun_news.txt");
+    let with = |dict: &Path| {
+        unspin()
+            .arg("--dict")
+            .arg(dict)
+            .write_stdin(spun.clone())
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone()
+    };
+    assert_eq!(with(&dict), with(&dir.path().join("spinner.csv")));
+}
+
+#[test]
+fn learning_twice_writes_the_same_bytes_and_adapt_repairs_as_the_dictionary_does() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = crawl(dir.path());
+    std::fs::remove_file(root.join("site_b/image.bin")).unwrap();
+    let learn = |name: &str| {
+        let dict = dir.path().join(name);
+        unspin()
+            .args(["learn", "-q", "-j", "2"])
+            .arg(&root)
+            .arg("-o")
+            .arg(&dict)
+            .assert()
+            .success();
+        std::fs::read(dict.with_extension("csv")).unwrap()
+    };
+    assert_eq!(learn("one.dict"), learn("two.dict"));
+
+    let adapted = dir.path().join("adapted");
+    let out = unspin()
+        .arg("--adapt")
+        .arg("-o")
+        .arg(&adapted)
+        .arg(&root)
+        .assert()
+        .success();
+    // The mixture: one line per folder.
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    assert!(stderr.contains("site_a: 4 of 4 documents spun"), "{stderr}");
+    assert!(stderr.contains("site_b: 0 of 1 documents spun"), "{stderr}");
+    let by_dict = unspin()
+        .arg("--dict")
+        .arg(dir.path().join("one.dict"))
+        .arg(root.join("site_a/0.txt"))
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    assert_eq!(
+        std::fs::read(adapted.join("site_a/0.txt")).unwrap(),
+        by_dict
+    );
+    assert_ne!(by_dict, fixture("spun_news.txt"));
+}
+
+#[test]
+fn adapt_refuses_standard_input() {
+    unspin()
+        .arg("--adapt")
+        .write_stdin("The minister stated it.")
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("not standard input"));
+}
+
+#[test]
+fn learn_writes_nothing_when_no_file_could_be_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let dict = dir.path().join("spinner.dict");
+    unspin()
+        .arg("learn")
+        .arg(dir.path().join("missing.txt"))
+        .arg("-o")
+        .arg(&dict)
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("missing.txt"))
+        .stderr(predicates::str::contains("nothing learned"));
+    assert!(!dict.exists());
+    assert!(!dir.path().join("spinner.csv").exists());
+}
