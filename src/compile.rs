@@ -112,7 +112,17 @@ fn same_file(a: &Path, b: &Path) -> bool {
 /// Writes `bytes` to `path` atomically: `path` is either the old file or
 /// the complete new one.
 pub(crate) fn write_output(path: &Path, bytes: &[u8]) -> Result<()> {
-    let mut staged = Staged::create(path).map_err(|msg| anyhow!(msg))?;
+    commit_output(stage_output(path)?, bytes)
+}
+
+/// Starts writing `path` (see [`commit_output`]): a path that cannot be
+/// written fails here, before any work whose result it would hold.
+pub(crate) fn stage_output(path: &Path) -> Result<Staged> {
+    Staged::create(path).map_err(|msg| anyhow!(msg))
+}
+
+/// Writes `bytes` into `staged` and puts it in place atomically.
+pub(crate) fn commit_output(mut staged: Staged, bytes: &[u8]) -> Result<()> {
     staged
         .writer()
         .write_all(bytes)

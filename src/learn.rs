@@ -294,14 +294,18 @@ pub fn run(args: &LearnArgs) -> Result<i32> {
             args.output.display()
         );
     }
+    // Both outputs are staged before the crawl is read, so that a path
+    // that cannot be written fails at once, not after the rounds.
+    let dict_out = crate::compile::stage_output(&args.output)?;
+    let csv_out = crate::compile::stage_output(&csv_path)?;
     let repairer = crate::repairer::load_repairer(&args.model)?;
     let reporter = Reporter::new(std::io::stderr().is_terminal() && !args.quiet, args.quiet);
     let options = options(usize::from(args.iterations), args.threads);
     let (_, learned) = learn_from(repairer, &args.paths, &args.walk, &options, &reporter)?;
     let entries = learn::entries(&learned.edges);
     let compiled = unspin_formats::dict::compile(&entries)?;
-    crate::compile::write_output(&args.output, &compiled)?;
-    crate::compile::write_output(&csv_path, &edges_csv(&learned.edges)?)?;
+    crate::compile::commit_output(dict_out, &compiled)?;
+    crate::compile::commit_output(csv_out, &edges_csv(&learned.edges)?)?;
     reporter.note(&format!(
         "wrote {} and {} ({} edges of {} phrases)",
         args.output.display(),

@@ -110,6 +110,14 @@ pub struct Staged {
 impl Staged {
     /// Starts a temporary file in `target`'s folder.
     pub fn create(target: &Path) -> Result<Staged, String> {
+        // A folder in the way would only be found when the file is put in
+        // place, after the work whose result it was to hold.
+        if target.is_dir() {
+            return Err(format!(
+                "{}: cannot write: is a directory",
+                target.display()
+            ));
+        }
         let dir = match target.parent() {
             Some(p) if !p.as_os_str().is_empty() => p,
             _ => Path::new("."),

@@ -2,6 +2,7 @@
 //! it is what `--dict` reads, and that a bad file does not stop them.
 
 use assert_cmd::Command;
+use predicates::prelude::*;
 use std::path::{Path, PathBuf};
 
 fn unspin() -> Command {
@@ -147,4 +148,30 @@ fn learn_writes_nothing_when_no_file_could_be_read() {
         .stderr(predicates::str::contains("nothing learned"));
     assert!(!dict.exists());
     assert!(!dir.path().join("spinner.csv").exists());
+}
+
+/// An output that cannot be written is refused before the crawl is read,
+/// not after the rounds, and no temporary file is left behind.
+#[test]
+fn learn_refuses_an_output_it_cannot_write_before_reading_the_crawl() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = crawl(dir.path());
+    let folder = dir.path().join("taken");
+    std::fs::create_dir(&folder).unwrap();
+    for output in [folder.clone(), dir.path().join("missing/spinner.dict")] {
+        unspin()
+            .arg("learn")
+            .arg(&root)
+            .arg("-o")
+            .arg(&output)
+            .assert()
+            .code(2)
+            .stderr(predicates::str::contains("cannot write"))
+            .stderr(predicates::str::contains("round").not());
+    }
+    let left: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(left.len(), 2, "{left:?}");
 }
