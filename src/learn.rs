@@ -8,7 +8,7 @@
 //! between passes. A file that cannot be read is reported once, on the
 //! first pass, and left out of the others.
 
-use crate::args::{LearnArgs, WalkArgs};
+use crate::args::{InputFormat, LearnArgs, WalkArgs};
 use crate::input::describe;
 use crate::progress::Reporter;
 use crate::walk::{classify, walk_error, walk_root, Found, Walk};
@@ -18,6 +18,7 @@ use std::collections::BTreeSet;
 use std::io::{IsTerminal, Read};
 use std::path::{Path, PathBuf};
 use unspin_core::learn::{self, Document, GroupMixture, LearnedEdge, Progress};
+use unspin_core::markup::prose_view;
 use unspin_core::Repairer;
 
 /// The most bytes of one document: a file larger than this is read as
@@ -112,14 +113,22 @@ impl Crawl {
                         None
                     }
                 };
+                // A page (by its name, or by how its first piece starts)
+                // is read for its prose only, as the batch mode reads it:
+                // its markup is blanked, not read as words.
+                let markup = InputFormat::Auto.markup_of(Some(path));
+                let mut html = None;
                 pieces
                     .into_iter()
                     .flatten()
                     .map_while(move |piece| match piece {
-                        Ok(text) => Some(Document {
-                            text,
-                            group: *group,
-                        }),
+                        Ok(text) => {
+                            let page = *html.get_or_insert_with(|| markup.is_html(&text));
+                            Some(Document {
+                                text: if page { prose_view(&text) } else { text },
+                                group: *group,
+                            })
+                        }
                         Err(err) => {
                             self.fail(path, &err, reporter);
                             None

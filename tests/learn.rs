@@ -175,3 +175,41 @@ fn learn_refuses_an_output_it_cannot_write_before_reading_the_crawl() {
         .collect();
     assert_eq!(left.len(), 2, "{left:?}");
 }
+
+/// A crawl of saved pages is learned from their prose, as the batch mode
+/// repairs it: words of the markup (here a class that names a spinner's
+/// phrase on every paragraph) are not read as occurrences.
+#[test]
+fn pages_are_learned_from_their_prose_not_their_markup() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = String::from_utf8(fixture("spun_news.txt")).unwrap();
+    let (plain, pages) = (dir.path().join("plain"), dir.path().join("pages"));
+    std::fs::create_dir_all(&plain).unwrap();
+    std::fs::create_dir_all(&pages).unwrap();
+    let body: String = text
+        .lines()
+        .map(|line| format!("<p class=\"stated mentioned individuals\">{line}</p>\n"))
+        .collect();
+    for i in 0..4 {
+        std::fs::write(plain.join(format!("{i}.txt")), &text).unwrap();
+        std::fs::write(
+            pages.join(format!("{i}.html")),
+            format!("<!DOCTYPE html>\n<html><body>\n{body}</body></html>\n"),
+        )
+        .unwrap();
+    }
+    let learned = |crawl: &Path, name: &str| {
+        let dict = dir.path().join(name);
+        unspin()
+            .args(["learn", "-q"])
+            .arg(crawl)
+            .arg("-o")
+            .arg(&dict)
+            .assert()
+            .success();
+        std::fs::read_to_string(dict.with_extension("csv")).unwrap()
+    };
+    let from_pages = learned(&pages, "pages.dict");
+    assert_eq!(from_pages, learned(&plain, "plain.dict"));
+    assert!(from_pages.lines().any(|row| row.starts_with("stated,")));
+}
