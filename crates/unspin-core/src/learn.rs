@@ -812,15 +812,7 @@ mod tests {
     use super::*;
     use crate::{NgramModel, Settings};
 
-    fn entry(spun: &str, original: &str, weight: f32) -> Entry {
-        Entry {
-            spun: spun.into(),
-            original: original.into(),
-            weight,
-            source: "test".into(),
-            confidence: 0.0,
-        }
-    }
+    use crate::dict::test_entry as entry;
 
     /// A crawl whose spinner always writes "stated" for "said", and which
     /// uses "house" as news does.

@@ -446,11 +446,8 @@ ngram 2=9
 
     fn entry(spun: &str, original: &str, weight: f32, confidence: f32) -> Entry {
         Entry {
-            spun: spun.into(),
-            original: original.into(),
-            weight,
-            source: "test".into(),
             confidence,
+            ..crate::dict::test_entry(spun, original, weight)
         }
     }
 

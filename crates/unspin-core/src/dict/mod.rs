@@ -511,19 +511,22 @@ impl AllowList {
     }
 }
 
+/// A dictionary entry for tests: `source` "test", no confidence.
+#[cfg(test)]
+pub(crate) fn test_entry(spun: &str, original: &str, weight: f32) -> Entry {
+    Entry {
+        spun: spun.into(),
+        original: original.into(),
+        weight,
+        source: "test".into(),
+        confidence: 0.0,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn entry(spun: &str, original: &str, weight: f32) -> Entry {
-        Entry {
-            spun: spun.into(),
-            original: original.into(),
-            weight,
-            source: "test".into(),
-            confidence: 0.0,
-        }
-    }
+    use test_entry as entry;
 
     /// Normalised keys of the words of `text`, for [`match_words`].
     fn keys(text: &str) -> Vec<String> {
