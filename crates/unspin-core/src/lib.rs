@@ -44,7 +44,7 @@ pub use prior::{Assessment, Prior};
 ///
 /// Each repair costs an edit penalty (log10) on top of its dictionary
 /// weight. The penalty is chosen per document: the [`Prior`] weighs the
-/// document's [cues](cues) and the fingerprints a probe pass at
+/// document's [cues] and the fingerprints a probe pass at
 /// `probe_penalty` finds into a probability p that it is spun, and the
 /// repair pass uses `p * spun_penalty + (1 - p) *
 /// clean_penalty`, divided by `strength`. A candidate that repair pass

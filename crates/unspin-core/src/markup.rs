@@ -140,7 +140,7 @@ const OPENS_A_PAGE: &[&[u8]] = &[
 /// whitespace and comments): a doctype, a comment, an XML declaration
 /// followed by an `<html` tag (XHTML), or the start tag of an element
 /// that opens a page or a block of one (`<html>`, `<head>`, `<meta …>`,
-/// `<body>`, `<div>`; [`OPENS_A_PAGE`]).
+/// `<body>`, `<div>`; `OPENS_A_PAGE`).
 pub fn looks_like_html(input: &[u8]) -> bool {
     let input = input.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(input);
     let mut start = input.trim_ascii_start();

@@ -7,7 +7,7 @@
 //! (times [`Options::threads`]) whatever the input size.
 //!
 //! Where a chunk is cut, and what the text before a cut leaves open for
-//! the next chunk, is [`cut`]'s business; this module reads, repairs and
+//! the next chunk, is `cut`'s business; this module reads, repairs and
 //! hands out the chunks, on worker threads when there are several
 //! ([`crate::parallel`]).
 //!
