@@ -21,6 +21,10 @@ pub const DEFAULT_BEAM: usize = 8;
 /// that the search then never takes, and every one costs it time. 2.5 is
 /// the smallest margin at which no development text is repaired
 /// differently than with a wider one; below it repairs are lost.
+///
+/// The search takes the same view at a given penalty: a window none of
+/// whose edges comes within this margin of paying for itself, penalty
+/// included, keeps its words without a search.
 pub const PRUNE_MARGIN: f32 = 2.5;
 
 /// Most words a window grows to before it is closed at the next place no

@@ -11,6 +11,7 @@
 use super::lattice::{Lattice, WindowView};
 use super::{Decoder, Penalty};
 use crate::lm::WordId;
+use crate::tuning::PRUNE_MARGIN;
 use std::ops::Range;
 
 /// What one reading of a lattice takes.
@@ -180,6 +181,18 @@ impl<'m> Decoder<'m> {
             chosen.clear();
             chosen.push(index);
             return Some(gain);
+        }
+        // Pruning let in edges that a neighbouring repair might lift by up
+        // to PRUNE_MARGIN; where every edge falls short by more than that
+        // even with the penalty this reading charges, no reading beats the
+        // text, and the search is spared.
+        let best_alone = window
+            .replacements
+            .iter()
+            .map(|r| r.local_gain + penalty.cost(r))
+            .fold(f32::NEG_INFINITY, f32::max);
+        if best_alone <= -PRUNE_MARGIN {
+            return None;
         }
         arena.clear();
         arena.push(Hypothesis {
