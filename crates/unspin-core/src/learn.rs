@@ -136,7 +136,7 @@ impl Expected {
         weights: &Weights,
         text: &[u8],
     ) -> Expected {
-        let lm = CachedModel::new(lm);
+        let lm = CachedModel::for_text(lm, text.len());
         let mut expected = Expected {
             documents: 1,
             ..Expected::default()

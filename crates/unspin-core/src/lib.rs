@@ -207,7 +207,7 @@ impl Repairer {
 
     /// How likely `input` is to be spun, and the evidence for it.
     pub fn assess(&self, input: &[u8]) -> Assessment {
-        let lm = lm::CachedModel::new(self.lm.as_ref());
+        let lm = lm::CachedModel::for_text(self.lm.as_ref(), input.len());
         let decoder = self.decoder(&lm);
         self.assess_lattice(&decoder, input, &decoder.lattice(input), true)
     }
@@ -252,7 +252,7 @@ impl Repairer {
 
     /// The edits that repair `input`: sorted, disjoint, on word boundaries.
     pub fn repair(&self, input: &[u8]) -> Vec<Edit> {
-        let lm = lm::CachedModel::new(self.lm.as_ref());
+        let lm = lm::CachedModel::for_text(self.lm.as_ref(), input.len());
         let decoder = self.decoder(&lm);
         let lattice = decoder.lattice(input);
         if let Some(penalty) = self.settings.fixed_penalty {

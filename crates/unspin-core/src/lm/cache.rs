@@ -12,9 +12,12 @@
 //! up at every occurrence.
 //!
 //! Trigram answers go through a direct-mapped table of recent answers
-//! ([`RECENT_SLOTS`] of them) and otherwise to the model: most repeated
-//! queries repeat one made a few words earlier, and a slot compare is
-//! cheaper than any hash map. A memo of every answer was tried: on real
+//! and otherwise to the model: most repeated queries repeat one made a few
+//! words earlier, and a slot compare is cheaper than any hash map. The
+//! table is sized to the text ([`CachedModel::for_text`]), one slot per
+//! byte between [`FEWEST_RECENT_SLOTS`] and [`MOST_RECENT_SLOTS`]: a text
+//! asks about one trigram per byte or so, and the search of a window asks
+//! again what the pruning of its edges asked, long after in a long text. A memo of every answer was tried: on real
 //! text its hash map, grown to the text, misses the cache as often as the
 //! model's compact tables do, so it cost time and tens of megabytes
 //! without saving a cache miss. The cache passes prefetch hints on to the
@@ -35,23 +38,52 @@ use std::cell::{Cell, RefCell};
 /// Most memoised words and phrases kept between documents.
 pub const MAX_ENTRIES: usize = 1 << 18;
 
-/// Slots of the table of recent trigram answers (16 bytes each).
-pub const RECENT_SLOTS: usize = 1 << 14;
+/// Fewest slots of the table of recent trigram answers (16 bytes each):
+/// 256 KB, quick to clear for a short text.
+pub const FEWEST_RECENT_SLOTS: usize = 1 << 14;
 
-/// A trigram and its answer, in the table of recent answers.
+/// Most slots of the table of recent trigram answers: 4 MB, for a text of
+/// 256 KB or more (the streaming chunk, [`crate::stream::DEFAULT_CHUNK_SIZE`]).
+pub const MOST_RECENT_SLOTS: usize = 1 << 18;
+
+/// A trigram and the model's answer for it: a slot of the table of recent
+/// answers.
 #[derive(Clone, Copy)]
-struct Recent {
+struct Answer {
     key: [WordId; 3],
     /// NaN marks an empty slot (an answer that is NaN is never kept here).
     prob: f32,
 }
 
-/// The slot of `key` in the table of recent answers.
-fn recent_slot(key: [WordId; 3]) -> usize {
-    let hash = (key[0] as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15)
-        ^ (key[1] as u64).wrapping_mul(0xC2B2_AE3D_27D4_EB4F)
-        ^ (key[2] as u64).wrapping_mul(0x1656_67B1_9E37_79F9);
-    (hash >> (64 - RECENT_SLOTS.trailing_zeros())) as usize
+/// A table of recent answers: a power of two of slots.
+struct Recent {
+    slots: Box<[Cell<Answer>]>,
+    /// 64 less log2 of the number of slots: how far a hash is shifted to
+    /// give a slot.
+    shift: u32,
+}
+
+impl Recent {
+    fn with_slots(n: usize) -> Recent {
+        debug_assert!(n.is_power_of_two());
+        let empty = Answer {
+            key: [0; 3],
+            prob: f32::NAN,
+        };
+        Recent {
+            slots: vec![Cell::new(empty); n].into(),
+            shift: 64 - n.trailing_zeros(),
+        }
+    }
+
+    /// The slot of `key`.
+    #[inline]
+    fn slot(&self, key: [WordId; 3]) -> &Cell<Answer> {
+        let hash = (key[0] as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15)
+            ^ (key[1] as u64).wrapping_mul(0xC2B2_AE3D_27D4_EB4F)
+            ^ (key[2] as u64).wrapping_mul(0x1656_67B1_9E37_79F9);
+        &self.slots[(hash >> self.shift) as usize]
+    }
 }
 
 /// The number word a language model that spells numbers out (like the
@@ -94,20 +126,16 @@ struct Memo {
     owner: u64,
     ids: FxHashMap<String, WordId>,
     phrases: FxHashMap<Box<str>, Box<[WordId]>>,
-    recent: Box<[Cell<Recent>]>,
+    recent: Recent,
 }
 
 impl Default for Memo {
     fn default() -> Memo {
-        let empty = Recent {
-            key: [0; 3],
-            prob: f32::NAN,
-        };
         Memo {
             owner: 0,
             ids: FxHashMap::default(),
             phrases: FxHashMap::default(),
-            recent: vec![Cell::new(empty); RECENT_SLOTS].into(),
+            recent: Recent::with_slots(FEWEST_RECENT_SLOTS),
         }
     }
 }
@@ -128,7 +156,7 @@ pub struct CachedModel<'m> {
     lm: &'m dyn LanguageModel,
     ids: RefCell<FxHashMap<String, WordId>>,
     phrases: RefCell<FxHashMap<Box<str>, Box<[WordId]>>>,
-    recent: Box<[Cell<Recent>]>,
+    recent: Recent,
 }
 
 impl Drop for CachedModel<'_> {
@@ -141,7 +169,7 @@ impl Drop for CachedModel<'_> {
             owner,
             ids: std::mem::take(self.ids.get_mut()),
             phrases: std::mem::take(self.phrases.get_mut()),
-            recent: std::mem::take(&mut self.recent),
+            recent: std::mem::replace(&mut self.recent, Recent::with_slots(1)),
         };
         if memo.len() > MAX_ENTRIES {
             // The recent answers are as right as ever: keep them.
@@ -158,8 +186,16 @@ impl Drop for CachedModel<'_> {
 }
 
 impl<'m> CachedModel<'m> {
-    /// A cache over `lm`, starting from this thread's memo of it.
+    /// A cache over `lm` for a short text, starting from this thread's
+    /// memo of it.
     pub fn new(lm: &'m dyn LanguageModel) -> CachedModel<'m> {
+        CachedModel::for_text(lm, 0)
+    }
+
+    /// A cache over `lm` for a text of `bytes` bytes, starting from this
+    /// thread's memo of it, with a table of recent answers at least the
+    /// text's size (within its bounds).
+    pub fn for_text(lm: &'m dyn LanguageModel, bytes: usize) -> CachedModel<'m> {
         // Taking the memo leaves the slot empty: a fresh one is made only
         // when there is none for this model (its table of recent answers
         // alone is 256 KB to allocate and clear).
@@ -169,11 +205,19 @@ impl<'m> CachedModel<'m> {
             .flatten()
             .filter(|memo| memo.owner != 0 && memo.owner == lm.identity())
             .unwrap_or_default();
+        let mut recent = memo.recent;
+        let wanted = bytes
+            .checked_next_power_of_two()
+            .unwrap_or(MOST_RECENT_SLOTS)
+            .clamp(FEWEST_RECENT_SLOTS, MOST_RECENT_SLOTS);
+        if recent.slots.len() < wanted {
+            recent = Recent::with_slots(wanted);
+        }
         CachedModel {
             lm,
             ids: RefCell::new(memo.ids),
             phrases: RefCell::new(memo.phrases),
-            recent: memo.recent,
+            recent,
         }
     }
 
@@ -226,13 +270,13 @@ impl<'m> CachedModel<'m> {
     #[inline]
     pub fn log10_prob(&self, context: [WordId; 2], word: WordId) -> f32 {
         let key = [context[0], context[1], word];
-        let slot = &self.recent[recent_slot(key)];
+        let slot = self.recent.slot(key);
         let seen = slot.get();
         if seen.key == key && !seen.prob.is_nan() {
             return seen.prob;
         }
         let p = self.lm.log10_prob(context, word);
-        slot.set(Recent { key, prob: p });
+        slot.set(Answer { key, prob: p });
         p
     }
 
@@ -240,7 +284,7 @@ impl<'m> CachedModel<'m> {
     /// among the recent ones.
     pub fn prefetch(&self, context: [WordId; 2], word: WordId) {
         let key = [context[0], context[1], word];
-        if self.recent[recent_slot(key)].get().key != key {
+        if self.recent.slot(key).get().key != key {
             self.lm.prefetch(context, word);
         }
     }
@@ -283,6 +327,45 @@ mod tests {
                 assert_eq!(cached.log10_prob([UNKNOWN, UNKNOWN], cat), expected);
             }
         }
+    }
+
+    /// A long text gets a table of recent answers as large as it (within
+    /// bounds), which the thread keeps for the texts after it; answers
+    /// stay the model's whatever the table's size.
+    #[test]
+    fn the_table_of_recent_answers_grows_to_the_text_and_stays() {
+        let arpa = "\\data\\\nngram 1=4\nngram 2=1\n\\1-grams:\n-1\t<s>\t-0.2\n-1\t</s>\n-2\tcat\t-0.1\n-2.5\tdog\n\n\\2-grams:\n-0.5\tcat dog\n\n\\end\\\n";
+        // A thread of its own, whose memo starts empty.
+        std::thread::spawn(move || {
+            let lm = model(arpa);
+            let (cat, dog) = (lm.word_id("cat"), lm.word_id("dog"));
+            let answers = |cached: &CachedModel<'_>| {
+                for context in [[UNKNOWN, cat], [cat, dog], [UNKNOWN, UNKNOWN]] {
+                    for word in [cat, dog, UNKNOWN] {
+                        assert_eq!(
+                            cached.log10_prob(context, word),
+                            lm.log10_prob(context, word)
+                        );
+                    }
+                }
+            };
+            let short = CachedModel::for_text(&lm, 1000);
+            assert_eq!(short.recent.slots.len(), FEWEST_RECENT_SLOTS);
+            answers(&short);
+            drop(short);
+            let long = CachedModel::for_text(&lm, 100_000);
+            assert_eq!(long.recent.slots.len(), 1 << 17);
+            answers(&long);
+            drop(long);
+            let huge = CachedModel::for_text(&lm, usize::MAX);
+            assert_eq!(huge.recent.slots.len(), MOST_RECENT_SLOTS);
+            drop(huge);
+            let next = CachedModel::new(&lm);
+            assert_eq!(next.recent.slots.len(), MOST_RECENT_SLOTS);
+            answers(&next);
+        })
+        .join()
+        .unwrap();
     }
 
     #[test]
