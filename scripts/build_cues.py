@@ -130,12 +130,30 @@ def main():
     words, phrases = vocabulary(a.dicts)
     cues = words | {" ".join(p) for p in phrases}
 
+    # The news counts read every number as one token, <num>. A number's
+    # own rate is taken as <num>'s times the number's share of the numbers
+    # in the training originals. Looked up as itself, a number would have
+    # the rate of a word never seen, and every number in a spun-only
+    # article would look like the spinner's.
+    numbers = collections.Counter()
+    for pairs in stories(a.train or os.path.join(a.shared, "dev", "train")):
+        numbers.update(t for t in tokens(pairs[0][1]) if t[:1].isdigit())
+    number_total = sum(numbers.values())
+
+    def number_share(t):
+        return (numbers[t] + 0.5) / (number_total + 0.5 * len(numbers) + 0.5)
+
     def news_rate(c):
-        if " " not in c:
-            return (news.get(c, 0) + 0.5) / news_total
         parts = c.split(" ")
+        share = 1.0
+        for t in parts:
+            if t[:1].isdigit():
+                share *= number_share(t)
+        parts = ["<num>" if t[:1].isdigit() else t for t in parts]
+        if len(parts) == 1:
+            return share * (news.get(parts[0], 0) + 0.5) / news_total
         if len(parts) == 2:
-            return (news_pairs.get(c, 0) + 0.1) / news_total
+            return share * (news_pairs.get(" ".join(parts), 0) + 0.1) / news_total
         return 0.1 / news_total
 
     observed, expected = collections.Counter(), collections.Counter()

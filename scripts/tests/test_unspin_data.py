@@ -3,6 +3,7 @@
 Run from the project root: python3 -m unittest discover -s scripts/tests
 """
 import json
+import subprocess
 import os
 import sys
 import tempfile
@@ -216,6 +217,41 @@ class CommittedParameters(unittest.TestCase):
                          os.path.join(ROOT, "data", "dict", "thesaurus.csv"))
         self.assertEqual(inputs.of("papermill", "/scratch", ["thesaurus"])[name],
                          os.path.join("/scratch", "dict", "thesaurus.csv"))
+
+
+
+class Cues(unittest.TestCase):
+    """build_cues.py end to end, on a corpus made here."""
+
+    def build(self, spun_only_text):
+        with tempfile.TemporaryDirectory() as d:
+            src, train, only = (os.path.join(d, x) for x in ("src", "train", "only"))
+            # News counts read every number as <num>, as the shipped ones do.
+            write(os.path.join(src, "news_counts_2020s", "unigrams.tsv"),
+                  "the\t5000\t100\n<num>\t1500\t90\nsaid\t500\t90\nstated\t5\t5\n")
+            write(os.path.join(src, "news_counts_2020s", "bigrams.tsv"), "the <num>\t100\n")
+            write(os.path.join(src, "frequency_dictionary_en_82_765.txt"),
+                  "the 1000000\nsaid 10000\nstated 1000\n")
+            write(os.path.join(train, "001", "orig.txt"), "He said the 3 plans and 40 more. " * 5)
+            write(os.path.join(train, "001", "spun.txt"), "He stated the 3 plans and 40 more. " * 5)
+            for i in range(20):
+                write(os.path.join(only, f"{i:02}.txt"), spun_only_text)
+            write(os.path.join(d, "dict.csv"),
+                  "spun,original,weight,source\nstated,said,0,t\n3,three,0,t\n")
+            out = os.path.join(d, "cues.csv")
+            subprocess.run([sys.executable, os.path.join(SCRIPTS, "build_cues.py"),
+                            "--sources", src, "--train", train, "--spun-only", only,
+                            "--dicts", os.path.join(d, "dict.csv"), "--out", out],
+                           check=True, capture_output=True)
+            with open(out, encoding="utf-8") as f:
+                return {row.split(",")[0]: float(row.split(",")[1]) for row in f.read().split()[1:]}
+
+    def test_numbers_in_spun_only_articles_are_not_taken_for_the_spinners(self):
+        cues = self.build("The team won 3 of its 40 games, he stated. " * 3)
+        # "stated" is rare in news, so spun-only articles full of it are
+        # evidence; "3" is one number among many, as common in news as here.
+        self.assertGreater(cues["stated"], 0.3)
+        self.assertLess(abs(cues.get("3", 0.0)), 0.1)
 
 
 if __name__ == "__main__":
