@@ -16,12 +16,13 @@
 //! words earlier, and a slot compare is cheaper than any hash map. The
 //! table is sized to the text ([`CachedModel::for_text`]), one slot per
 //! byte between [`FEWEST_RECENT_SLOTS`] and [`MOST_RECENT_SLOTS`]: a text
-//! asks about one trigram per byte or so, and the search of a window asks
-//! again what the pruning of its edges asked, long after in a long text. A memo of every answer was tried: on real
-//! text its hash map, grown to the text, misses the cache as often as the
-//! model's compact tables do, so it cost time and tens of megabytes
-//! without saving a cache miss. The cache passes prefetch hints on to the
-//! model ([`CachedModel::prefetch`]) for the queries it will not answer.
+//! asks about one trigram per byte or so, and in a long text the search of
+//! a window asks again, long after, what the pruning of its edges asked.
+//! A memo of every answer was tried: on real text its hash map, grown to
+//! the text, misses the cache as often as the model's compact tables do,
+//! so it cost time and tens of megabytes without saving a cache miss.
+//! The cache passes prefetch hints on to the model
+//! ([`CachedModel::prefetch`]) for the queries it will not answer.
 //!
 //! The memo lives in a thread-local slot between documents: a
 //! [`CachedModel`] takes it on creation and puts it back when dropped. It
