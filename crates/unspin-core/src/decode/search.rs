@@ -161,37 +161,35 @@ impl<'m> Decoder<'m> {
             layers,
             chosen,
         } = scratch;
+        // Each edge alone, in the text's own context (scored when the
+        // lattice was pruned) and at this reading's penalty; the first of
+        // the best on a tie, as in the search below.
+        let mut best: Option<(usize, f32)> = None;
+        for (index, r) in window.replacements.iter().enumerate() {
+            let gain = r.local_gain + penalty.cost(r);
+            if best.is_none_or(|(_, top)| gain > top) {
+                best = Some((index, gain));
+            }
+        }
+        let (best_index, best_gain) = best?;
         if window
             .replacements
             .iter()
             .all(|r| r.start == 0 && r.end == len)
         {
-            // One span, so the readings are "keep" or one of its edges, each
-            // already scored in this context when the lattice was pruned:
-            // no language model query. Ties go as in the search below: to
-            // keeping, then to the earlier edge.
-            let mut best: Option<(usize, f32)> = None;
-            for (index, r) in window.replacements.iter().enumerate() {
-                let gain = r.local_gain + penalty.cost(r);
-                if best.is_none_or(|(_, top)| gain > top) {
-                    best = Some((index, gain));
-                }
+            // One span, so the readings are "keep" or one of its edges: no
+            // language model query. Ties go to keeping.
+            if best_gain <= 0.0 {
+                return None;
             }
-            let (index, gain) = best.filter(|&(_, gain)| gain > 0.0)?;
             chosen.clear();
-            chosen.push(index);
-            return Some(gain);
+            chosen.push(best_index);
+            return Some(best_gain);
         }
         // Pruning let in edges that a neighbouring repair might lift by up
-        // to PRUNE_MARGIN; where every edge falls short by more than that
-        // even with the penalty this reading charges, no reading beats the
-        // text, and the search is spared.
-        let best_alone = window
-            .replacements
-            .iter()
-            .map(|r| r.local_gain + penalty.cost(r))
-            .fold(f32::NEG_INFINITY, f32::max);
-        if best_alone <= -PRUNE_MARGIN {
+        // to PRUNE_MARGIN; where every edge falls short by more than that,
+        // no reading beats the text, and the search is spared.
+        if best_gain <= -PRUNE_MARGIN {
             return None;
         }
         arena.clear();
