@@ -56,35 +56,23 @@ struct Answer {
     prob: f32,
 }
 
-/// A table of recent answers: a power of two of slots.
-struct Recent {
-    slots: Box<[Cell<Answer>]>,
-    /// 64 less log2 of the number of slots: how far a hash is shifted to
-    /// give a slot.
-    shift: u32,
+/// A table of recent answers: a power of two of slots, all empty.
+fn recent_table(slots: usize) -> Box<[Cell<Answer>]> {
+    debug_assert!(slots.is_power_of_two());
+    let empty = Answer {
+        key: [0; 3],
+        prob: f32::NAN,
+    };
+    vec![Cell::new(empty); slots].into()
 }
 
-impl Recent {
-    fn with_slots(n: usize) -> Recent {
-        debug_assert!(n.is_power_of_two());
-        let empty = Answer {
-            key: [0; 3],
-            prob: f32::NAN,
-        };
-        Recent {
-            slots: vec![Cell::new(empty); n].into(),
-            shift: 64 - n.trailing_zeros(),
-        }
-    }
-
-    /// The slot of `key`.
-    #[inline]
-    fn slot(&self, key: [WordId; 3]) -> &Cell<Answer> {
-        let hash = (key[0] as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15)
-            ^ (key[1] as u64).wrapping_mul(0xC2B2_AE3D_27D4_EB4F)
-            ^ (key[2] as u64).wrapping_mul(0x1656_67B1_9E37_79F9);
-        &self.slots[(hash >> self.shift) as usize]
-    }
+/// The slot of `key` in a table of recent answers.
+#[inline]
+fn recent_slot(table: &[Cell<Answer>], key: [WordId; 3]) -> &Cell<Answer> {
+    let hash = (key[0] as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15)
+        ^ (key[1] as u64).wrapping_mul(0xC2B2_AE3D_27D4_EB4F)
+        ^ (key[2] as u64).wrapping_mul(0x1656_67B1_9E37_79F9);
+    &table[(hash >> (64 - table.len().trailing_zeros())) as usize]
 }
 
 /// The number word a language model that spells numbers out (like the
@@ -127,7 +115,7 @@ struct Memo {
     owner: u64,
     ids: FxHashMap<String, WordId>,
     phrases: FxHashMap<Box<str>, Box<[WordId]>>,
-    recent: Recent,
+    recent: Box<[Cell<Answer>]>,
 }
 
 impl Default for Memo {
@@ -136,7 +124,7 @@ impl Default for Memo {
             owner: 0,
             ids: FxHashMap::default(),
             phrases: FxHashMap::default(),
-            recent: Recent::with_slots(FEWEST_RECENT_SLOTS),
+            recent: recent_table(FEWEST_RECENT_SLOTS),
         }
     }
 }
@@ -157,7 +145,7 @@ pub struct CachedModel<'m> {
     lm: &'m dyn LanguageModel,
     ids: RefCell<FxHashMap<String, WordId>>,
     phrases: RefCell<FxHashMap<Box<str>, Box<[WordId]>>>,
-    recent: Recent,
+    recent: Box<[Cell<Answer>]>,
 }
 
 impl Drop for CachedModel<'_> {
@@ -170,7 +158,7 @@ impl Drop for CachedModel<'_> {
             owner,
             ids: std::mem::take(self.ids.get_mut()),
             phrases: std::mem::take(self.phrases.get_mut()),
-            recent: std::mem::replace(&mut self.recent, Recent::with_slots(1)),
+            recent: std::mem::take(&mut self.recent),
         };
         if memo.len() > MAX_ENTRIES {
             // The recent answers are as right as ever: keep them.
@@ -211,8 +199,8 @@ impl<'m> CachedModel<'m> {
             .checked_next_power_of_two()
             .unwrap_or(MOST_RECENT_SLOTS)
             .clamp(FEWEST_RECENT_SLOTS, MOST_RECENT_SLOTS);
-        if recent.slots.len() < wanted {
-            recent = Recent::with_slots(wanted);
+        if recent.len() < wanted {
+            recent = recent_table(wanted);
         }
         CachedModel {
             lm,
@@ -271,7 +259,7 @@ impl<'m> CachedModel<'m> {
     #[inline]
     pub fn log10_prob(&self, context: [WordId; 2], word: WordId) -> f32 {
         let key = [context[0], context[1], word];
-        let slot = self.recent.slot(key);
+        let slot = recent_slot(&self.recent, key);
         let seen = slot.get();
         if seen.key == key && !seen.prob.is_nan() {
             return seen.prob;
@@ -285,7 +273,7 @@ impl<'m> CachedModel<'m> {
     /// among the recent ones.
     pub fn prefetch(&self, context: [WordId; 2], word: WordId) {
         let key = [context[0], context[1], word];
-        if self.recent.slot(key).get().key != key {
+        if recent_slot(&self.recent, key).get().key != key {
             self.lm.prefetch(context, word);
         }
     }
@@ -305,6 +293,9 @@ impl<'m> CachedModel<'m> {
 mod tests {
     use super::*;
     use crate::lm::{arpa, NgramModel};
+
+    /// Two words, "cat" and "dog", and the bigram "cat dog".
+    const CAT_DOG: &str = "\\data\\\nngram 1=4\nngram 2=1\n\\1-grams:\n-1\t<s>\t-0.2\n-1\t</s>\n-2\tcat\t-0.1\n-2.5\tdog\n\n\\2-grams:\n-0.5\tcat dog\n\n\\end\\\n";
 
     /// A model compiled from ARPA `text`.
     fn model(text: &str) -> NgramModel {
@@ -335,10 +326,9 @@ mod tests {
     /// stay the model's whatever the table's size.
     #[test]
     fn the_table_of_recent_answers_grows_to_the_text_and_stays() {
-        let arpa = "\\data\\\nngram 1=4\nngram 2=1\n\\1-grams:\n-1\t<s>\t-0.2\n-1\t</s>\n-2\tcat\t-0.1\n-2.5\tdog\n\n\\2-grams:\n-0.5\tcat dog\n\n\\end\\\n";
         // A thread of its own, whose memo starts empty.
-        std::thread::spawn(move || {
-            let lm = model(arpa);
+        std::thread::spawn(|| {
+            let lm = model(CAT_DOG);
             let (cat, dog) = (lm.word_id("cat"), lm.word_id("dog"));
             let answers = |cached: &CachedModel<'_>| {
                 for context in [[UNKNOWN, cat], [cat, dog], [UNKNOWN, UNKNOWN]] {
@@ -351,18 +341,18 @@ mod tests {
                 }
             };
             let short = CachedModel::for_text(&lm, 1000);
-            assert_eq!(short.recent.slots.len(), FEWEST_RECENT_SLOTS);
+            assert_eq!(short.recent.len(), FEWEST_RECENT_SLOTS);
             answers(&short);
             drop(short);
             let long = CachedModel::for_text(&lm, 100_000);
-            assert_eq!(long.recent.slots.len(), 1 << 17);
+            assert_eq!(long.recent.len(), 1 << 17);
             answers(&long);
             drop(long);
             let huge = CachedModel::for_text(&lm, usize::MAX);
-            assert_eq!(huge.recent.slots.len(), MOST_RECENT_SLOTS);
+            assert_eq!(huge.recent.len(), MOST_RECENT_SLOTS);
             drop(huge);
             let next = CachedModel::new(&lm);
-            assert_eq!(next.recent.slots.len(), MOST_RECENT_SLOTS);
+            assert_eq!(next.recent.len(), MOST_RECENT_SLOTS);
             answers(&next);
         })
         .join()
@@ -405,8 +395,7 @@ mod tests {
 
     #[test]
     fn answers_like_the_model() {
-        let arpa = "\\data\\\nngram 1=4\nngram 2=1\n\\1-grams:\n-1\t<s>\t-0.2\n-1\t</s>\n-2\tcat\t-0.1\n-2.5\tdog\n\n\\2-grams:\n-0.5\tcat dog\n\n\\end\\\n";
-        let lm = model(arpa);
+        let lm = model(CAT_DOG);
         let cached = CachedModel::new(&lm);
         for _ in 0..2 {
             for word in ["cat", "dog", "bird"] {
