@@ -135,8 +135,9 @@ def main():
     # in the training originals. Looked up as itself, a number would have
     # the rate of a word never seen, and every number in a spun-only
     # article would look like the spinner's.
+    training = stories(a.train or os.path.join(a.shared, "dev", "train"))
     numbers = collections.Counter()
-    for pairs in stories(a.train or os.path.join(a.shared, "dev", "train")):
+    for pairs in training:
         numbers.update(t for t in tokens(pairs[0][1]) if t[:1].isdigit())
     number_total = sum(numbers.values())
 
@@ -157,7 +158,7 @@ def main():
         return 0.1 / news_total
 
     observed, expected = collections.Counter(), collections.Counter()
-    for pairs in stories(a.train or os.path.join(a.shared, "dev", "train")):
+    for pairs in training:
         for spun, _ in pairs:
             for c, n in count(tokens(spun), words, phrases).items():
                 observed[c] += n / len(pairs)
