@@ -31,6 +31,33 @@ fn clean_documents_with_spinner_words_are_left_alone() {
     assert!(changed.is_empty(), "changed:\n{}", changed.join("\n"));
 }
 
+/// One clean sentence per document, built around the spinner's phrases
+/// that clean prose also writes ("together with", "price range", "court
+/// docket", "in opposition to"): with nothing else in the document, the
+/// phrase must not count as evidence for its own repair. The sentences of
+/// tests/fixtures/trap_sentences.txt were written for this test.
+#[test]
+fn clean_sentences_with_spinner_phrases_are_left_alone() {
+    let model = Repairer::embedded();
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/trap_sentences.txt"
+    );
+    let text = std::fs::read_to_string(path).unwrap();
+    let sentences: Vec<String> = text.lines().map(|line| format!("{line}\n")).collect();
+    assert!(sentences.len() >= 100, "{path} is missing sentences");
+    let changed: Vec<String> = sentences
+        .iter()
+        .filter_map(|sentence| {
+            let edits = model.repair(sentence.as_bytes());
+            (!edits.is_empty()).then(|| {
+                String::from_utf8_lossy(&edit::apply(sentence.as_bytes(), &edits)).into_owned()
+            })
+        })
+        .collect();
+    assert!(changed.is_empty(), "changed:\n{}", changed.concat());
+}
+
 #[test]
 fn clean_documents_with_spinner_words_are_judged_clean() {
     let model = Repairer::embedded();

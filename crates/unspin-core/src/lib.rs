@@ -234,6 +234,7 @@ impl Repairer {
             lattice,
             probe_penalty,
             prior.fingerprint_confidence,
+            prior.fingerprint_dropped_word,
         );
         prior.assess(cues, fingerprints, lattice.words)
     }
@@ -358,7 +359,7 @@ mod tests {
     fn a_spun_document_is_repaired_consistently() {
         let spun = "Officers mentioned the legislation would additionally take effect. \
                     Critics of the legislation stated it was rushed, whether or not \
-                    the invoice passes.";
+                    the invoice passes the Home this 12 months.";
         // A bolder spun penalty than the default, so that the first
         // sentence's "legislation" is a close call the second decides.
         let bold = Settings {
@@ -373,13 +374,13 @@ mod tests {
             repaired(spun, alone),
             "Officers said the legislation would also take effect. \
              Critics of the law said it was rushed, whether \
-             the bill passes."
+             the bill passes the House this year."
         );
         assert_eq!(
             repaired(spun, bold),
             "Officers said the law would also take effect. \
              Critics of the law said it was rushed, whether \
-             the bill passes."
+             the bill passes the House this year."
         );
         // At a fixed penalty each sentence is decoded on its own.
         let fixed = Settings {

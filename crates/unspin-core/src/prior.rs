@@ -51,6 +51,14 @@ pub struct Prior {
     /// The least entry confidence that makes a probe repair of one word a
     /// fingerprint.
     pub fingerprint_confidence: f32,
+    /// The score (log10) a fingerprint forgoes for each word it drops
+    /// ("together with" -> "with" drops one). The language model gains
+    /// from any shorter reading, since every word it scores costs
+    /// probability, so without this a phrase of the spinner's that clean
+    /// prose also writes would be evidence for its own repair in a
+    /// one-sentence document. Fingerprints that keep the word count
+    /// ("Joint Chiefs of Employees") are not touched.
+    pub fingerprint_dropped_word: f32,
 }
 
 impl Default for Prior {
@@ -70,6 +78,7 @@ impl Default for Prior {
             evidence_unit: 1.0,
             fingerprint_log_odds: 2.5,
             fingerprint_confidence: 0.5,
+            fingerprint_dropped_word: 2.0,
         }
     }
 }

@@ -332,14 +332,16 @@ impl<'m> Decoder<'m> {
     /// `confidence`: the fingerprints the document prior counts beside the
     /// text's cues ("Joint Chiefs of Employees", a listed tortured phrase,
     /// a user's entry it is sure of). Their scores say how much likelier
-    /// the language model finds the original than the phrase as written. A
-    /// text where no such edge was matched is not decoded.
+    /// the language model finds the original than the phrase as written,
+    /// less `dropped_word` for each word the repair drops. A text where no
+    /// such edge was matched is not decoded.
     pub fn decode_fingerprints(
         &self,
         input: &[u8],
         lattice: &Lattice<'_>,
         edit_penalty: f32,
         confidence: f32,
+        dropped_word: f32,
     ) -> Vec<Edit> {
         // A window without a fingerprint edge can yield no fingerprint, and
         // windows are read independently: only the others are read.
@@ -349,7 +351,16 @@ impl<'m> Decoder<'m> {
             lattice,
             &reading,
             fingerprint,
-            |words, r, candidate, gain| make_edit(input, words, r, candidate, gain),
+            |words, r, candidate, gain| {
+                let dropped = (r.end - r.start).saturating_sub(r.ids.len());
+                make_edit(
+                    input,
+                    words,
+                    r,
+                    candidate,
+                    gain - dropped_word * dropped as f32,
+                )
+            },
         )
     }
 
