@@ -32,11 +32,11 @@
 //! added up in the order they come, whatever the threads, and the learned
 //! edges come out sorted, so the same crawl gives the same dictionary.
 
+use crate::decode::for_each_run;
 use crate::dict::{Entry, MatchWord};
-use crate::key::{normalize_key, normalize_word_into};
+use crate::key::normalize_key;
 use crate::lm::{CachedModel, WordId, UNKNOWN};
 use crate::parallel::ordered_map;
-use crate::token::{soft_line_break, TokenKind, Tokens};
 use crate::{Dictionary, Repairer};
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::collections::BTreeMap;
@@ -150,16 +150,9 @@ impl Expected {
         base: &[Dictionary],
         lm: &CachedModel<'_>,
         weights: &Weights,
-        run: &[(String, Option<char>)],
+        words: &[MatchWord<'_>],
     ) {
-        let words: Vec<MatchWord<'_>> = run
-            .iter()
-            .map(|(key, joiner)| MatchWord {
-                key,
-                joiner: joiner.map(|c| c as u8),
-            })
-            .collect();
-        let ids: Vec<WordId> = run.iter().map(|(key, _)| lm.word_id(key)).collect();
+        let ids: Vec<WordId> = words.iter().map(|word| lm.word_id(word.key)).collect();
         let n = words.len();
         let context_at = |start: usize| match start {
             0 => [UNKNOWN, lm.sentence_start()],
@@ -183,7 +176,7 @@ impl Expected {
         for dict in base {
             found.clear();
             for start in 0..n {
-                dict.matches_at(&words, start, &mut found);
+                dict.matches_at(words, start, &mut found);
             }
             found.retain(|m| !claimed[m.start..m.end].contains(&true));
             for m in &found {
@@ -201,10 +194,10 @@ impl Expected {
                 let context = context_at(m.start);
                 let kept = score(context, spun_ids, &tail);
                 let mut spun = String::new();
-                for (word, joiner) in &run[m.start..m.end] {
-                    spun.push_str(word);
-                    if let Some(c) = joiner {
-                        spun.push(*c);
+                for word in &words[m.start..m.end] {
+                    spun.push_str(word.key);
+                    if let Some(c) = word.joiner {
+                        spun.push(c as char);
                     }
                 }
                 spun.truncate(spun.trim_end_matches([' ', '-']).len());
@@ -245,50 +238,6 @@ impl Expected {
     }
 }
 
-/// Calls `visit` on each run of words of `text` that no punctuation or
-/// line break interrupts (a line wrapped mid-sentence does not), each word
-/// as its key and how it joins the next (a space, a hyphen, or `None` at
-/// the end of the run).
-fn for_each_run(text: &[u8], mut visit: impl FnMut(&[(String, Option<char>)])) {
-    let mut run: Vec<(String, Option<char>)> = Vec::new();
-    let mut pending: Option<char> = None;
-    for token in Tokens::new(text) {
-        match token.kind {
-            TokenKind::Word => {
-                if let Some(last) = run.last_mut() {
-                    last.1 = pending;
-                    if pending.is_none() {
-                        visit(&run);
-                        run.clear();
-                    }
-                }
-                let mut key = String::new();
-                normalize_word_into(
-                    std::str::from_utf8(token.bytes(text)).unwrap_or(""),
-                    &mut key,
-                );
-                run.push((key, None));
-                pending = Some(' ');
-                continue;
-            }
-            TokenKind::Space if pending == Some(' ') => continue,
-            TokenKind::Newline
-                if pending == Some(' ') && soft_line_break(text, token.start, token.end) =>
-            {
-                continue
-            }
-            TokenKind::Punct if pending == Some(' ') && token.bytes(text) == b"-" => {
-                pending = Some('-');
-                continue;
-            }
-            _ => pending = None,
-        }
-    }
-    if !run.is_empty() {
-        visit(&run);
-    }
-}
-
 /// How often phrases occur in the crawl as written. The crawl does not
 /// change between passes, so each phrase is counted once, the first time
 /// it is needed.
@@ -298,8 +247,8 @@ pub struct PhraseCounts {
 }
 
 /// Phrases to count in a pass: words of a phrase are joined as the
-/// dictionary matcher joins them (a space, or a hyphen), within runs of
-/// words no punctuation or line break interrupts.
+/// dictionary matcher joins them (a space, or a hyphen), within the runs
+/// of words the decoder matches phrases in ([`for_each_run`]).
 #[derive(Debug, Clone, Default)]
 pub struct PhraseSet {
     phrases: FxHashSet<String>,
@@ -334,20 +283,20 @@ impl PhraseSet {
         counts
     }
 
-    fn count_run(&self, run: &[(String, Option<char>)], counts: &mut FxHashMap<String, u64>) {
+    fn count_run(&self, run: &[MatchWord<'_>], counts: &mut FxHashMap<String, u64>) {
         let mut phrase = String::new();
         for start in 0..run.len() {
-            if !self.first_words.contains(&run[start].0) {
+            if !self.first_words.contains(run[start].key) {
                 continue;
             }
             phrase.clear();
-            for (n, (word, joiner)) in run[start..].iter().enumerate().take(self.longest) {
-                phrase.push_str(word);
+            for (n, word) in run[start..].iter().enumerate().take(self.longest) {
+                phrase.push_str(word.key);
                 if let Some(count) = self.phrases.get(&phrase) {
                     *counts.entry(count.clone()).or_default() += 1;
                 }
-                match joiner {
-                    Some(c) if n + 1 < self.longest => phrase.push(*c),
+                match word.joiner {
+                    Some(c) if n + 1 < self.longest => phrase.push(c as char),
                     _ => break,
                 }
             }
@@ -883,6 +832,17 @@ mod tests {
         assert_eq!(counts["white house"], 2);
         // "house" inside "white house" counts too: occurrences, not parses.
         assert_eq!(counts["house"], 4);
+    }
+
+    /// Phrases are read as the decoder reads them, so that what is
+    /// learned is what a repair can match: not across a spaced hyphen,
+    /// and not inside an address.
+    #[test]
+    fn phrases_are_counted_where_the_decoder_matches_them() {
+        let set = PhraseSet::new(["large-scale".to_string()]);
+        let counts =
+            set.count(b"large-scale cuts, large -scale cuts, https://example.com/large-scale");
+        assert_eq!(counts["large-scale"], 1);
     }
 
     /// The spinner's habit is learned from the spun text alone: the edge
