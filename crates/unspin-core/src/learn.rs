@@ -33,7 +33,7 @@
 //! edges come out sorted, so the same crawl gives the same dictionary.
 
 use crate::decode::for_each_run;
-use crate::dict::{Entry, MatchWord};
+use crate::dict::{self, Entry, MatchWord};
 use crate::key::normalize_key;
 use crate::lm::{CachedModel, WordId, UNKNOWN};
 use crate::parallel::ordered_map;
@@ -159,13 +159,9 @@ impl Expected {
             1 => [lm.sentence_start(), ids[0]],
             s => [ids[s - 2], ids[s - 1]],
         };
-        let score = |mut context: [WordId; 2], phrase: &[WordId], tail: &[WordId]| {
-            let mut total = 0.0;
-            for &id in phrase.iter().chain(tail) {
-                total += lm.log10_prob(context, id) as f64;
-                context = [context[1], id];
-            }
-            total
+        let score = |context: [WordId; 2], phrase: &[WordId], tail: &[WordId]| {
+            let (score, after) = lm.score_words(context, phrase);
+            f64::from(score + lm.score_words(after, tail).0)
         };
         // A word matched by a dictionary of higher priority is not offered
         // to the ones after it, as in the decoder.
@@ -178,10 +174,7 @@ impl Expected {
             for start in 0..n {
                 dict.matches_at(words, start, &mut found);
             }
-            found.retain(|m| !claimed[m.start..m.end].contains(&true));
-            for m in &found {
-                claimed[m.start..m.end].iter_mut().for_each(|c| *c = true);
-            }
+            dict::claim(&mut found, &mut claimed);
             for m in found.iter().filter(|m| !m.possessive) {
                 let spun_ids = &ids[m.start..m.end];
                 if spun_ids.contains(&UNKNOWN) {

@@ -15,7 +15,7 @@
 use super::{keep_unlikelihood, to_u32, Decoder, Replacement, Tail, Window, Word};
 use crate::article::{self, Article};
 use crate::cues::{Cues, Tally, Weighed};
-use crate::dict::{Candidate, Dictionary, MatchWord, PhraseMatch, WordWalk};
+use crate::dict::{self, Candidate, Dictionary, MatchWord, PhraseMatch, WordWalk};
 use crate::key::normalize_word_into;
 use crate::lm::{CachedModel, WordId, UNKNOWN};
 use crate::token::{soft_line_break, verbatim_spans, Token, TokenKind, Tokens};
@@ -511,12 +511,12 @@ impl<'m> Decoder<'m> {
                 Some(span) if span.words == words => span,
                 _ => {
                     let (context, tail) = (context_at(r.start), tail_after(r.end));
-                    let (without, kept_after) = self.score_words(context, &kept[words.clone()]);
+                    let (without, kept_after) = self.lm.score_words(context, &kept[words.clone()]);
                     span.insert(Span {
                         context,
                         tail,
                         without,
-                        without_tail: self.score_words(kept_after, tail.as_slice()).0,
+                        without_tail: self.lm.score_words(kept_after, tail.as_slice()).0,
                         words,
                     })
                 }
@@ -526,8 +526,8 @@ impl<'m> Decoder<'m> {
                 any_silent |= r.confidence > 0.0;
                 return r.confidence > 0.0;
             }
-            let (with, after) = self.score_words(span.context, r.ids(ids));
-            let gain = with + self.score_words(after, span.tail.as_slice()).0
+            let (with, after) = self.lm.score_words(span.context, r.ids(ids));
+            let gain = with + self.lm.score_words(after, span.tail.as_slice()).0
                 - span.without
                 - span.without_tail;
             r.local_gain = gain;
@@ -611,9 +611,8 @@ impl<'m> Decoder<'m> {
             for start in 0..keys.len() {
                 dict.matches_after(keys, start, &walks[distinct[start]], found);
             }
-            found.retain(|m| !claimed[m.start..m.end].contains(&true));
+            dict::claim(found, claimed);
             for m in found.iter() {
-                claimed[m.start..m.end].iter_mut().for_each(|c| *c = true);
                 let candidates = entries.read(which, dict, m, self.lm);
                 let keep_cost = entries.keep_cost(which, m, keys, self.cues);
                 for index in candidates {
@@ -701,26 +700,13 @@ impl<'m> Decoder<'m> {
         }
     }
 
-    /// Prefetches the answers [`Decoder::score_words`] needs for `ids`
+    /// Prefetches the answers [`CachedModel::score_words`] needs for `ids`
     /// and then `tail`, from `context`.
     fn prefetch_words(&self, mut context: [WordId; 2], ids: &[WordId], tail: &[WordId]) {
         for &id in ids.iter().chain(tail) {
             self.lm.prefetch(context, id);
             context = [context[1], id];
         }
-    }
-
-    pub(super) fn score_words(
-        &self,
-        mut context: [WordId; 2],
-        ids: &[WordId],
-    ) -> (f32, [WordId; 2]) {
-        let mut score = 0.0;
-        for &id in ids {
-            score += self.lm.log10_prob(context, id);
-            context = [context[1], id];
-        }
-        (score, context)
     }
 }
 

@@ -215,8 +215,9 @@ impl<'m> Decoder<'m> {
                 ..window.replacements.partition_point(|r| r.start <= position);
             for &from in &layer {
                 let hypothesis = arena[from];
-                let (gain, context) =
-                    self.score_words(hypothesis.context, &window.kept[position..position + 1]);
+                let (gain, context) = self
+                    .lm
+                    .score_words(hypothesis.context, &window.kept[position..position + 1]);
                 let next = Hypothesis {
                     score: hypothesis.score + gain,
                     context,
@@ -227,7 +228,8 @@ impl<'m> Decoder<'m> {
                 layers[position + 1].push(arena, next);
                 for (index, r) in window.replacements[here.clone()].iter().enumerate() {
                     let index = here.start + index;
-                    let (gain, context) = self.score_words(hypothesis.context, r.ids(window.ids));
+                    let (gain, context) =
+                        self.lm.score_words(hypothesis.context, r.ids(window.ids));
                     let cost = penalty.cost(r);
                     let next = Hypothesis {
                         score: hypothesis.score + gain + cost,
@@ -242,7 +244,7 @@ impl<'m> Decoder<'m> {
             layers[position].hypotheses = layer;
         }
         // Finish every reading with the fixed words after the window.
-        let total = |h: &Hypothesis| h.score + self.score_words(h.context, window.tail).0;
+        let total = |h: &Hypothesis| h.score + self.lm.score_words(h.context, window.tail).0;
         let (best, best_total) = layers[len]
             .hypotheses
             .iter()
@@ -257,8 +259,8 @@ impl<'m> Decoder<'m> {
         if arena[best].edits == 0 {
             return None;
         }
-        let (keep_score, keep_context) = self.score_words(window.context, window.kept);
-        let keep_total = keep_score + self.score_words(keep_context, window.tail).0;
+        let (keep_score, keep_context) = self.lm.score_words(window.context, window.kept);
+        let keep_total = keep_score + self.lm.score_words(keep_context, window.tail).0;
         let gain = best_total - keep_total;
 
         chosen.clear();

@@ -52,6 +52,17 @@ impl PhraseMatch {
     }
 }
 
+/// Keeps the matches of `found` that touch no word already `claimed`, and
+/// claims their words: a word one dictionary has an entry for is not
+/// offered to the dictionaries after it. Matches of the same dictionary may
+/// overlap each other.
+pub fn claim(found: &mut Vec<PhraseMatch>, claimed: &mut [bool]) {
+    found.retain(|m| !claimed[m.start..m.end].contains(&true));
+    for m in found.iter() {
+        claimed[m.start..m.end].fill(true);
+    }
+}
+
 /// One candidate original for a spun phrase.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Candidate<'a> {

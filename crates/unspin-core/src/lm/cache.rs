@@ -269,6 +269,18 @@ impl<'m> CachedModel<'m> {
         p
     }
 
+    /// The log10 probability of the words `ids` after `context`, and the
+    /// context they leave.
+    #[inline]
+    pub fn score_words(&self, mut context: [WordId; 2], ids: &[WordId]) -> (f32, [WordId; 2]) {
+        let mut score = 0.0;
+        for &id in ids {
+            score += self.log10_prob(context, id);
+            context = [context[1], id];
+        }
+        (score, context)
+    }
+
     /// See [`LanguageModel::prefetch`]: passed on unless the answer is
     /// among the recent ones.
     pub fn prefetch(&self, context: [WordId; 2], word: WordId) {
