@@ -209,7 +209,7 @@ fn user_dictionary_takes_priority_over_the_built_in_one() {
 fn strength_trades_recall_for_precision() {
     let input = "The officers stated that the assembly was held in the workplace.\n";
     let cautious = repair_with(&["--strength", "0.2"], input);
-    let eager = repair_with(&["--strength", "3"], input);
+    let eager = repair_with(&["--strength", "4"], input);
     let changed = |s: &str| {
         s.split(' ')
             .zip(input.split(' '))
