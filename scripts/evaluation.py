@@ -9,7 +9,8 @@ Runs, at --strength 0.5, 1 and 2:
   held-out spun articles (dev/test) and clean news (dev/clean);
 - its trap tool (tools/traps.py) on clean documents full of the spinner's
   words: dev/traps, dev/traps_science, and the repository's own
-  tests/fixtures/traps;
+  tests/fixtures/traps, trap_sentences.txt and trap_paragraphs.txt (one
+  document per line);
 - scripts/tortured_recall.py (tortured phrases of the built-in list in a
   carrier sentence);
 
@@ -100,6 +101,25 @@ def count_files(folder):
     return sum(1 for name in os.listdir(folder) if not name.startswith("."))
 
 
+# Fixtures that hold one document per line, as the tests read them.
+LINE_FIXTURES = [
+    ("trap_sentences.txt", "clean sentences around the spinner's phrases"),
+    ("trap_paragraphs.txt", "clean two-sentence paragraphs dense in the spinner's words"),
+]
+
+
+def one_file_per_line(path, tmp):
+    """A folder under `tmp` with each line of `path` as a file of its own,
+    for tools that take a folder of documents."""
+    folder = os.path.join(tmp, os.path.basename(path))
+    os.makedirs(folder)
+    with open(path, encoding="utf-8") as f:
+        for i, line in enumerate(f):
+            with open(os.path.join(folder, f"{i:04d}.txt"), "w", encoding="utf-8") as out:
+                out.write(line)
+    return folder
+
+
 def wrapper(tmp, unspin, strength):
     """An executable that runs unspin at a strength, for tools that take a
     program path rather than a command line."""
@@ -145,6 +165,9 @@ def main():
 
     spun, clean, trapped, phrases = {}, {}, {}, {}
     with tempfile.TemporaryDirectory() as tmp:
+        for name, label in LINE_FIXTURES:
+            folder = one_file_per_line(os.path.join(ROOT, "tests", "fixtures", name), tmp)
+            trap_sets.append((folder, f"tests/fixtures/{name}: {label}", "yes"))
         for s in STRENGTHS:
             cmd = f"'{unspin}' --strength {s}"
             print(f"strength {s}: dev/test", file=sys.stderr)
