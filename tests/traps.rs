@@ -50,10 +50,11 @@ fn changed_lines(file: &str) -> (usize, Vec<String>) {
     (documents.len(), changed)
 }
 
-/// One clean sentence per document, built around the spinner's phrases
-/// that clean prose also writes ("together with", "price range", "court
-/// docket", "in opposition to"): with nothing else in the document, the
-/// phrase must not count as evidence for its own repair. The sentences of
+/// One clean sentence per document, built around the spinner's words and
+/// phrases that clean prose also writes ("together with", "price range",
+/// "court docket", "settlement", "digital camera", "pronounced dead"):
+/// with nothing else in the document, a phrase must not count as
+/// evidence for its own repair. The sentences of
 /// tests/fixtures/trap_sentences.txt were written for this test.
 #[test]
 fn clean_sentences_with_spinner_phrases_are_left_alone() {
