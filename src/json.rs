@@ -186,8 +186,8 @@ fn at_line_column(error: &serde_json::Error, offset: usize) -> String {
 /// added under `fields.edits`. Only the replaced words change in the line
 /// (see the module documentation). A blank line stays blank. A field that
 /// holds an HTML page (as crawls store them) has only its running text
-/// repaired, as a page file has ([`crate::markup`]); a long text is
-/// repaired in chunks ([`crate::stream`]).
+/// repaired, as a page file has ([`unspin_core::markup`]); a long text is
+/// repaired in chunks ([`unspin_core::stream`]).
 pub fn repair_record(
     repairer: &Repairer,
     line: &[u8],

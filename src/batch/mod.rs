@@ -1,6 +1,6 @@
 //! The default command: repair files, folders and standard input.
 //!
-//! Arguments are checked once into a [`Plan`](plan::Plan); then every
+//! Arguments are checked once into a [`Plan`]; then every
 //! input goes through the one worker ([`worker`]): it is streamed through
 //! the library (text in chunks, JSON Lines a record at a time) and each
 //! repaired piece is handed to the input's [sinks](crate::sink): the

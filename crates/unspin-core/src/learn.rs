@@ -241,7 +241,7 @@ pub struct PhraseCounts {
 
 /// Phrases to count in a pass: words of a phrase are joined as the
 /// dictionary matcher joins them (a space, or a hyphen), within the runs
-/// of words the decoder matches phrases in ([`for_each_run`]).
+/// of words the decoder matches phrases in.
 #[derive(Debug, Clone, Default)]
 pub struct PhraseSet {
     phrases: FxHashSet<String>,

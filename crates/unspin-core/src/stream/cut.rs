@@ -263,7 +263,7 @@ fn last_char_start(buf: &[u8]) -> usize {
     }
 }
 
-/// [`cut_point`] for a buffer with no code block to keep whole.
+/// [`cut_with`] for a buffer with no code block to keep whole.
 fn cut_point_in_text(buf: &[u8]) -> usize {
     if let Some(cut) = last_sentence_line_break(buf) {
         return cut;
