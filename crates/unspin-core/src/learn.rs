@@ -32,7 +32,7 @@
 //! added up in the order they come, whatever the threads, and the learned
 //! edges come out sorted, so the same crawl gives the same dictionary.
 
-use crate::decode::for_each_run;
+use crate::decode::for_each_sentence;
 use crate::dict::{self, Entry, MatchWord};
 use crate::key::normalize_key;
 use crate::lm::{CachedModel, WordId, UNKNOWN};
@@ -141,16 +141,22 @@ impl Expected {
             documents: 1,
             ..Expected::default()
         };
-        for_each_run(text, |run| expected.add_run(base, &lm, weights, run));
+        for_each_sentence(text, |words, verbatim| {
+            expected.add_sentence(base, &lm, weights, words, verbatim)
+        });
         expected
     }
 
-    fn add_run(
+    /// Weighs the phrases of one sentence, read and scored as the decoder
+    /// reads and scores it: words of an address or code are matched by no
+    /// dictionary.
+    fn add_sentence(
         &mut self,
         base: &[Dictionary],
         lm: &CachedModel<'_>,
         weights: &Weights,
         words: &[MatchWord<'_>],
+        verbatim: &[bool],
     ) {
         let ids: Vec<WordId> = words.iter().map(|word| lm.word_id(word.key)).collect();
         let n = words.len();
@@ -165,7 +171,7 @@ impl Expected {
         };
         // A word matched by a dictionary of higher priority is not offered
         // to the ones after it, as in the decoder.
-        let mut claimed = vec![false; n];
+        let mut claimed = verbatim.to_vec();
         let mut found = Vec::new();
         let mut candidate_ids = Vec::new();
         let mut logits: Vec<(String, f64)> = Vec::new();
@@ -240,8 +246,8 @@ pub struct PhraseCounts {
 }
 
 /// Phrases to count in a pass: words of a phrase are joined as the
-/// dictionary matcher joins them (a space, or a hyphen), within the runs
-/// of words the decoder matches phrases in.
+/// dictionary matcher joins them (a space, or a hyphen), in sentences read
+/// as the decoder reads them, outside addresses and code.
 #[derive(Debug, Clone, Default)]
 pub struct PhraseSet {
     phrases: FxHashSet<String>,
@@ -272,18 +278,28 @@ impl PhraseSet {
     /// How often each phrase of the set occurs in `text`.
     pub fn count(&self, text: &[u8]) -> FxHashMap<String, u64> {
         let mut counts = FxHashMap::default();
-        for_each_run(text, |run| self.count_run(run, &mut counts));
+        for_each_sentence(text, |words, verbatim| {
+            self.count_sentence(words, verbatim, &mut counts)
+        });
         counts
     }
 
-    fn count_run(&self, run: &[MatchWord<'_>], counts: &mut FxHashMap<String, u64>) {
+    fn count_sentence(
+        &self,
+        words: &[MatchWord<'_>],
+        verbatim: &[bool],
+        counts: &mut FxHashMap<String, u64>,
+    ) {
         let mut phrase = String::new();
-        for start in 0..run.len() {
-            if !self.first_words.contains(run[start].key) {
+        for start in 0..words.len() {
+            if !self.first_words.contains(words[start].key) {
                 continue;
             }
             phrase.clear();
-            for (n, word) in run[start..].iter().enumerate().take(self.longest) {
+            for (n, word) in words[start..].iter().enumerate().take(self.longest) {
+                if verbatim[start + n] {
+                    break;
+                }
                 phrase.push_str(word.key);
                 if let Some(count) = self.phrases.get(&phrase) {
                     *counts.entry(count.clone()).or_default() += 1;
@@ -836,6 +852,27 @@ mod tests {
         let counts =
             set.count(b"large-scale cuts, large -scale cuts, https://example.com/large-scale");
         assert_eq!(counts["large-scale"], 1);
+    }
+
+    /// A phrase is weighed in the context the decoder scores it in: the
+    /// words before it in its sentence, across a comma, as the language
+    /// model has no punctuation.
+    #[test]
+    fn phrases_are_weighed_in_the_decoders_context() {
+        let model = repairer();
+        let weigh = |text: &[u8]| {
+            let expected = Expected::of_document(
+                model.dictionaries(),
+                model.language_model(),
+                &Weights::default(),
+                text,
+            );
+            expected.swaps["stated"]["said"]
+        };
+        let with_commas = weigh(b"The minister, who stated it, left.");
+        let without = weigh(b"The minister who stated it left.");
+        assert!(with_commas > 0.0);
+        assert_eq!(with_commas, without);
     }
 
     /// The spinner's habit is learned from the spun text alone: the edge

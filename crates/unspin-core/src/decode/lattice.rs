@@ -727,26 +727,17 @@ fn article_change(
     Article::before(original).filter(|&wanted| wanted != written)
 }
 
-/// Calls `visit` on each run of words of `input` that a dictionary phrase
-/// may span, read as the decoder reads them: words joined by a space, a
-/// soft line break or a hyphen ([`joins`]) within a sentence, none of them
-/// part of an address or code. In a run, the last word's joiner is the
-/// one to a word outside it, or `None`.
-pub(crate) fn for_each_run(input: &[u8], mut visit: impl FnMut(&[MatchWord<'_>])) {
+/// Calls `visit` on each sentence of `input` as the decoder reads it: its
+/// words as the dictionary matcher sees them (joined across a space, a
+/// soft line break or a hyphen, [`joins`]), and per word whether it is
+/// part of an address or code, which no edit may touch.
+pub(crate) fn for_each_sentence(input: &[u8], mut visit: impl FnMut(&[MatchWord<'_>], &[bool])) {
     let words = Words::read(input);
     let keys = words.match_words();
     let mut start = 0;
-    for (i, word) in keys.iter().enumerate() {
-        if words.verbatim[i] || word.joiner.is_none() {
-            let end = if words.verbatim[i] { i } else { i + 1 };
-            if start < end {
-                visit(&keys[start..end]);
-            }
-            start = i + 1;
-        }
-    }
-    if start < keys.len() {
-        visit(&keys[start..]);
+    for &end in &words.sentence_ends {
+        visit(&keys[start..end], &words.verbatim[start..end]);
+        start = end;
     }
 }
 

@@ -53,7 +53,7 @@ mod lattice;
 mod restore;
 mod search;
 
-pub(crate) use lattice::for_each_run;
+pub(crate) use lattice::for_each_sentence;
 pub use lattice::Lattice;
 
 use crate::article::Article;
