@@ -14,8 +14,8 @@ records its inputs in data/dict/MANIFEST; by hand:
         --thesaurus data/dict/thesaurus.csv \\
         --out data/dict/papermill.csv
 
-WORDNET_DIR holds WordNet 3.0's index.noun, index.verb, index.adj and
-index.adv (Debian `wordnet-base`: `apt-get download wordnet-base`, then
+WORDNET_DIR holds WordNet 3.0's index.* and data.* files for noun, verb,
+adj and adv (Debian `wordnet-base`: `apt-get download wordnet-base`, then
 `dpkg-deb -x`; `usr/share/wordnet`). LM.arpa is the embedded language
 model as ARPA: `scripts/sphinx_trie2arpa.py` over the Sphinx model, the
 first step of the driver's lm step. The option defaults are the
@@ -41,8 +41,9 @@ that are not:
    a thesaurus too, but less is known of how.
    Function words are never swapped.
 2. The terms: 2-4 word phrases that are attested, from the expected side
-   of the list, WordNet's multi-word lemmas, the Google Books bigrams of
-   the SymSpell list, and the language model's bigrams and trigrams. A
+   of the list, WordNet's multi-word lemmas but for names ("Black
+   Hills"), the Google Books bigrams of the SymSpell list, and the
+   language model's bigrams and trigrams. A
    term must have a word of the list's expected vocabulary (science's
    words) and neither start nor end in a function word. A phrase that only
    the general sources (Google Books, the language model) have is taken
@@ -187,6 +188,10 @@ def load_thesaurus(path, discount):
 
 
 def load_wordnet(folder):
+    """WordNet's multi-word lemmas (index.*), less the names: lemmas the
+    data files (data.*) write only with capitals ("Black Hills", "Plymouth
+    Colony"). A name is no term of a paper, and its tortured forms are
+    ordinary English ("dark hills")."""
     lemmas = set()
     for pos in ("noun", "verb", "adj", "adv"):
         with open(os.path.join(folder, f"index.{pos}"), encoding="utf-8") as f:
@@ -196,7 +201,26 @@ def load_wordnet(folder):
                 lemma = line.split(" ", 1)[0].lower()
                 if "_" in lemma:
                     lemmas.add(" ".join(words(lemma.replace("_", " "))))
-    return lemmas
+    return lemmas - wordnet_names(folder)
+
+
+def wordnet_names(folder):
+    """Multi-word lemmas the data files write only with a capital."""
+    capital, lower = set(), set()
+    for pos in ("noun", "verb", "adj", "adv"):
+        # The data files are ASCII but for a few Latin-1 bytes in glosses.
+        with open(os.path.join(folder, f"data.{pos}"), encoding="latin-1") as f:
+            for line in f:
+                if line.startswith(" "):
+                    continue
+                fields = line.split(" ")
+                # offset lex_filenum ss_type w_cnt (hex) word lex_id ...
+                for i in range(int(fields[3], 16)):
+                    lemma = fields[4 + 2 * i]
+                    if "_" in lemma:
+                        key = " ".join(words(lemma.lower().replace("_", " ")))
+                        (capital if lemma[:1].isupper() else lower).add(key)
+    return capital - lower
 
 
 def load_arpa(path):
@@ -227,7 +251,7 @@ def main():
     ap.add_argument("--bigrams", required=True)
     ap.add_argument("--freq", required=True, help="SymSpell unigram list")
     ap.add_argument("--exc", required=True, help="folder of WordNet's *.exc lists")
-    ap.add_argument("--wordnet", required=True, help="folder of WordNet's index.* files")
+    ap.add_argument("--wordnet", required=True, help="folder of WordNet's index.* and data.* files")
     ap.add_argument("--arpa", required=True, help="the embedded language model as ARPA")
     ap.add_argument("--thesaurus",
                     default=os.path.join(os.path.dirname(HERE), "data", "dict", "thesaurus.csv"))

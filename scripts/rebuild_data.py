@@ -51,8 +51,8 @@ files); --train, the training pairs (NNN/{spun.txt,orig.txt,meta.json});
 --spun-only, spun articles without originals (cues); --pocketsphinx, CMU
 Sphinx's Debian package pocketsphinx-en-us for papermill, articles and lm
 (a .deb or its unpacked folder; fetched with `apt-get download` if not
-given); --wordnet, WordNet's index files for papermill (Debian
-wordnet-base: its .deb, its unpacked folder or the folder of index.*;
+given); --wordnet, WordNet's index and data files for papermill (Debian
+wordnet-base: its .deb, its unpacked folder or the folder of index.* and data.*;
 looked for in --sources as wordnet3.0/ if not given). The defaults are the
 development layout, a `shared` folder beside the project.
 
@@ -193,7 +193,7 @@ class Inputs:
         if step == "papermill":
             return {**src(BIGRAMS, FREQ), **exc, PPS_TSV: self.pps, **layer("thesaurus"),
                     **{f"{WORDNET}/{name}": self.wordnet_file(name)
-                       for name in wordnet.INDEX_FILES},
+                       for name in wordnet.FILES},
                     SPHINX + "/" + pocketsphinx.LM_BIN: self.sphinx_file(pocketsphinx.LM_BIN)}
         if step == "articles":
             return {**src(FREQ), SPHINX + "/" + pocketsphinx.CMUDICT: self.sphinx_file(
@@ -221,7 +221,7 @@ class Inputs:
             self._sphinx_dir = pocketsphinx.model_dir(self.pocketsphinx, self.work())
 
     def find_wordnet(self):
-        """Unpacks WordNet's index files if they are at hand (--wordnet,
+        """Unpacks WordNet's index and data files if they are at hand (--wordnet,
         or in --sources), once; returns whether they are."""
         if self._wordnet_dir is None:
             try:
@@ -294,7 +294,7 @@ def build(step, inputs, data, built):
     papermill the thesaurus layer)."""
     out = os.path.join(data, OUTPUTS[step])
     if step == "papermill" and not inputs.find_wordnet():
-        raise SystemExit(f"papermill: WordNet's index files are not in --sources "
+        raise SystemExit(f"papermill: WordNet's index and data files are not in --sources "
                          f"({wordnet.SOURCES_DIR}/): {wordnet.HOW_TO_GET}")
     if step in SPHINX_STEPS:
         inputs.fetch_sphinx()
@@ -380,8 +380,8 @@ def main():
     ap.add_argument("--train", default=os.path.join(SHARED, "dev", "train"))
     ap.add_argument("--spun-only", default=os.path.join(SHARED, "dev", "spun_only"))
     ap.add_argument("--pocketsphinx", help="pocketsphinx-en-us: its .deb or unpacked folder")
-    ap.add_argument("--wordnet", help="papermill: WordNet's index files (wordnet-base: its "
-                    f".deb, unpacked folder or index.* folder; default: --sources/"
+    ap.add_argument("--wordnet", help="papermill: WordNet's index and data files (wordnet-base: its "
+                    f".deb, unpacked folder or index.* and data.* folder; default: --sources/"
                     f"{wordnet.SOURCES_DIR} if there)")
     ap.add_argument("--pps", help="the tortured-phrase TSV (default: in --sources)")
     ap.add_argument("--pps-json", help="pps-tsv: torturedcheck's tortured-phrases.json")

@@ -213,7 +213,7 @@ def main():
     ap.add_argument("--heldout", action="store_true",
                     help="measure on the held-out side of the split instead")
     ap.add_argument("--sources", default="../shared/data-sources")
-    ap.add_argument("--wordnet", help="folder of WordNet's index.* files (--heldout)")
+    ap.add_argument("--wordnet", help="folder of WordNet's index.* and data.* files (--heldout)")
     ap.add_argument("--arpa", help="the embedded language model as ARPA (--heldout)")
     ap.add_argument("--papermill", help="a papermill layer built with --part train")
     ap.add_argument("--no-papermill", action="store_true",
