@@ -32,7 +32,7 @@
 //! added up in the order they come, whatever the threads, and the learned
 //! edges come out sorted, so the same crawl gives the same dictionary.
 
-use crate::decode::for_each_sentence;
+use crate::decode::{context_at, for_each_sentence, Tail};
 use crate::dict::{self, Entry, MatchWord};
 use crate::key::normalize_key;
 use crate::lm::{CachedModel, WordId, UNKNOWN};
@@ -160,11 +160,6 @@ impl Expected {
     ) {
         let ids: Vec<WordId> = words.iter().map(|word| lm.word_id(word.key)).collect();
         let n = words.len();
-        let context_at = |start: usize| match start {
-            0 => [UNKNOWN, lm.sentence_start()],
-            1 => [lm.sentence_start(), ids[0]],
-            s => [ids[s - 2], ids[s - 1]],
-        };
         let score = |context: [WordId; 2], phrase: &[WordId], tail: &[WordId]| {
             let (score, after) = lm.score_words(context, phrase);
             f64::from(score + lm.score_words(after, tail).0)
@@ -186,12 +181,10 @@ impl Expected {
                 if spun_ids.contains(&UNKNOWN) {
                     continue;
                 }
-                let mut tail: Vec<WordId> = ids[m.end..(m.end + 2).min(n)].to_vec();
-                if m.end + 2 >= n {
-                    tail.push(lm.sentence_end());
-                }
-                let context = context_at(m.start);
-                let kept = score(context, spun_ids, &tail);
+                let tail = Tail::after(&ids, m.end, lm);
+                let tail = tail.as_slice();
+                let context = context_at(&ids, m.start, lm);
+                let kept = score(context, spun_ids, tail);
                 let mut spun = String::new();
                 for word in &words[m.start..m.end] {
                     spun.push_str(word.key);
@@ -211,7 +204,7 @@ impl Expected {
                     if candidate_ids.contains(&UNKNOWN) {
                         continue;
                     }
-                    let gain = score(context, &candidate_ids, &tail) - kept;
+                    let gain = score(context, &candidate_ids, tail) - kept;
                     let weight = weights
                         .get(&(spun.clone(), key.clone()))
                         .copied()

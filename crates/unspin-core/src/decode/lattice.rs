@@ -12,7 +12,7 @@
 //! the language model is only asked about words of a window and the two
 //! on either side.
 
-use super::{keep_unlikelihood, to_u32, Decoder, Replacement, Tail, Window, Word};
+use super::{context_at, keep_unlikelihood, to_u32, Decoder, Replacement, Tail, Window, Word};
 use crate::article::{self, Article};
 use crate::cues::{Cues, Tally, Weighed};
 use crate::dict::{self, Candidate, Dictionary, MatchWord, PhraseMatch, WordWalk};
@@ -461,24 +461,6 @@ impl<'m> Decoder<'m> {
             kept[r.start..r.end].contains(&UNKNOWN) || r.ids(ids).contains(&UNKNOWN)
         };
         let mut any_silent = false;
-        let context_at = |start: usize| match start {
-            0 => [UNKNOWN, lm.sentence_start()],
-            1 => [lm.sentence_start(), kept[0]],
-            s => [kept[s - 2], kept[s - 1]],
-        };
-        let tail_after = |end: usize| {
-            let tail_end = (end + 2).min(kept.len());
-            let mut tail = Tail {
-                ids: [UNKNOWN; 3],
-                len: tail_end - end,
-            };
-            tail.ids[..tail.len].copy_from_slice(&kept[end..tail_end]);
-            if tail_end == kept.len() {
-                tail.ids[tail.len] = lm.sentence_end();
-                tail.len += 1;
-            }
-            tail
-        };
         // An edge that loses by a clear margin even with no edit penalty,
         // in the text's own context, is not worth a place in the lattice.
         // The edges of one match share their words, so what does not
@@ -496,8 +478,8 @@ impl<'m> Decoder<'m> {
         // another.
         let mut last_span = None;
         for r in edges.iter() {
-            let context = context_at(r.start);
-            let tail = tail_after(r.end);
+            let context = context_at(kept, r.start, lm);
+            let tail = Tail::after(kept, r.end, lm);
             if last_span != Some((r.start, r.end)) {
                 last_span = Some((r.start, r.end));
                 self.prefetch_words(context, &kept[r.start..r.end], tail.as_slice());
@@ -510,7 +492,8 @@ impl<'m> Decoder<'m> {
             let span = match &mut span {
                 Some(span) if span.words == words => span,
                 _ => {
-                    let (context, tail) = (context_at(r.start), tail_after(r.end));
+                    let (context, tail) =
+                        (context_at(kept, r.start, lm), Tail::after(kept, r.end, lm));
                     let (without, kept_after) = self.lm.score_words(context, &kept[words.clone()]);
                     span.insert(Span {
                         context,
@@ -568,8 +551,8 @@ impl<'m> Decoder<'m> {
             lattice.kept.extend_from_slice(&kept[start..end]);
             lattice.windows.push(Window {
                 words,
-                context: context_at(start),
-                tail: tail_after(end),
+                context: context_at(kept, start, lm),
+                tail: Tail::after(kept, end, lm),
                 replacements: members..lattice.replacements.len(),
             });
         }

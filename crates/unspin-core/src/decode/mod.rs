@@ -60,7 +60,7 @@ use crate::article::Article;
 use crate::cues::Cues;
 use crate::dict::{AllowList, Candidate, Dictionary};
 use crate::edit::Edit;
-use crate::lm::{CachedModel, WordId};
+use crate::lm::{CachedModel, WordId, UNKNOWN};
 use crate::tuning::MOST_CONFIDENCE;
 use restore::make_edit;
 use search::Reading;
@@ -244,14 +244,40 @@ struct Window {
 /// The fixed words after a window: up to two, then the sentence end if it
 /// is that close.
 #[derive(Debug, Clone, Copy)]
-struct Tail {
+pub(crate) struct Tail {
     ids: [WordId; 3],
     len: usize,
 }
 
 impl Tail {
-    fn as_slice(&self) -> &[WordId] {
+    /// The tail after the words before `end` of a sentence read as `kept`.
+    pub(crate) fn after(kept: &[WordId], end: usize, lm: &CachedModel<'_>) -> Tail {
+        let tail_end = (end + 2).min(kept.len());
+        let mut tail = Tail {
+            ids: [UNKNOWN; 3],
+            len: tail_end - end,
+        };
+        tail.ids[..tail.len].copy_from_slice(&kept[end..tail_end]);
+        if tail_end == kept.len() {
+            tail.ids[tail.len] = lm.sentence_end();
+            tail.len += 1;
+        }
+        tail
+    }
+
+    pub(crate) fn as_slice(&self) -> &[WordId] {
         &self.ids[..self.len]
+    }
+}
+
+/// The two words before word `start` of a sentence read as `kept`, the
+/// trigram context it is scored in (the sentence start stands in for
+/// missing ones).
+pub(crate) fn context_at(kept: &[WordId], start: usize, lm: &CachedModel<'_>) -> [WordId; 2] {
+    match start {
+        0 => [UNKNOWN, lm.sentence_start()],
+        1 => [lm.sentence_start(), kept[0]],
+        s => [kept[s - 2], kept[s - 1]],
     }
 }
 
