@@ -93,9 +93,8 @@ impl Default for Settings {
     /// -> "also"), and a short clean paragraph dense in such words
     /// ("stated", "mentioned", "additionally") reaches a probability of
     /// about 0.25, where the penalty is still above 7. `keep_cost` at 1
-    /// takes a spun word's whole cue
-    /// weight, which moved the curve outward where a larger share only
-    /// moved along it.
+    /// takes a spun word's whole cue weight, which moved the curve outward
+    /// where a larger share only moved along it.
     fn default() -> Settings {
         Settings {
             probe_penalty: 1.0,
