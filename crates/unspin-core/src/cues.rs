@@ -30,7 +30,7 @@
 
 use crate::key::normalize_word_into;
 use crate::token::{TokenKind, Tokens};
-use rustc_hash::{FxHashMap, FxHashSet};
+use rustc_hash::FxHashMap;
 use std::sync::OnceLock;
 
 static EMBEDDED: &str = include_str!("../../../data/prior/cues.csv");
@@ -41,12 +41,20 @@ pub const MAX_PHRASE_WORDS: usize = 5;
 /// A table of cues and their weights.
 #[derive(Debug, Default)]
 pub struct Cues {
-    /// Normalised cue ("stated", "12 months in the past") -> log10 ratio.
-    weights: FxHashMap<Box<str>, f32>,
-    /// Every run of a multi-word cue's first words, shorter than the cue
-    /// ("12", "12 months", "12 months in", "12 months in the"): a phrase
-    /// is extended by its next word only while it is one of these.
-    phrase_prefixes: FxHashSet<Box<str>>,
+    /// Every normalised cue ("stated", "12 months in the past") and every
+    /// run of a multi-word cue's first words ("12", "12 months", ...): one
+    /// map, so that matching a text asks it once per word tried.
+    phrases: FxHashMap<Box<str>, Phrase>,
+}
+
+/// What the table knows of a phrase.
+#[derive(Debug, Default, Clone, Copy)]
+struct Phrase {
+    /// Its log10 ratio, if it is a cue.
+    weight: Option<f32>,
+    /// It is the start of a longer cue: a phrase is extended by its next
+    /// word only while this holds.
+    extends: bool,
 }
 
 /// A cue found in a text.
@@ -106,16 +114,17 @@ impl Cues {
                 return Err(bad("a cue is 1 to 5 words separated by single spaces"));
             }
             for n in 1..words.len() {
-                cues.phrase_prefixes.insert(words[..n].join(" ").into());
+                let prefix = words[..n].join(" ").into();
+                cues.phrases.entry(prefix).or_default().extends = true;
             }
-            cues.weights.insert(cue.into(), weight);
+            cues.phrases.entry(cue.into()).or_default().weight = Some(weight);
         }
         Ok(cues)
     }
 
     /// The weight of a cue, if it is one.
     pub fn weight(&self, cue: &str) -> Option<f32> {
-        self.weights.get(cue).copied()
+        self.phrases.get(cue).and_then(|phrase| phrase.weight)
     }
 
     /// Adds up the cues of `text`. Phrases are matched within runs of
@@ -148,35 +157,30 @@ impl Cues {
     /// since the phrase's own ratio already says what they are worth
     /// together ("stated that" is not "stated" and "that" twice over).
     fn count_run<'s>(&'s self, keys: &str, ends: &[usize], counts: &mut FxHashMap<&'s str, u32>) {
-        let start = |i: usize| if i == 0 { 0 } else { ends[i - 1] + 1 };
         let mut i = 0;
         while i < ends.len() {
+            let start = if i == 0 { 0 } else { ends[i - 1] + 1 };
+            // The longest cue starting at word i, and its length in words.
             let mut matched: Option<(&'s str, usize)> = None;
-            let mut n = 1;
-            while i + n < ends.len()
-                && n < MAX_PHRASE_WORDS
-                && self
-                    .phrase_prefixes
-                    .contains(&keys[start(i)..ends[i + n - 1]])
-            {
-                n += 1;
-                if let Some((cue, _)) = self.weights.get_key_value(&keys[start(i)..ends[i + n - 1]])
-                {
-                    matched = Some((cue, n));
+            for n in 1..=MAX_PHRASE_WORDS.min(ends.len() - i) {
+                let Some((phrase, known)) = self.phrases.get_key_value(&keys[start..ends[i + n - 1]])
+                else {
+                    break;
+                };
+                if known.weight.is_some() {
+                    matched = Some((phrase, n));
+                }
+                if !known.extends {
+                    break;
                 }
             }
-            let (cue, len) = match matched {
-                Some(found) => (Some(found.0), found.1),
-                None => (
-                    self.weights
-                        .get_key_value(&keys[start(i)..ends[i]])
-                        .map(|(cue, _)| &**cue),
-                    1,
-                ),
+            let len = match matched {
+                Some((cue, len)) => {
+                    *counts.entry(cue).or_default() += 1;
+                    len
+                }
+                None => 1,
             };
-            if let Some(cue) = cue {
-                *counts.entry(cue).or_default() += 1;
-            }
             i += len;
         }
     }
@@ -231,14 +235,14 @@ impl<'c> Tally<'c> {
     /// What the cues of the words added add up to.
     pub fn finish(mut self) -> Weighed {
         self.end_run();
-        let weights = &self.cues.weights;
+        let phrases = &self.cues.phrases;
         let mut found: Vec<Found> = self
             .counts
             .into_iter()
             .map(|(cue, count)| Found {
                 cue: cue.to_string(),
                 count,
-                log10_ratio: weights[cue],
+                log10_ratio: phrases[cue].weight.expect("only cues are counted"),
             })
             .collect();
         found.sort_by(|a, b| {
