@@ -163,7 +163,8 @@ impl Cues {
             // The longest cue starting at word i, and its length in words.
             let mut matched: Option<(&'s str, usize)> = None;
             for n in 1..=MAX_PHRASE_WORDS.min(ends.len() - i) {
-                let Some((phrase, known)) = self.phrases.get_key_value(&keys[start..ends[i + n - 1]])
+                let Some((phrase, known)) =
+                    self.phrases.get_key_value(&keys[start..ends[i + n - 1]])
                 else {
                     break;
                 };

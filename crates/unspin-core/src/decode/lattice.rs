@@ -685,7 +685,7 @@ impl<'m> Decoder<'m> {
 
     /// Prefetches the answers [`CachedModel::score_words`] needs for `ids`
     /// and then `tail`, from `context`.
-    fn prefetch_words(&self, mut context: [WordId; 2], ids: &[WordId], tail: &[WordId]) {
+    pub(super) fn prefetch_words(&self, mut context: [WordId; 2], ids: &[WordId], tail: &[WordId]) {
         for &id in ids.iter().chain(tail) {
             self.lm.prefetch(context, id);
             context = [context[1], id];

@@ -213,6 +213,17 @@ impl<'m> Decoder<'m> {
             layer.truncate(beam);
             let here = window.replacements.partition_point(|r| r.start < position)
                 ..window.replacements.partition_point(|r| r.start <= position);
+            // Ask for the first word of every step from this layer before
+            // scoring any, so that the model's cache misses overlap.
+            for &from in &layer {
+                let context = arena[from].context;
+                self.lm.prefetch(context, window.kept[position]);
+                for r in &window.replacements[here.clone()] {
+                    if let Some(&first) = r.ids(window.ids).first() {
+                        self.lm.prefetch(context, first);
+                    }
+                }
+            }
             for &from in &layer {
                 let hypothesis = arena[from];
                 let (gain, context) = self
@@ -244,6 +255,9 @@ impl<'m> Decoder<'m> {
             layers[position].hypotheses = layer;
         }
         // Finish every reading with the fixed words after the window.
+        for &at in &layers[len].hypotheses {
+            self.prefetch_words(arena[at].context, &[], window.tail);
+        }
         let total = |h: &Hypothesis| h.score + self.lm.score_words(h.context, window.tail).0;
         let (best, best_total) = layers[len]
             .hypotheses
