@@ -227,6 +227,16 @@ impl Table<'_> {
         format::slot_of(key, self.slots.len() - format::TABLE_TAIL)
     }
 
+    /// Asks the CPU to load the slots a lookup of `key` usually reads:
+    /// its home and the two after it, which lie on the next cache line
+    /// for about one lookup in five.
+    #[inline]
+    fn prefetch(&self, key: u64) {
+        let home = self.first_slot(key);
+        prefetch_line(&self.slots[home]);
+        prefetch_line(&self.slots[(home + 2).min(self.slots.len() - 1)]);
+    }
+
     /// Starts looking up `key`: reads its first slot, the lookup's one
     /// cache miss most of the time. Starting several lookups before
     /// finishing any lets their misses overlap.
@@ -284,14 +294,14 @@ impl LanguageModel for NgramModel {
         if !known(word) || !known(v) || self.layout.order < 2 {
             return;
         }
-        // The two lines nearly every query reads first: the slots of v w
-        // and u v w. Prefetching the slot of u v as well costs more than
-        // it saves, since most queries find u v w and never read it.
+        // The slots of v w and u v w, and those of u v, whose back-off the
+        // query needs when the model lacks u v w: the decoder asks mostly
+        // about readings the model has not seen.
         let bigrams = self.bigrams();
-        prefetch_line(&bigrams.slots[bigrams.first_slot(format::pack(&[v, word]))]);
+        bigrams.prefetch(format::pack(&[v, word]));
         if known(u) && self.layout.order >= 3 {
-            let trigrams = self.trigrams();
-            prefetch_line(&trigrams.slots[trigrams.first_slot(format::pack(&[u, v, word]))]);
+            self.trigrams().prefetch(format::pack(&[u, v, word]));
+            bigrams.prefetch(format::pack(&[u, v]));
         }
     }
 
