@@ -281,13 +281,14 @@ impl<'m> CachedModel<'m> {
         (score, context)
     }
 
-    /// See [`LanguageModel::prefetch`]: passed on unless the answer is
-    /// among the recent ones.
+    /// See [`LanguageModel::prefetch`]: fetches the answer's slot of the
+    /// table of recent answers as well as what the model needs. Reading
+    /// the slot to see whether the model will be asked at all would wait
+    /// for it: the table is larger than the core's own cache.
     pub fn prefetch(&self, context: [WordId; 2], word: WordId) {
         let key = [context[0], context[1], word];
-        if recent_slot(&self.recent, key).get().key != key {
-            self.lm.prefetch(context, word);
-        }
+        super::prefetch_line(recent_slot(&self.recent, key));
+        self.lm.prefetch(context, word);
     }
 
     /// See [`LanguageModel::sentence_start`].

@@ -1,7 +1,7 @@
 //! A back-off trigram model read in place from its compiled bytes.
 
 use super::format::{self, Layout};
-use super::{LanguageModel, WordId, UNKNOWN};
+use super::{prefetch_line, LanguageModel, WordId, UNKNOWN};
 use std::path::Path;
 
 /// The model built into the binary: `data/lm/en-us.unlm`, copied to
@@ -187,20 +187,6 @@ impl NgramModel {
             score_bits: format::TRIGRAM_SCORE_BITS,
         }
     }
-}
-
-/// Asks the CPU to start loading the cache line of `value`.
-#[inline]
-fn prefetch_line<T>(value: &T) {
-    #[cfg(target_arch = "x86_64")]
-    // SAFETY: a prefetch only hints the cache; it reads nothing the
-    // program sees and cannot fault, and `value` is a valid reference.
-    unsafe {
-        use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
-        _mm_prefetch::<_MM_HINT_T0>((value as *const T).cast::<i8>());
-    }
-    #[cfg(not(target_arch = "x86_64"))]
-    let _ = value;
 }
 
 /// A hash table of n-grams (see [`format`](mod@format)'s docs): each
