@@ -22,7 +22,9 @@
 //! the text, misses the cache as often as the model's compact tables do,
 //! so it cost time and tens of megabytes without saving a cache miss.
 //! The cache passes prefetch hints on to the model
-//! ([`CachedModel::prefetch`]) for the queries it will not answer.
+//! ([`CachedModel::prefetch`]), with one for the recent answer's own slot:
+//! on real text the decoder waits on memory more than it computes, so it
+//! announces its queries before it makes them.
 //!
 //! The memo lives in a thread-local slot between documents: a
 //! [`CachedModel`] takes it on creation and puts it back when dropped. It
