@@ -46,8 +46,11 @@ Method
 4. Chunks are dropped when a side contains punctuation (other than an
    intra-word hyphen or apostrophe) or non-ASCII letters (mojibake), when
    both sides are numbers/number words ("two" -> "2"), when they differ only
-   by case or typography or only by "a"/"an", and one-off pairs made only of
-   function words ("on" -> "of": alignment noise).
+   by case or typography or only by "a"/"an", one-off pairs made only of
+   function words ("on" -> "of": alignment noise), and one-off pairs whose
+   original is the spun phrase with words added ("decision" -> "decision on
+   July 26", "people" -> "people together"): a spinner rewrites words, and
+   such a pair is the alignment taking in words the spun text lacks.
 5. Counting is per occurrence, each story weighing as one copy: pairs whose
    meta.json orig_url (or original text) is the same form one story (e.g.
    train 001-003, 004-009), and their counts are averaged over its copies.
@@ -697,6 +700,9 @@ def main():
         if k == 1 and all(w in STOP for w in rs.split(" ")):
             continue     # one-off swap from function words ("in" -> "Ark"): noise, and
                          # its key would match nearly every sentence
+        if k == 1 and " " + rs + " " in " " + ro + " " and ro != rs:
+            continue     # one-off insertion ("decision" -> "decision on July 26"): the
+                         # alignment took in words of the original the spun text lacks
         # occurrences, each story weighing as one copy (the mean over its copies)
         needle = " " + ro + " "
         spun_as = sum(c / len(story_text[st]) for st, c in occurrences[key].items())
