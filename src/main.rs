@@ -22,6 +22,7 @@ fn main() {
     // costs a little system time and keeps the peak near what is in use.
     // SAFETY: sets a plain integer option before any thread is started.
     unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, 0) };
+    no_transparent_huge_pages();
     let cli = cli::args::Cli::parse();
     let status = match cli::run(cli) {
         Ok(status) => status,
@@ -35,6 +36,24 @@ fn main() {
         }
     };
     std::process::exit(status);
+}
+
+/// Opts the process out of transparent huge pages. The decoder reserves
+/// its per-chunk arrays for the most words a chunk can hold and touches
+/// only what the text fills, which costs address space, not memory, with
+/// 4 KB pages. Where the kernel backs every touched 2 MB region with a
+/// huge page, each first touch zeroes and keeps 2 MB, and since freed
+/// chunks go back to the system at once, the next chunk pays again. The
+/// language model is read from the executable's own pages, which this
+/// does not touch.
+fn no_transparent_huge_pages() {
+    #[cfg(target_os = "linux")]
+    // SAFETY: PR_SET_THP_DISABLE sets one flag of this process and reads
+    // no memory; a kernel without it refuses the call, which changes
+    // nothing, so the result is not needed.
+    unsafe {
+        libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
+    }
 }
 
 /// A closed pipe downstream (`unspin big.txt | head`) is a normal way to stop.
