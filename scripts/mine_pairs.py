@@ -700,7 +700,7 @@ def main():
         if k == 1 and all(w in STOP for w in rs.split(" ")):
             continue     # one-off swap from function words ("in" -> "Ark"): noise, and
                          # its key would match nearly every sentence
-        if k == 1 and " " + rs + " " in " " + ro + " " and ro != rs:
+        if k == 1 and " " + rs + " " in " " + ro + " ":
             continue     # one-off insertion ("decision" -> "decision on July 26"): the
                          # alignment took in words of the original the spun text lacks
         # occurrences, each story weighing as one copy (the mean over its copies)

@@ -157,6 +157,13 @@ impl NgramModel {
         self.layout.counts
     }
 
+    /// Whether `id` is a word of the model's vocabulary (not [`UNKNOWN`]
+    /// or an id of another model).
+    #[inline]
+    fn knows(&self, id: WordId) -> bool {
+        id != UNKNOWN && (id as usize) < self.layout.counts[0]
+    }
+
     fn i16s(&self, range: &std::ops::Range<usize>) -> &[i16] {
         bytemuck::cast_slice(&self.bytes.as_slice()[range.clone()])
     }
@@ -275,9 +282,8 @@ impl LanguageModel for NgramModel {
     }
 
     fn prefetch(&self, context: [WordId; 2], word: WordId) {
-        let known = |id: WordId| id != UNKNOWN && (id as usize) < self.layout.counts[0];
         let [u, v] = context;
-        if !known(word) || !known(v) || self.layout.order < 2 {
+        if !self.knows(word) || !self.knows(v) || self.layout.order < 2 {
             return;
         }
         // The slots of v w and u v w, and those of u v, whose back-off the
@@ -285,23 +291,22 @@ impl LanguageModel for NgramModel {
         // about readings the model has not seen.
         let bigrams = self.bigrams();
         bigrams.prefetch(format::pack(&[v, word]));
-        if known(u) && self.layout.order >= 3 {
+        if self.knows(u) && self.layout.order >= 3 {
             self.trigrams().prefetch(format::pack(&[u, v, word]));
             bigrams.prefetch(format::pack(&[u, v]));
         }
     }
 
     fn log10_prob(&self, context: [WordId; 2], word: WordId) -> f32 {
-        if word == UNKNOWN || word as usize >= self.layout.counts[0] {
+        if !self.knows(word) {
             return self.layout.unk;
         }
         let [u, v] = context;
-        let known = |id: WordId| id != UNKNOWN && (id as usize) < self.layout.counts[0];
         let mut backoff = 0.0;
-        if known(v) && self.layout.order >= 2 {
+        if self.knows(v) && self.layout.order >= 2 {
             let bigrams = self.bigrams();
             let vw = bigrams.start(format::pack(&[v, word]));
-            if known(u) && self.layout.order >= 3 {
+            if self.knows(u) && self.layout.order >= 3 {
                 // Most trigram queries miss and back off to both bigrams:
                 // the three lookups start together so that their cache
                 // misses overlap instead of coming one after another.
