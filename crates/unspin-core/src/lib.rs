@@ -236,7 +236,6 @@ impl Repairer {
             lattice,
             probe_penalty,
             prior.fingerprint_confidence,
-            prior.fingerprint_dropped_word,
         );
         prior.assess(cues, fingerprints, lattice.words)
     }

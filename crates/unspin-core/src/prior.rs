@@ -83,6 +83,15 @@ impl Default for Prior {
     }
 }
 
+/// A repair of the probe that counts as evidence of spinning: its edit,
+/// scored as the decoder scored it, and how many words it drops, which
+/// [`Prior::assess`] discounts ([`Prior::fingerprint_dropped_word`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Fingerprint {
+    pub edit: Edit,
+    pub dropped_words: usize,
+}
+
 /// The verdict on one document.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Assessment {
@@ -92,7 +101,8 @@ pub struct Assessment {
     pub words: usize,
     /// The cues found, most telling first.
     pub cues: Vec<Found>,
-    /// The fingerprint repairs found.
+    /// The fingerprint repairs found, each scored as evidence: the
+    /// decoder's score less the discount for the words it drops.
     pub evidence: Vec<Edit>,
 }
 
@@ -105,8 +115,20 @@ impl Prior {
 
     /// Weighs a document of `words` words with these `cues` and
     /// `fingerprints`.
-    pub fn assess(&self, cues: Weighed, fingerprints: Vec<Edit>, words: usize) -> Assessment {
-        let units: f64 = fingerprints
+    pub fn assess(
+        &self,
+        cues: Weighed,
+        fingerprints: Vec<Fingerprint>,
+        words: usize,
+    ) -> Assessment {
+        let evidence: Vec<Edit> = fingerprints
+            .into_iter()
+            .map(|f| Edit {
+                score: f.edit.score - self.fingerprint_dropped_word * f.dropped_words as f32,
+                ..f.edit
+            })
+            .collect();
+        let units: f64 = evidence
             .iter()
             .map(|e| (e.score as f64 / self.evidence_unit).clamp(0.0, FINGERPRINT_MOST_UNITS))
             .sum();
@@ -116,7 +138,7 @@ impl Prior {
             spun_probability: 1.0 / (1.0 + (-log_odds).exp()),
             words,
             cues: cues.found,
-            evidence: fingerprints,
+            evidence,
         }
     }
 }
@@ -127,15 +149,18 @@ mod tests {
     use crate::cues::Cues;
 
     /// `n` fingerprints that each count as one unit of evidence.
-    fn fingerprints(n: usize) -> Vec<Edit> {
+    fn fingerprints(n: usize) -> Vec<Fingerprint> {
         (0..n)
-            .map(|i| Edit {
-                start: i,
-                end: i + 1,
-                spun: "x".into(),
-                restored: "y".into(),
-                score: 2.0,
-                source: "t".into(),
+            .map(|i| Fingerprint {
+                edit: Edit {
+                    start: i,
+                    end: i + 1,
+                    spun: "x".into(),
+                    restored: "y".into(),
+                    score: 2.0,
+                    source: "t".into(),
+                },
+                dropped_words: 0,
             })
             .collect()
     }
@@ -200,11 +225,29 @@ mod tests {
         let prior = Prior::default();
         let none = prior.assess(Weighed::default(), Vec::new(), 60);
         let mut weak = fingerprints(1);
-        weak[0].score = 0.4;
+        weak[0].edit.score = 0.4;
         let weak = prior.assess(Weighed::default(), weak, 60);
         let strong = prior.assess(Weighed::default(), fingerprints(3), 60);
         assert!(none.spun_probability < weak.spun_probability);
         assert!(weak.spun_probability < 0.5);
         assert!(strong.spun_probability > 0.95);
+    }
+
+    /// A repair that drops words gains from the shorter reading alone, so
+    /// its evidence is discounted per word dropped, and the discounted
+    /// score is what the assessment shows.
+    #[test]
+    fn fingerprints_that_drop_words_weigh_less() {
+        let prior = Prior::default();
+        let kept = prior.assess(Weighed::default(), fingerprints(1), 60);
+        let mut dropping = fingerprints(1);
+        dropping[0].dropped_words = 1;
+        let dropping = prior.assess(Weighed::default(), dropping, 60);
+        assert!(dropping.spun_probability < kept.spun_probability);
+        assert_eq!(kept.evidence[0].score, 2.0);
+        assert_eq!(
+            dropping.evidence[0].score,
+            2.0 - prior.fingerprint_dropped_word
+        );
     }
 }

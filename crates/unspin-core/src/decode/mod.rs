@@ -61,6 +61,7 @@ use crate::cues::Cues;
 use crate::dict::{AllowList, Candidate, Dictionary};
 use crate::edit::Edit;
 use crate::lm::{CachedModel, WordId, UNKNOWN};
+use crate::prior::Fingerprint;
 use crate::tuning::MOST_CONFIDENCE;
 use restore::make_edit;
 use search::Reading;
@@ -359,17 +360,16 @@ impl<'m> Decoder<'m> {
     /// `confidence`: the fingerprints the document prior counts beside the
     /// text's cues ("Joint Chiefs of Employees", a listed tortured phrase,
     /// a user's entry it is sure of). Their scores say how much likelier
-    /// the language model finds the original than the phrase as written,
-    /// less `dropped_word` for each word the repair drops. A text where no
-    /// such edge was matched is not decoded.
+    /// the language model finds the original than the phrase as written;
+    /// each says how many words it drops, for the prior to discount. A
+    /// text where no such edge was matched is not decoded.
     pub fn decode_fingerprints(
         &self,
         input: &[u8],
         lattice: &Lattice<'_>,
         edit_penalty: f32,
         confidence: f32,
-        dropped_word: f32,
-    ) -> Vec<Edit> {
+    ) -> Vec<Fingerprint> {
         // A window without a fingerprint edge can yield no fingerprint, and
         // windows are read independently: only the others are read.
         let fingerprint = |r: &Replacement| r.is_fingerprint(confidence);
@@ -378,15 +378,9 @@ impl<'m> Decoder<'m> {
             lattice,
             &reading,
             fingerprint,
-            |words, r, candidate, gain| {
-                let dropped = (r.end - r.start).saturating_sub(r.ids.len());
-                make_edit(
-                    input,
-                    words,
-                    r,
-                    candidate,
-                    gain - dropped_word * dropped as f32,
-                )
+            |words, r, candidate, gain| Fingerprint {
+                edit: make_edit(input, words, r, candidate, gain),
+                dropped_words: (r.end - r.start).saturating_sub(r.ids.len()),
             },
         )
     }
@@ -402,14 +396,15 @@ impl<'m> Decoder<'m> {
         self.edits_where(lattice, reading, |_| true, make)
     }
 
-    /// Like [`Decoder::edits`], for the replacements `wanted` accepts.
-    fn edits_where(
+    /// Like [`Decoder::edits`], for the replacements `wanted` accepts, and
+    /// whatever `make` makes of them.
+    fn edits_where<T>(
         &self,
         lattice: &Lattice<'_>,
         reading: &Reading,
         wanted: impl Fn(&Replacement) -> bool,
-        mut make: impl FnMut(&[Word], &Replacement, &Candidate<'_>, f32) -> Edit,
-    ) -> Vec<Edit> {
+        mut make: impl FnMut(&[Word], &Replacement, &Candidate<'_>, f32) -> T,
+    ) -> Vec<T> {
         let mut edits = Vec::with_capacity(reading.taken.len());
         for &(index, gain, ref taken) in &reading.windows {
             let window = lattice.view(index);
