@@ -47,10 +47,13 @@ Method
    intra-word hyphen or apostrophe) or non-ASCII letters (mojibake), when
    both sides are numbers/number words ("two" -> "2"), when they differ only
    by case or typography or only by "a"/"an", one-off pairs made only of
-   function words ("on" -> "of": alignment noise), and one-off pairs whose
+   function words ("on" -> "of": alignment noise), one-off pairs whose
    original is the spun phrase with words added ("decision" -> "decision on
    July 26", "people" -> "people together"): a spinner rewrites words, and
-   such a pair is the alignment taking in words the spun text lacks.
+   such a pair is the alignment taking in words the spun text lacks, and
+   one-off single-word pairs of a function word and a content word that no
+   thesaurus links ("bullish" -> "the"): the alignment pairing a word the
+   spinner dropped with one it wrote.
 5. Counting is per occurrence, each story weighing as one copy: pairs whose
    meta.json orig_url (or original text) is the same form one story (e.g.
    train 001-003, 004-009), and their counts are averaged over its copies.
@@ -703,6 +706,11 @@ def main():
         if k == 1 and " " + rs + " " in " " + ro + " ":
             continue     # one-off insertion ("decision" -> "decision on July 26"): the
                          # alignment took in words of the original the spun text lacks
+        if (k == 1 and " " not in rs + ro and (rs in STOP) != (ro in STOP)
+                and not lex.related(ro, rs)):
+            continue     # one-off swap of a function word and a content word that no
+                         # thesaurus links ("bullish" -> "the"): the alignment pairing a
+                         # word the spinner dropped with one it wrote
         # occurrences, each story weighing as one copy (the mean over its copies)
         needle = " " + ro + " "
         spun_as = sum(c / len(story_text[st]) for st, c in occurrences[key].items())

@@ -178,6 +178,30 @@ fn mined_inflections_come_from_real_lemmas() {
     }
 }
 
+/// The mined layer keeps no one-off swap of a content word into a
+/// function word that no thesaurus links: those are the alignment pairing
+/// a word the spinner dropped with one it wrote ("bullish" -> "the"), and
+/// the language model, which likes "the" anywhere, would take them. A swap
+/// a thesaurus does link stays ("americium" -> "am", the spinner's
+/// WordNet sense of "Am").
+#[test]
+fn mined_swaps_of_content_into_function_words_are_linked() {
+    let rows = read_csv(
+        std::fs::File::open(data("dict/mined.csv")).unwrap(),
+        "mined.csv",
+    )
+    .unwrap();
+    let has = |spun: &str, original: &str| {
+        rows.iter()
+            .any(|r| r.spun == spun && r.original.eq_ignore_ascii_case(original))
+    };
+    for (spun, original) in [("bullish", "the"), ("disney", "the"), ("gop", "his")] {
+        assert!(!has(spun, original), "{spun} -> {original}");
+    }
+    assert!(has("americium", "am"));
+    assert!(has("stated", "said"));
+}
+
 /// The generated files have their header and rows in sorted order, so
 /// that a rerun with the same inputs gives the same bytes and a change of
 /// the data shows as a readable diff.
