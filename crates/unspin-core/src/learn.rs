@@ -352,9 +352,10 @@ pub struct Smoothing {
     /// The least learned probability of an edge, P(spun | original), for
     /// its weight to be learned (else it keeps the built-in weight): a
     /// spinner writes its image for a good share of its original's
-    /// occurrences, while a word the spinner wrote for some other original
-    /// lends the language model's favourite a sliver of a common word's
-    /// ("utilization" for one "use" in fifty).
+    /// occurrences, while a word it wrote for some other original is
+    /// otherwise credited to a common word the language model favours, in
+    /// a sliver of that word's occurrences ("utilization" for one "use" in
+    /// fifty).
     pub min_image_rate: f64,
 }
 

@@ -88,7 +88,11 @@ impl Default for Prior {
 /// [`Prior::assess`] discounts ([`Prior::fingerprint_dropped_word`]).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Fingerprint {
+    /// The repair, its score the language model's gain over the words as
+    /// written, channel weights included.
     pub edit: Edit,
+    /// How many fewer words the repair writes than it replaces
+    /// ("together with" -> "with" drops one).
     pub dropped_words: usize,
 }
 
