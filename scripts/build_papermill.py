@@ -79,7 +79,10 @@ The confidence is kept well below the listed layer's 0.9: it lowers the
 edit penalty of an entry whatever the document, and a generated form is
 less sure than a listed one (measured on a second split of the training
 side: scaling it from 0.9 to 0.4 cost a tenth of the fixes and removed the
-changes to clean abstracts).
+changes to clean abstracts). The document prior also counts a generated
+form's repair as evidence of spinning only in proportion to its
+confidence (over 0.5), so that one such form in a clean sentence does not
+make it look spun.
 
 `--part train` builds from the training side of `build_tortured.py`'s
 split by expected term only (for `scripts/tortured_recall.py --heldout`):

@@ -77,10 +77,11 @@ fn tortured_phrases_the_list_lacks_are_repaired() {
     );
 }
 
-/// The document prior weighs the paper-mill layer's repairs like any
-/// other fingerprint: an abstract with three unlisted tortured phrases is
-/// surely spun, one such phrase in otherwise clean prose leaves the
-/// document below even, and the same abstract written cleanly is clean.
+/// The document prior weighs the paper-mill layer's repairs as
+/// fingerprints by how sure their entries are: an abstract with three
+/// unlisted tortured phrases is likely spun (and repaired, as above), one
+/// such phrase in otherwise clean prose leaves the document below even,
+/// and the same abstract written cleanly is clean.
 #[test]
 fn the_prior_weighs_unlisted_tortured_phrases_by_how_many() {
     let model = Repairer::embedded();
@@ -94,7 +95,7 @@ fn the_prior_weighs_unlisted_tortured_phrases_by_how_many() {
         )
     };
     let tortured = abstract_with("renal disappointment", "solar vitality", "nitric corrosive");
-    assert!(p(&tortured) > 0.9, "{}", p(&tortured));
+    assert!(p(&tortured) > 0.75, "{}", p(&tortured));
     let clean = abstract_with("renal failure", "solar energy", "nitric acid");
     assert!(p(&clean) < 0.05, "{}", p(&clean));
     let one = "Patients with renal disappointment were excluded from the analysis because \

@@ -19,7 +19,9 @@
 //!   entries). Each counts in proportion to its score, which is how much
 //!   likelier the language model finds the original phrase than the one
 //!   written: a phrase no clean text has scores high, an ordinary one
-//!   ("in accordance with") low.
+//!   ("in accordance with") low. An entry that says it is less than sure
+//!   of its phrase (a generated paper-mill form) counts only its share
+//!   ([`Prior::sureness`]).
 //!
 //! The log-odds that the document is spun is [`Prior::log_odds`] plus both.
 //! Evidence grows with the text, so the dependence on length is explicit:
@@ -84,8 +86,10 @@ impl Default for Prior {
 }
 
 /// A repair of the probe that counts as evidence of spinning: its edit,
-/// scored as the decoder scored it, and how many words it drops, which
-/// [`Prior::assess`] discounts ([`Prior::fingerprint_dropped_word`]).
+/// scored as the decoder scored it, how many words it drops, which
+/// [`Prior::assess`] discounts ([`Prior::fingerprint_dropped_word`]), and
+/// how sure its entry is, which sets how much of the score counts
+/// ([`Prior::sureness`]).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Fingerprint {
     /// The repair, its score the language model's gain over the words as
@@ -94,6 +98,9 @@ pub struct Fingerprint {
     /// How many fewer words the repair writes than it replaces
     /// ("together with" -> "with" drops one).
     pub dropped_words: usize,
+    /// The entry's confidence that no clean writer writes its spun phrase
+    /// (0 when the entry makes no such claim).
+    pub confidence: f32,
 }
 
 /// The verdict on one document.
@@ -117,6 +124,23 @@ impl Prior {
         self.log_odds + self.cue_scale * cues.log10_ratio >= CERTAIN_LOG_ODDS
     }
 
+    /// The share of a fingerprint's score that counts as evidence, by its
+    /// entry's `confidence`. An entry at least [`Prior::fingerprint_confidence`]
+    /// sure (a listed tortured phrase) counts fully, and so does one that
+    /// makes no claim (a phrase spinners were seen writing, whose evidence
+    /// is the language model's score). An entry that says it is less sure
+    /// (a paper-mill form generated from terms, which clean prose may
+    /// write: "document cabinets", "interpersonal life") counts its share
+    /// of that level: one such phrase in a clean sentence is no strong
+    /// evidence, three in an abstract are.
+    pub fn sureness(&self, confidence: f32) -> f64 {
+        if confidence <= 0.0 {
+            1.0
+        } else {
+            (confidence as f64 / self.fingerprint_confidence as f64).min(1.0)
+        }
+    }
+
     /// Weighs a document of `words` words with these `cues` and
     /// `fingerprints`.
     pub fn assess(
@@ -125,17 +149,16 @@ impl Prior {
         fingerprints: Vec<Fingerprint>,
         words: usize,
     ) -> Assessment {
+        let mut units = 0.0;
         let evidence: Vec<Edit> = fingerprints
             .into_iter()
-            .map(|f| Edit {
-                score: f.edit.score - self.fingerprint_dropped_word * f.dropped_words as f32,
-                ..f.edit
+            .map(|f| {
+                let score = f.edit.score - self.fingerprint_dropped_word * f.dropped_words as f32;
+                units += self.sureness(f.confidence)
+                    * (score as f64 / self.evidence_unit).clamp(0.0, FINGERPRINT_MOST_UNITS);
+                Edit { score, ..f.edit }
             })
             .collect();
-        let units: f64 = evidence
-            .iter()
-            .map(|e| (e.score as f64 / self.evidence_unit).clamp(0.0, FINGERPRINT_MOST_UNITS))
-            .sum();
         let log_odds =
             self.log_odds + self.cue_scale * cues.log10_ratio + self.fingerprint_log_odds * units;
         Assessment {
@@ -165,6 +188,7 @@ mod tests {
                     source: "t".into(),
                 },
                 dropped_words: 0,
+                confidence: 0.0,
             })
             .collect()
     }
@@ -235,6 +259,25 @@ mod tests {
         assert!(none.spun_probability < weak.spun_probability);
         assert!(weak.spun_probability < 0.5);
         assert!(strong.spun_probability > 0.95);
+    }
+
+    /// A fingerprint counts by how sure its entry is: fully for an entry
+    /// that makes no claim or is sure, a share for a less sure one (a
+    /// generated paper-mill form), so that one of those alone leaves a
+    /// sentence clean and three make an abstract spun.
+    #[test]
+    fn fingerprints_weigh_by_their_entrys_sureness() {
+        let prior = Prior::default();
+        let with = |confidence: f32, n: usize| {
+            let mut f = fingerprints(n);
+            f.iter_mut().for_each(|f| f.confidence = confidence);
+            prior.assess(Weighed::default(), f, 20).spun_probability
+        };
+        assert_eq!(with(0.0, 1), with(0.9, 1));
+        assert!(with(0.2, 1) < with(0.0, 1));
+        assert!(with(0.2, 1) < 0.5);
+        assert!(with(0.2, 3) > 0.5);
+        assert_eq!(prior.sureness(0.25), 0.5);
     }
 
     /// A repair that drops words gains from the shorter reading alone, so

@@ -361,8 +361,9 @@ impl<'m> Decoder<'m> {
     /// text's cues ("Joint Chiefs of Employees", a listed tortured phrase,
     /// a user's entry it is sure of). Their scores say how much likelier
     /// the language model finds the original than the phrase as written;
-    /// each says how many words it drops, for the prior to discount. A
-    /// text where no such edge was matched is not decoded.
+    /// each says how many words it drops and how sure its entry is, for
+    /// the prior to weigh. A text where no such edge was matched is not
+    /// decoded.
     pub fn decode_fingerprints(
         &self,
         input: &[u8],
@@ -381,6 +382,7 @@ impl<'m> Decoder<'m> {
             |words, r, candidate, gain| Fingerprint {
                 edit: make_edit(input, words, r, candidate, gain),
                 dropped_words: (r.end - r.start).saturating_sub(r.ids.len()),
+                confidence: r.confidence,
             },
         )
     }
