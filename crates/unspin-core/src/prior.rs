@@ -51,7 +51,8 @@ pub struct Prior {
     /// counts for at most two units.
     pub fingerprint_log_odds: f64,
     /// The least entry confidence that makes a probe repair of one word a
-    /// fingerprint.
+    /// fingerprint, and at which any fingerprint counts fully
+    /// ([`Prior::sureness`]).
     pub fingerprint_confidence: f32,
     /// The score (log10) a fingerprint forgoes for each word it drops
     /// ("together with" -> "with" drops one). The language model gains
