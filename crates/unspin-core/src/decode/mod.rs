@@ -214,9 +214,10 @@ struct Replacement {
 
 impl Replacement {
     /// Whether taking this edge is evidence of spinning on its own: it
-    /// replaces several words, or its entry is at least `confidence` sure.
-    fn is_fingerprint(&self, confidence: f32) -> bool {
-        self.end - self.start > 1 || self.confidence >= confidence
+    /// replaces several words, or its entry is at least `least_confidence`
+    /// sure.
+    fn is_fingerprint(&self, least_confidence: f32) -> bool {
+        self.end - self.start > 1 || self.confidence >= least_confidence
     }
 
     /// The ids of the candidate's words, out of the cache's `ids`.
@@ -357,7 +358,7 @@ impl<'m> Decoder<'m> {
 
     /// The edits of the probe reading at `edit_penalty` that replace a
     /// phrase of several words, or come from an entry of at least
-    /// `confidence`: the fingerprints the document prior counts beside the
+    /// `least_confidence`: the fingerprints the document prior counts beside the
     /// text's cues ("Joint Chiefs of Employees", a listed tortured phrase,
     /// a user's entry it is sure of). Their scores say how much likelier
     /// the language model finds the original than the phrase as written;
@@ -369,11 +370,11 @@ impl<'m> Decoder<'m> {
         input: &[u8],
         lattice: &Lattice<'_>,
         edit_penalty: f32,
-        confidence: f32,
+        least_confidence: f32,
     ) -> Vec<Fingerprint> {
         // A window without a fingerprint edge can yield no fingerprint, and
         // windows are read independently: only the others are read.
-        let fingerprint = |r: &Replacement| r.is_fingerprint(confidence);
+        let fingerprint = |r: &Replacement| r.is_fingerprint(least_confidence);
         let reading = self.read_where(lattice, &Penalty::flat(edit_penalty), None, fingerprint);
         self.edits_where(
             lattice,
