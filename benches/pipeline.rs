@@ -30,6 +30,7 @@ fn benches(c: &mut Criterion) {
         .map(|key| MatchWord {
             key,
             joiner: Some(b' '),
+            capitalized: false,
         })
         .collect();
     let ids: Vec<u32> = keys.iter().map(|k| lm.word_id(k)).collect();

@@ -77,7 +77,7 @@ fn embedded_dictionary_knows_the_seed_phrases() {
         .iter()
         .map(|c| c.original)
         .collect();
-    assert!(list.contains(&"joint chiefs of staff"), "{list:?}");
+    assert!(list.contains(&"Joint Chiefs of Staff"), "{list:?}");
 }
 
 /// The paper-mill list gives context notes and explanations for some

@@ -48,7 +48,8 @@ fn clean_documents_with_spinner_words_are_left_alone() {
 
 /// One clean sentence per document, built around the spinner's words and
 /// phrases that clean prose also writes ("together with", "price range",
-/// "court docket", "settlement", "digital camera", "pronounced dead"):
+/// "court docket", "settlement", "digital camera", "pronounced dead", a
+/// lowercase "white home" or "state division" that names nothing):
 /// with nothing else in the document, a phrase must not count as
 /// evidence for its own repair. The sentences of
 /// tests/fixtures/trap_sentences.txt were written for this test.

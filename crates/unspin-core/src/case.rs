@@ -4,7 +4,14 @@
 //! own ("US", "Pentagon"); the text decides the rest. "Common Liu" becomes
 //! "General Liu", "HOME" becomes "HOUSE", "Joint Chiefs of Employees"
 //! becomes "Joint Chiefs of Staff". A word of the original that carries an
-//! uppercase letter keeps its spelling.
+//! uppercase letter keeps its spelling, unless the whole span is in
+//! capitals ("WHITE HOME" -> "WHITE HOUSE").
+//!
+//! Case also says whether a phrase is a name ([`is_name`]). A spinner keeps
+//! the case of the words it replaces, so "the White House" comes out as
+//! "the White Home", while "a modest white home" is a house; a dictionary
+//! candidate written as a name replaces only words written as one
+//! ([`Candidate::fits`](crate::dict::Candidate::fits)).
 
 /// The case pattern of one word.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -40,11 +47,9 @@ fn shape(word: &str) -> Shape {
 }
 
 fn apply(shape: Shape, word: &str) -> String {
-    if word.chars().any(char::is_uppercase) {
-        return word.to_string();
-    }
     match shape {
         Shape::Upper => word.to_uppercase(),
+        _ if word.chars().any(char::is_uppercase) => word.to_string(),
         Shape::Title => {
             let mut chars = word.chars();
             match chars.next() {
@@ -70,14 +75,8 @@ pub fn transfer_case(spun_words: &[&str], original: &str) -> String {
     // Numbers have no case: "12 MONTHS" is an uppercase span.
     let cased = || shapes.iter().filter(|&&x| x != Shape::Caseless);
     let all = |s: Shape| cased().next().is_some() && cased().all(|&x| x == s);
-    // A name ("Joint Chiefs of Employees") has its words capitalised but
-    // for short lowercase joining words.
     let titles = shapes.iter().filter(|&&x| x == Shape::Title).count();
-    let name_like = titles >= 2
-        && spun_words
-            .iter()
-            .zip(&shapes)
-            .all(|(w, &x)| x == Shape::Title || (x == Shape::Lower && is_joining_word(w)));
+    let name_like = titles >= 2 && is_name(spun_words.iter().map(|w| (starts_uppercase(w), *w)));
     let rest_shape = if all(Shape::Upper) {
         Shape::Upper
     } else if name_like {
@@ -108,6 +107,16 @@ pub fn transfer_case(spun_words: &[&str], original: &str) -> String {
         out.push_str(&apply(s, word));
     }
     out
+}
+
+/// Whether `words`, each given with whether it starts with a capital, are
+/// written as a name ("Joint Chiefs of Staff", "White House", "CBS
+/// News"): the first capitalised, and every other one too but for short
+/// joining words like "of". A single capitalised word counts.
+pub fn is_name<'a>(words: impl IntoIterator<Item = (bool, &'a str)>) -> bool {
+    let mut words = words.into_iter();
+    words.next().is_some_and(|(capital, _)| capital)
+        && words.all(|(capital, word)| capital || is_joining_word(word))
 }
 
 /// Short words that stay lowercase inside a capitalised name.
@@ -169,6 +178,33 @@ mod tests {
     fn intrinsic_case_is_kept() {
         assert_eq!(transfer_case(&["us"], "US"), "US");
         assert_eq!(transfer_case(&["Individuals"], "people"), "People");
+        assert_eq!(
+            transfer_case(&["White", "home"], "White House"),
+            "White House"
+        );
+    }
+
+    #[test]
+    fn a_span_in_capitals_stays_in_capitals() {
+        assert_eq!(
+            transfer_case(&["WHITE", "HOME"], "White House"),
+            "WHITE HOUSE"
+        );
+    }
+
+    fn written(phrase: &str) -> bool {
+        is_name(phrase.split(' ').map(|w| (starts_uppercase(w), w)))
+    }
+
+    #[test]
+    fn names_are_capitalised_but_for_joining_words() {
+        assert!(written("White House"));
+        assert!(written("Joint Chiefs of Staff"));
+        assert!(written("CBS News"));
+        assert!(written("Pentagon"));
+        assert!(!written("white house"));
+        assert!(!written("House floor"));
+        assert!(!written("of Staff"));
     }
 
     proptest! {

@@ -195,6 +195,9 @@ impl Expected {
                 spun.truncate(spun.trim_end_matches([' ', '-']).len());
                 logits.clear();
                 for candidate in dict.candidates(m) {
+                    if !candidate.fits(&words[m.start..m.end]) {
+                        continue;
+                    }
                     let key = normalize_key(candidate.original);
                     if key == spun || logits.iter().any(|(k, _)| *k == key) {
                         continue;

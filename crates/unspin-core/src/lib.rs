@@ -390,4 +390,30 @@ mod tests {
         };
         assert!(repaired(spun, fixed).contains("the legislation would"));
     }
+    /// A spinner keeps the case of the words it replaces: "the White Home"
+    /// is the residence, "a small white home" a house. Each sentence alone
+    /// is a document of one sentence, as a trap is.
+    #[test]
+    fn a_name_is_restored_only_where_written_as_one() {
+        for (spun, original) in [
+            (
+                "Reporters waited outside the White Home all day.",
+                "Reporters waited outside the White House all day.",
+            ),
+            ("WHITE HOME STAFF STATED IT.", "WHITE HOUSE STAFF SAID IT."),
+            (
+                "The report went to the Home Guidelines Committee.",
+                "The report went to the House Rules Committee.",
+            ),
+        ] {
+            assert_eq!(repaired(spun, Settings::default()), original);
+        }
+        for clean in [
+            "The family moved into a small white home near the river.",
+            "The company's state division reported higher sales in Texas.",
+            "The justice division of the law school runs a free legal clinic.",
+        ] {
+            assert_eq!(repaired(clean, Settings::default()), clean);
+        }
+    }
 }

@@ -14,6 +14,7 @@
 
 use super::{context_at, keep_unlikelihood, to_u32, Decoder, Replacement, Tail, Window, Word};
 use crate::article::{self, Article};
+use crate::case::starts_uppercase;
 use crate::cues::{Cues, Tally, Weighed};
 use crate::dict::{self, Candidate, Dictionary, MatchWord, PhraseMatch, WordWalk};
 use crate::key::normalize_word_into;
@@ -91,6 +92,8 @@ struct Words {
     /// from the word before, so a cue phrase may run on into it
     /// ([`Tally::word`]).
     cue_joined: Vec<bool>,
+    /// Per word: it starts with a capital ([`MatchWord::capitalized`]).
+    capitalized: Vec<bool>,
 }
 
 impl Words {
@@ -107,6 +110,7 @@ impl Words {
             sentence_ends: Vec::new(),
             verbatim: Vec::with_capacity(most_words),
             cue_joined: Vec::with_capacity(most_words),
+            capitalized: Vec::with_capacity(most_words),
         };
         let verbatim = verbatim_spans(input);
         let mut verbatim = verbatim.iter().peekable();
@@ -136,6 +140,7 @@ impl Words {
                 *joiner = joins(input, between);
             }
             let text = std::str::from_utf8(token.bytes(input)).expect("words are valid UTF-8");
+            words.capitalized.push(starts_uppercase(text));
             normalize_word_into(text, &mut words.keys);
             words.key_ends.push(words.keys.len());
             words.spans.push(Word {
@@ -169,10 +174,15 @@ impl Words {
         self.key_ends
             .iter()
             .zip(&self.joiners)
-            .map(|(&end, &joiner)| {
+            .zip(&self.capitalized)
+            .map(|((&end, &joiner), &capitalized)| {
                 let key = &self.keys[start..end];
                 start = end;
-                MatchWord { key, joiner }
+                MatchWord {
+                    key,
+                    joiner,
+                    capitalized,
+                }
             })
             .collect()
     }
@@ -601,6 +611,9 @@ impl<'m> Decoder<'m> {
                 for index in candidates {
                     let cached = &entries.candidates[index];
                     let candidate = &cached.candidate;
+                    if !candidate.fits(&keys[m.start..m.end]) {
+                        continue;
+                    }
                     let mut ids = cached.ids.clone();
                     if m.possessive {
                         // The edge's own copy of the ids, with "'s" put back.

@@ -14,6 +14,7 @@ pub use unspin_formats::dict as compile;
 
 use std::borrow::Cow;
 
+use crate::case::{is_name, starts_uppercase};
 use crate::key::normalize_key;
 pub use compile::{DictError, Entry};
 
@@ -28,6 +29,9 @@ pub struct MatchWord<'a> {
     /// How the word is joined to the next one, if a phrase may continue
     /// across the gap: `b' '` for plain spaces, `b'-'` for a hyphen.
     pub joiner: Option<u8>,
+    /// The word as written starts with a capital letter, as the words of
+    /// a name do ([`Candidate::fits`]).
+    pub capitalized: bool,
 }
 
 /// A dictionary phrase found in the text.
@@ -72,6 +76,41 @@ pub struct Candidate<'a> {
     pub source: &'a str,
     /// How sure it is that the spun phrase never occurs in clean text (0 to 1).
     pub confidence: f32,
+}
+
+impl Candidate<'_> {
+    /// Whether this candidate may replace `spun`, the words of a match as
+    /// the text writes them: a candidate of several words written as a
+    /// name ("White House", "Joint Chiefs of Staff", "CBS News",
+    /// [`crate::case::is_name`]) replaces only words written as a name too.
+    /// A spinner keeps the case of the words it replaces: the residence
+    /// comes out as "the White Home", and "a modest white home" is a house.
+    /// Any other candidate fits any words.
+    ///
+    /// ```
+    /// use unspin_core::dict::{Candidate, MatchWord};
+    ///
+    /// let white_house = Candidate {
+    ///     original: "White House",
+    ///     weight: 0.0,
+    ///     source: "curated",
+    ///     confidence: 0.0,
+    /// };
+    /// let written = |capitalized| {
+    ///     ["white", "home"].map(|key| MatchWord { key, joiner: Some(b' '), capitalized })
+    /// };
+    /// assert!(white_house.fits(&written(true)));
+    /// assert!(!white_house.fits(&written(false)));
+    /// ```
+    pub fn fits(&self, spun: &[MatchWord<'_>]) -> bool {
+        !self.is_name() || is_name(spun.iter().map(|w| (w.capitalized, w.key)))
+    }
+
+    /// Whether the original is a name of several words.
+    pub fn is_name(&self) -> bool {
+        let words = self.original.split(' ');
+        self.original.contains(' ') && is_name(words.map(|w| (starts_uppercase(w), w)))
+    }
 }
 
 /// One compiled dictionary layer.
@@ -550,6 +589,7 @@ mod tests {
             .map(|(i, key)| MatchWord {
                 key,
                 joiner: (i + 1 < keys.len()).then_some(b' '),
+                capitalized: false,
             })
             .collect()
     }
