@@ -9,8 +9,11 @@
 //! abstracts in medicine, physics, ecology and machine learning that use
 //! the words a paper mill swaps ("random forest", "irregular heartbeat",
 //! "woodland birds", "profound hypotension", "deep learning", "energy",
-//! "network") in their ordinary sense. Each file is one document, repaired
-//! alone.
+//! "network") in their ordinary sense, across some fifteen fields. Each
+//! file is one document, repaired alone; so is each line of
+//! tests/fixtures/clean_science_sentences.txt, a scientific sentence that
+//! uses at least two of the words a paper mill writes ("a novel
+//! framework", "aquatic organisms", "household income").
 
 mod common;
 
@@ -44,6 +47,24 @@ fn clean_abstracts_are_left_alone() {
         })
         .collect();
     assert!(changed.is_empty(), "changed:\n{}", changed.join("\n"));
+}
+
+#[test]
+fn clean_scientific_sentences_are_left_alone() {
+    let model = Repairer::embedded();
+    let docs = common::line_documents("clean_science_sentences.txt");
+    assert!(
+        docs.len() >= 100,
+        "clean_science_sentences.txt is missing sentences"
+    );
+    let changed: Vec<String> = docs
+        .iter()
+        .filter_map(|(name, text)| {
+            let out = repaired(&model, text);
+            (out != *text).then(|| format!("{name}: {out}"))
+        })
+        .collect();
+    assert!(changed.is_empty(), "changed:\n{}", changed.concat());
 }
 
 /// Tortured forms the list does not have, which the paper-mill channel

@@ -27,17 +27,6 @@ fn changed(docs: &[(String, String)]) -> Vec<String> {
         .collect()
 }
 
-/// The lines of `tests/fixtures/<file>`, each a document of its own, named
-/// by its line number.
-fn line_documents(file: &str) -> Vec<(String, String)> {
-    let path = format!("{}/tests/fixtures/{file}", env!("CARGO_MANIFEST_DIR"));
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
-    text.lines()
-        .enumerate()
-        .map(|(i, line)| (format!("{file}:{}", i + 1), format!("{line}\n")))
-        .collect()
-}
-
 #[test]
 fn clean_documents_with_spinner_words_are_left_alone() {
     let docs = fixtures();
@@ -55,7 +44,7 @@ fn clean_documents_with_spinner_words_are_left_alone() {
 /// tests/fixtures/trap_sentences.txt were written for this test.
 #[test]
 fn clean_sentences_with_spinner_phrases_are_left_alone() {
-    let docs = line_documents("trap_sentences.txt");
+    let docs = common::line_documents("trap_sentences.txt");
     assert!(docs.len() >= 100, "trap_sentences.txt is missing sentences");
     let changed = changed(&docs);
     assert!(changed.is_empty(), "changed:\n{}", changed.concat());
@@ -68,7 +57,7 @@ fn clean_sentences_with_spinner_phrases_are_left_alone() {
 /// every word as written. Written for this test.
 #[test]
 fn clean_paragraphs_dense_in_spinner_words_are_left_alone() {
-    let docs = line_documents("trap_paragraphs.txt");
+    let docs = common::line_documents("trap_paragraphs.txt");
     assert!(
         docs.len() >= 40,
         "trap_paragraphs.txt is missing paragraphs"

@@ -1,5 +1,6 @@
-//! What several integration tests share: reading a folder of fixture
-//! documents, each one file, in name order.
+//! What several integration tests share: reading fixture documents, a
+//! folder of them, each one file, in name order, or a file of them, one
+//! per line.
 
 use std::path::PathBuf;
 
@@ -23,4 +24,15 @@ pub fn fixture_documents(folder: &str) -> Vec<(String, String)> {
     docs.sort();
     assert!(!docs.is_empty(), "{} holds no documents", dir.display());
     docs
+}
+
+/// The lines of `tests/fixtures/<file>`, each a document of its own, named
+/// by its line number.
+pub fn line_documents(file: &str) -> Vec<(String, String)> {
+    let path = format!("{}/tests/fixtures/{file}", env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    text.lines()
+        .enumerate()
+        .map(|(i, line)| (format!("{file}:{}", i + 1), format!("{line}\n")))
+        .collect()
 }
