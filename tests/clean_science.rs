@@ -99,10 +99,12 @@ fn tortured_phrases_the_list_lacks_are_repaired() {
 }
 
 /// The document prior weighs the paper-mill layer's repairs as
-/// fingerprints by how sure their entries are: an abstract with three
-/// unlisted tortured phrases is likely spun (and repaired, as above), one
-/// such phrase in otherwise clean prose leaves the document below even,
-/// and the same abstract written cleanly is clean.
+/// fingerprints by how sure their entries are: three unlisted tortured
+/// phrases take an abstract from clean to a probability that each
+/// phrase's own confidence then outweighs (it is repaired, as above),
+/// while one such phrase in otherwise clean prose leaves the document
+/// clean. The news-trained cues read scientific words as clean, which
+/// the fingerprints have to outweigh.
 #[test]
 fn the_prior_weighs_unlisted_tortured_phrases_by_how_many() {
     let model = Repairer::embedded();
@@ -116,11 +118,12 @@ fn the_prior_weighs_unlisted_tortured_phrases_by_how_many() {
         )
     };
     let tortured = abstract_with("renal disappointment", "solar vitality", "nitric corrosive");
-    assert!(p(&tortured) > 0.75, "{}", p(&tortured));
+    assert!(p(&tortured) > 0.25, "{}", p(&tortured));
     let clean = abstract_with("renal failure", "solar energy", "nitric acid");
     assert!(p(&clean) < 0.05, "{}", p(&clean));
+    assert_eq!(repaired(&model, &tortured), clean);
     let one = "Patients with renal disappointment were excluded from the analysis because \
                their kidney function had already declined. The remaining cohort was followed \
                for three years, and blood pressure was measured at every visit.";
-    assert!(p(one) < 0.5, "{}", p(one));
+    assert!(p(one) < 0.1, "{}", p(one));
 }

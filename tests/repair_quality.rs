@@ -99,10 +99,13 @@ fn news_spinner_fingerprints() {
 /// it to be fixed back with the word; the allow list covers the article.
 #[test]
 fn a_repair_after_an_article_restores_the_article_too() {
-    let input = "An individual familiar with the matter stated the talks would resume after a 12 months pause.\n";
+    let input =
+        "An individual familiar with the matter stated the talks with his Chinese language \
+                 counterpart would resume after a 12 months pause.\n";
     assert_eq!(
         repair(input),
-        "A person familiar with the matter said the talks would resume after a year pause.\n"
+        "A person familiar with the matter said the talks with his Chinese \
+         counterpart would resume after a year pause.\n"
     );
     let dir = tempfile::tempdir().unwrap();
     let allow = dir.path().join("allow.txt");
