@@ -34,12 +34,16 @@ pub const MAX_CANDIDATES: usize = 32;
 /// said `original`, with log10-probability `weight`, according to `source`.
 ///
 /// `confidence` (optional column, 0 to 1, default 0) says how sure it is
-/// that `spun` never occurs in clean text, whatever the document: 0 for
-/// ordinary words ("stated"), near 1 for phrases only a spinner writes
-/// ("joint chiefs of employees", "profound learning"). The decoder lowers
-/// the document's edit penalty for the entry by that share, and takes
-/// keeping the spun phrase to be 1 - `confidence` times as likely as the
-/// language model says (the decoder's `keep_unlikelihood`).
+/// that `spun` never occurs in clean text, whatever the document: near 1
+/// for phrases only a spinner writes ("profound learning"), lower for
+/// ones clean prose may write too. The decoder lowers the document's edit
+/// penalty for the entry by that share, and takes keeping the spun phrase
+/// to be 1 - `confidence` times as likely as the language model says (the
+/// decoder's `keep_unlikelihood`). 0 makes no claim: the language model
+/// decides alone, as for ordinary words ("stated") and for the phrases
+/// spinners were seen writing ("joint chiefs of employees"), which the
+/// document prior weighs by their repair's score (`Prior::sureness` in
+/// the core library).
 #[derive(Debug, Clone, PartialEq, serde::Deserialize)]
 pub struct Entry {
     pub spun: String,
