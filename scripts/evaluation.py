@@ -9,8 +9,9 @@ Runs, at --strength 0.5, 1 and 2:
   held-out spun articles (dev/test) and clean news (dev/clean);
 - its trap tool (tools/traps.py) on clean documents full of the spinner's
   words: dev/traps, dev/traps_science, and the repository's own
-  tests/fixtures/traps, trap_sentences.txt and trap_paragraphs.txt (one
-  document per line);
+  tests/fixtures/traps and clean_science, and trap_sentences.txt,
+  trap_paragraphs.txt and clean_science_sentences.txt (one document per
+  line);
 - scripts/tortured_recall.py (tortured phrases of the built-in list in a
   carrier sentence);
 
@@ -105,6 +106,7 @@ def count_files(folder):
 LINE_FIXTURES = [
     ("trap_sentences.txt", "clean sentences around the spinner's phrases"),
     ("trap_paragraphs.txt", "clean two-sentence paragraphs dense in the spinner's words"),
+    ("clean_science_sentences.txt", "clean scientific sentences using the paper mill's words"),
 ]
 
 
@@ -161,6 +163,7 @@ def main():
         (os.path.join(shared, "dev", "traps"), "dev/traps: clean documents using the spinner's words", "no"),
         (os.path.join(shared, "dev", "traps_science"), "dev/traps_science: clean scientific abstracts", "no"),
         (os.path.join(ROOT, "tests", "fixtures", "traps"), "tests/fixtures/traps: clean documents in eight registers", "yes"),
+        (os.path.join(ROOT, "tests", "fixtures", "clean_science"), "tests/fixtures/clean_science: clean abstracts in some fifteen fields", "yes"),
     ]
 
     spun, clean, trapped, phrases = {}, {}, {}, {}

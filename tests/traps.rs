@@ -50,11 +50,13 @@ fn clean_sentences_with_spinner_phrases_are_left_alone() {
     assert!(changed.is_empty(), "changed:\n{}", changed.concat());
 }
 
-/// Two clean sentences per document, each pair dense in the spinner's
+/// Two to four clean sentences per document, dense in the spinner's
 /// favourite words ("stated", "mentioned", "additionally", "individuals",
-/// "12 months"), used as clean prose uses them: together they raise the
-/// document's spun probability to about 0.25, and that must still leave
-/// every word as written. Written for this test.
+/// "12 months"), used as clean prose uses them, many in the formal
+/// registers that use them most (police statements, court transcripts,
+/// filings, policies, minutes): together they raise the document's spun
+/// probability, and that must still leave every word as written. Written
+/// for this test.
 #[test]
 fn clean_paragraphs_dense_in_spinner_words_are_left_alone() {
     let docs = common::line_documents("trap_paragraphs.txt");
