@@ -105,7 +105,7 @@ def count_files(folder):
 # Fixtures that hold one document per line, as the tests read them.
 LINE_FIXTURES = [
     ("trap_sentences.txt", "clean sentences around the spinner's phrases"),
-    ("trap_paragraphs.txt", "clean two-sentence paragraphs dense in the spinner's words"),
+    ("trap_paragraphs.txt", "clean paragraphs of two to four sentences dense in the spinner's words"),
     ("clean_science_sentences.txt", "clean scientific sentences using the paper mill's words"),
 ]
 
