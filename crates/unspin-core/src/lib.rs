@@ -390,6 +390,7 @@ mod tests {
         };
         assert!(repaired(spun, fixed).contains("the legislation would"));
     }
+
     /// A spinner keeps the case of the words it replaces: "the White Home"
     /// is the residence, "a small white home" a house. Each sentence alone
     /// is a document of one sentence, as a trap is.
