@@ -29,7 +29,6 @@ fn repaired(model: &Repairer, text: &str) -> String {
 
 #[test]
 fn clean_abstracts_are_left_alone() {
-    let model = Repairer::embedded();
     let docs = fixtures();
     assert!(docs.len() >= 16, "the clean science fixtures are missing");
     for field in ["med_", "phys_", "eco_", "ml_"] {
@@ -39,31 +38,18 @@ fn clean_abstracts_are_left_alone() {
             .count();
         assert!(n >= 4, "{field}: {n} abstracts");
     }
-    let changed: Vec<String> = docs
-        .iter()
-        .filter_map(|(name, text)| {
-            let out = repaired(&model, text);
-            (out != *text).then(|| format!("{name}: {out}"))
-        })
-        .collect();
+    let changed = common::changed(&docs);
     assert!(changed.is_empty(), "changed:\n{}", changed.join("\n"));
 }
 
 #[test]
 fn clean_scientific_sentences_are_left_alone() {
-    let model = Repairer::embedded();
     let docs = common::line_documents("clean_science_sentences.txt");
     assert!(
         docs.len() >= 100,
         "clean_science_sentences.txt is missing sentences"
     );
-    let changed: Vec<String> = docs
-        .iter()
-        .filter_map(|(name, text)| {
-            let out = repaired(&model, text);
-            (out != *text).then(|| format!("{name}: {out}"))
-        })
-        .collect();
+    let changed = common::changed(&docs);
     assert!(changed.is_empty(), "changed:\n{}", changed.concat());
 }
 

@@ -13,25 +13,11 @@ fn fixtures() -> Vec<(String, String)> {
     common::fixture_documents("traps")
 }
 
-/// The documents of `docs` that a repair changes, each as "name: repaired".
-fn changed(docs: &[(String, String)]) -> Vec<String> {
-    let model = Repairer::embedded();
-    docs.iter()
-        .filter_map(|(name, text)| {
-            let edits = model.repair(text.as_bytes());
-            (!edits.is_empty()).then(|| {
-                let repaired = edit::apply(text.as_bytes(), &edits);
-                format!("{name}: {}", String::from_utf8_lossy(&repaired))
-            })
-        })
-        .collect()
-}
-
 #[test]
 fn clean_documents_with_spinner_words_are_left_alone() {
     let docs = fixtures();
     assert!(docs.len() >= 20, "the trap fixtures are missing");
-    let changed = changed(&docs);
+    let changed = common::changed(&docs);
     assert!(changed.is_empty(), "changed:\n{}", changed.join("\n"));
 }
 
@@ -46,7 +32,7 @@ fn clean_documents_with_spinner_words_are_left_alone() {
 fn clean_sentences_with_spinner_phrases_are_left_alone() {
     let docs = common::line_documents("trap_sentences.txt");
     assert!(docs.len() >= 100, "trap_sentences.txt is missing sentences");
-    let changed = changed(&docs);
+    let changed = common::changed(&docs);
     assert!(changed.is_empty(), "changed:\n{}", changed.concat());
 }
 
@@ -64,7 +50,7 @@ fn clean_paragraphs_dense_in_spinner_words_are_left_alone() {
         docs.len() >= 40,
         "trap_paragraphs.txt is missing paragraphs"
     );
-    let changed = changed(&docs);
+    let changed = common::changed(&docs);
     assert!(changed.is_empty(), "changed:\n{}", changed.concat());
 }
 

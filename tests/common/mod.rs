@@ -1,8 +1,9 @@
 //! What several integration tests share: reading fixture documents, a
 //! folder of them, each one file, in name order, or a file of them, one
-//! per line.
+//! per line; and finding the ones a repair changes.
 
 use std::path::PathBuf;
+use unspin_core::{edit, Repairer};
 
 /// The documents of `tests/fixtures/<folder>`, as (file name, text), sorted
 /// by name. Fails, naming the folder, when it cannot be read.
@@ -34,5 +35,19 @@ pub fn line_documents(file: &str) -> Vec<(String, String)> {
     text.lines()
         .enumerate()
         .map(|(i, line)| (format!("{file}:{}", i + 1), format!("{line}\n")))
+        .collect()
+}
+
+/// The documents of `docs` that a repair changes, each as "name: repaired".
+pub fn changed(docs: &[(String, String)]) -> Vec<String> {
+    let model = Repairer::embedded();
+    docs.iter()
+        .filter_map(|(name, text)| {
+            let edits = model.repair(text.as_bytes());
+            (!edits.is_empty()).then(|| {
+                let repaired = edit::apply(text.as_bytes(), &edits);
+                format!("{name}: {}", String::from_utf8_lossy(&repaired))
+            })
+        })
         .collect()
 }
