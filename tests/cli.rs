@@ -558,6 +558,20 @@ fn messages_say_what_is_wrong() {
             .spawn()
             .unwrap();
         let environ = format!("/proc/{}/environ", child.id());
+        // Until the child has exec'd `sleep`, its environment may read as
+        // empty, and an empty file needs no repair and no write.
+        let ready = (0..500).any(|_| {
+            let held = std::fs::read(&environ).is_ok_and(|bytes| {
+                bytes
+                    .split(|&b| b == 0)
+                    .any(|var| var.starts_with(b"SPUN="))
+            });
+            if !held {
+                std::thread::sleep(std::time::Duration::from_millis(10));
+            }
+            held
+        });
+        assert!(ready, "{environ} never showed the child's environment");
         let out = unspin()
             .args(["--edit-penalty", "1", "-w", &environ])
             .assert()
