@@ -50,7 +50,12 @@ Method
    function words ("on" -> "of": alignment noise), one-off pairs whose
    original is the spun phrase with words added ("decision" -> "decision on
    July 26", "people" -> "people together"): a spinner rewrites words, and
-   such a pair is the alignment taking in words the spun text lacks, and
+   such a pair is the alignment taking in words the spun text lacks, one-off
+   pairs whose spun phrase is the original with two words or more added,
+   one of them outside the COMMON_WORDS commonest ("current term structure
+   of" -> "current"), the same mistake the other way round (a spinner adds
+   one word, "calendar year" -> "year", or common ones, "make use of" ->
+   "use", "all the way down" -> "down"), and
    one-off single-word pairs of a function word and a content word that no
    thesaurus links ("bullish" -> "the"): the alignment pairing a word the
    spinner dropped with one it wrote.
@@ -109,6 +114,11 @@ and or but if than that this these those it its is are was were be been being ha
 had do does did will would can could may might must shall should not no so up out off
 he she they we you i his her their our your my him them us who which what when where
 while also just very more most some any all much many""".split())
+
+# the frequency list's commonest words: what a spinner pads a word with
+# ("make use of", "all the way down"); a one-off pair padded with rarer
+# words is alignment noise
+COMMON_WORDS = 1000
 
 # words a spinner phrase does not start or end with ("of payments", "at a")
 EDGE = {"of", "the", "a", "an", "and", "or"}
@@ -191,6 +201,7 @@ def strip_infl(w):
 class Lexicon:
     def __init__(self):
         self.uni, self.bi, self.total = {}, {}, 0
+        self.common = set()  # COMMON_WORDS words, when the frequency list is at hand
         self.seed = set()       # (orig, spun) lowercase phrases
         self.syn = set()        # frozenset({a, b}) thesaurus links
 
@@ -239,12 +250,15 @@ class Lexicon:
         bp = os.path.join(d, BIGRAMS)
         if not (os.path.exists(up) and os.path.exists(bp)):
             return
+        counts = []
         with open(up, encoding="utf-8") as f:
             for line in f:
                 w, c = line.split()
                 self.total += int(c)
+                counts.append((-int(c), w))
                 if w in words:
                     self.uni[w] = int(c)
+        self.common = {w for _, w in sorted(counts)[:COMMON_WORDS]}
         with open(bp, encoding="utf-8") as f:
             for line in f:
                 a, b, c = line.split()
@@ -524,6 +538,19 @@ INFLECTION_DISCOUNT = 0.3   # log10: an inflected form was not itself seen
 INFLECTIONS = {"noun": ("", "pl"), "verb": ("", "s", "ed", "ing"), "adj": ("", "er", "est")}
 
 
+def padding(spun, original):
+    """The words a spun phrase adds around its original, if it is the
+    original with two words or more added ("current term structure of"
+    for "current": term, structure, of); else none."""
+    s, o = spun.split(" "), original.split(" ")
+    if len(s) < len(o) + 2:
+        return []
+    for i in range(len(s) - len(o) + 1):
+        if s[i:i + len(o)] == o:
+            return s[:i] + s[i + len(o):]
+    return []
+
+
 def inflected_rows(rows, sources):
     """The other inflections of each mined single-word swap: the spinner
     that wrote "youngsters" for "children" writes "youngster" for "child",
@@ -706,6 +733,11 @@ def main():
         if k == 1 and " " + rs + " " in " " + ro + " ":
             continue     # one-off insertion ("decision" -> "decision on July 26"): the
                          # alignment took in words of the original the spun text lacks
+        if k == 1 and lex.common and any(w not in lex.common for w in padding(rs, ro)):
+            continue     # one-off padding with a rarer word ("current term structure
+                         # of" -> "current"): the alignment took in words of the spun
+                         # text the original lacks; a spinner pads with one word
+                         # ("calendar year") or with common ones ("make use of")
         if (k == 1 and " " not in rs + ro and (rs in STOP) != (ro in STOP)
                 and not lex.related(ro, rs)):
             continue     # one-off swap of a function word and a content word that no
