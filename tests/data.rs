@@ -186,20 +186,25 @@ fn mined_inflections_come_from_real_lemmas() {
 /// WordNet sense of "Am").
 #[test]
 fn mined_swaps_of_content_into_function_words_are_linked() {
-    let rows = read_csv(
-        std::fs::File::open(data("dict/mined.csv")).unwrap(),
-        "mined.csv",
-    )
-    .unwrap();
-    let has = |spun: &str, original: &str| {
-        rows.iter()
-            .any(|r| r.spun == spun && r.original.eq_ignore_ascii_case(original))
-    };
+    let has = mined_pairs();
     for (spun, original) in [("bullish", "the"), ("disney", "the"), ("gop", "his")] {
         assert!(!has(spun, original), "{spun} -> {original}");
     }
     assert!(has("americium", "am"));
     assert!(has("stated", "said"));
+}
+
+/// Whether mined.csv has the pair (spun, original), the original in any case.
+fn mined_pairs() -> impl Fn(&str, &str) -> bool {
+    let rows = read_csv(
+        std::fs::File::open(data("dict/mined.csv")).unwrap(),
+        "mined.csv",
+    )
+    .unwrap();
+    move |spun, original| {
+        rows.iter()
+            .any(|r| r.spun == spun && r.original.eq_ignore_ascii_case(original))
+    }
 }
 
 /// mined.csv has no one-off pair whose spun phrase is its original padded
@@ -210,15 +215,7 @@ fn mined_swaps_of_content_into_function_words_are_linked() {
 /// and those pairs stay ("all the way down" -> "down").
 #[test]
 fn mined_pairs_padded_with_rare_words_are_dropped() {
-    let rows = read_csv(
-        std::fs::File::open(data("dict/mined.csv")).unwrap(),
-        "mined.csv",
-    )
-    .unwrap();
-    let has = |spun: &str, original: &str| {
-        rows.iter()
-            .any(|r| r.spun == spun && r.original.eq_ignore_ascii_case(original))
-    };
+    let has = mined_pairs();
     for (spun, original) in [
         ("current term structure of", "current"),
         ("nevada city manager gary", "gary"),
