@@ -305,6 +305,9 @@ pub(super) struct CachedCandidate<'d> {
     pub(super) candidate: Candidate<'d>,
     /// Its words' LM ids in [`EntryCache::ids`].
     pub(super) ids: Range<usize>,
+    /// Whether its original is a name ([`Candidate::is_name`]): asked
+    /// once per entry, not at every match of its spun phrase.
+    name: bool,
 }
 
 impl<'d> EntryCache<'d> {
@@ -351,6 +354,7 @@ impl<'d> EntryCache<'d> {
             let at = self.ids.len();
             lm.phrase_ids(candidate.original, &mut self.ids);
             self.candidates.push(CachedCandidate {
+                name: candidate.is_name(),
                 candidate,
                 ids: at..self.ids.len(),
             });
@@ -611,7 +615,8 @@ impl<'m> Decoder<'m> {
                 for index in candidates {
                     let cached = &entries.candidates[index];
                     let candidate = &cached.candidate;
-                    if !candidate.fits(&keys[m.start..m.end]) {
+                    // Only a name can fail to fit the words as written.
+                    if cached.name && !candidate.fits(&keys[m.start..m.end]) {
                         continue;
                     }
                     let mut ids = cached.ids.clone();
