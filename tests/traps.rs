@@ -17,8 +17,7 @@ fn fixtures() -> Vec<(String, String)> {
 fn clean_documents_with_spinner_words_are_left_alone() {
     let docs = fixtures();
     assert!(docs.len() >= 20, "the trap fixtures are missing");
-    let changed = common::changed(&docs);
-    assert!(changed.is_empty(), "changed:\n{}", changed.join("\n"));
+    common::assert_left_alone(&docs);
 }
 
 /// One clean sentence per document, built around the spinner's words and
@@ -30,10 +29,8 @@ fn clean_documents_with_spinner_words_are_left_alone() {
 /// tests/fixtures/trap_sentences.txt were written for this test.
 #[test]
 fn clean_sentences_with_spinner_phrases_are_left_alone() {
-    let docs = common::line_documents("trap_sentences.txt");
-    assert!(docs.len() >= 100, "trap_sentences.txt is missing sentences");
-    let changed = common::changed(&docs);
-    assert!(changed.is_empty(), "changed:\n{}", changed.concat());
+    let docs = common::line_documents("trap_sentences.txt", 100);
+    common::assert_left_alone(&docs);
 }
 
 /// Two to four clean sentences per document, dense in the spinner's
@@ -45,13 +42,8 @@ fn clean_sentences_with_spinner_phrases_are_left_alone() {
 /// for this test.
 #[test]
 fn clean_paragraphs_dense_in_spinner_words_are_left_alone() {
-    let docs = common::line_documents("trap_paragraphs.txt");
-    assert!(
-        docs.len() >= 40,
-        "trap_paragraphs.txt is missing paragraphs"
-    );
-    let changed = common::changed(&docs);
-    assert!(changed.is_empty(), "changed:\n{}", changed.concat());
+    let docs = common::line_documents("trap_paragraphs.txt", 40);
+    common::assert_left_alone(&docs);
 }
 
 #[test]

@@ -28,18 +28,31 @@ pub fn fixture_documents(folder: &str) -> Vec<(String, String)> {
 }
 
 /// The lines of `tests/fixtures/<file>`, each a document of its own, named
-/// by its line number.
-pub fn line_documents(file: &str) -> Vec<(String, String)> {
+/// by its line number. Fails when the file holds fewer than `at_least`.
+pub fn line_documents(file: &str, at_least: usize) -> Vec<(String, String)> {
     let path = format!("{}/tests/fixtures/{file}", env!("CARGO_MANIFEST_DIR"));
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
-    text.lines()
+    let docs: Vec<(String, String)> = text
+        .lines()
         .enumerate()
         .map(|(i, line)| (format!("{file}:{}", i + 1), format!("{line}\n")))
-        .collect()
+        .collect();
+    assert!(
+        docs.len() >= at_least,
+        "{file} holds {} documents, fewer than {at_least}",
+        docs.len()
+    );
+    docs
+}
+
+/// Fails, listing them, if a repair changes any of `docs`.
+pub fn assert_left_alone(docs: &[(String, String)]) {
+    let changed = changed(docs);
+    assert!(changed.is_empty(), "changed:\n{}", changed.join("\n"));
 }
 
 /// The documents of `docs` that a repair changes, each as "name: repaired".
-pub fn changed(docs: &[(String, String)]) -> Vec<String> {
+fn changed(docs: &[(String, String)]) -> Vec<String> {
     let model = Repairer::embedded();
     docs.iter()
         .filter_map(|(name, text)| {
