@@ -30,6 +30,11 @@ fn normalize_word(word: &str) -> String {
         .collect()
 }
 
+/// The highest order a header may declare. Orders above 3 are read and
+/// skipped, but the header's counts are kept by order, so a crafted
+/// `ngram 4000000000000=0` must not size that list.
+const MOST_DECLARED_ORDER: usize = 16;
+
 /// Reads an ARPA model and returns its compiled bytes.
 pub fn compile<R: BufRead>(reader: R, name: &str) -> Result<(Vec<u8>, ArpaSummary), LmError> {
     let err = |line: usize, message: String| LmError::Arpa {
@@ -108,6 +113,12 @@ pub fn compile<R: BufRead>(reader: R, name: &str) -> Result<(Vec<u8>, ArpaSummar
                     ))
                 });
                 match count {
+                    Some((n, _)) if n > MOST_DECLARED_ORDER => {
+                        return Err(err(
+                            number,
+                            format!("a count of {n}-grams: no model has an order above {MOST_DECLARED_ORDER}"),
+                        ))
+                    }
                     Some((n, count)) if n > 0 => {
                         if declared.len() < n {
                             declared.resize(n, None);
@@ -357,6 +368,10 @@ ngram 3=1
                 "more fields",
             ),
             (format!("junk\n{TINY}"), "not an ARPA file"),
+            (
+                TINY.replace("ngram 3=1", "ngram 3=1\nngram 4000000000000=0"),
+                "a count of 4000000000000-grams",
+            ),
         ];
         for (arpa, says) in cases {
             let err = compile(arpa.as_bytes(), "bad.arpa")
