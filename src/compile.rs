@@ -102,7 +102,7 @@ impl<R: Read> Read for LineLimit<R> {
 }
 
 /// Whether `a` and `b` name the same existing file (links resolved).
-fn same_file(a: &Path, b: &Path) -> bool {
+pub(crate) fn same_file(a: &Path, b: &Path) -> bool {
     match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
         (Ok(a), Ok(b)) => a == b,
         _ => false,

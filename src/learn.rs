@@ -9,6 +9,7 @@
 //! first pass, and left out of the others.
 
 use crate::args::{InputFormat, LearnArgs, WalkArgs};
+use crate::compile::same_file;
 use crate::input::describe;
 use crate::progress::Reporter;
 use crate::walk::{classify, walk_error, walk_root, Found, Walk};
@@ -129,7 +130,14 @@ impl Crawl {
                                 group: *group,
                             })
                         }
-                        Err(err) => {
+                        Err(PieceError::Binary) => {
+                            // As the batch mode skips one: a note, not an error.
+                            if self.failed.borrow_mut().insert(path.to_path_buf()) {
+                                reporter.note(&format!("{}: binary file skipped", path.display()));
+                            }
+                            None
+                        }
+                        Err(PieceError::Read(err)) => {
                             self.fail(path, &err, reporter);
                             None
                         }
@@ -144,13 +152,23 @@ impl Crawl {
     }
 }
 
+/// Why a file yields no more documents.
+enum PieceError {
+    /// Its first piece holds a NUL byte: it is not text.
+    Binary,
+    Read(anyhow::Error),
+}
+
 /// A file read as documents of at most [`DOCUMENT_SIZE`] bytes, each cut
-/// after the last blank line (else the last line break) that fits.
+/// after the last blank line (else the last line break) that fits. A file
+/// whose first piece holds a NUL byte is binary, as the batch mode judges
+/// it by its first chunk: a NUL further in is read as text there too.
 struct Pieces {
     name: String,
     file: std::fs::File,
     buffer: Vec<u8>,
     done: bool,
+    first: bool,
 }
 
 impl Pieces {
@@ -162,14 +180,15 @@ impl Pieces {
             file,
             buffer: Vec::new(),
             done: false,
+            first: true,
         })
     }
 }
 
 impl Iterator for Pieces {
-    type Item = Result<Vec<u8>>;
+    type Item = Result<Vec<u8>, PieceError>;
 
-    fn next(&mut self) -> Option<Result<Vec<u8>>> {
+    fn next(&mut self) -> Option<Result<Vec<u8>, PieceError>> {
         while !self.done && self.buffer.len() < DOCUMENT_SIZE {
             let start = self.buffer.len();
             self.buffer.resize(DOCUMENT_SIZE, 0);
@@ -185,17 +204,21 @@ impl Iterator for Pieces {
                 Err(e) => {
                     self.done = true;
                     self.buffer.clear();
-                    return Some(Err(anyhow!("{}: {}", self.name, describe(&e))));
+                    return Some(Err(PieceError::Read(anyhow!(
+                        "{}: {}",
+                        self.name,
+                        describe(&e)
+                    ))));
                 }
             }
         }
         if self.buffer.is_empty() {
             return None;
         }
-        if self.buffer.contains(&0) {
+        if std::mem::take(&mut self.first) && self.buffer.contains(&0) {
             self.done = true;
             self.buffer.clear();
-            return Some(Err(anyhow!("{}: binary file skipped", self.name)));
+            return Some(Err(PieceError::Binary));
         }
         let cut = if self.done {
             self.buffer.len()
@@ -233,6 +256,16 @@ pub fn learn_from(
     reporter: &Reporter,
 ) -> Result<(Repairer, learn::Learned)> {
     let crawl = Crawl::find(paths, walk, reporter)?;
+    learn_crawl(repairer, &crawl, options, reporter)
+}
+
+/// Learns from the files of `crawl` (see [`learn_from`]).
+fn learn_crawl(
+    repairer: Repairer,
+    crawl: &Crawl,
+    options: &learn::Options,
+    reporter: &Reporter,
+) -> Result<(Repairer, learn::Learned)> {
     if crawl.files.is_empty() {
         bail!("no files to learn from");
     }
@@ -303,14 +336,25 @@ pub fn run(args: &LearnArgs) -> Result<i32> {
             args.output.display()
         );
     }
+    let reporter = Reporter::new(std::io::stderr().is_terminal() && !args.quiet, args.quiet);
+    let crawl = Crawl::find(&args.paths, &args.walk, &reporter)?;
+    // Writing either output over a file of the crawl would lose it.
+    for output in [&args.output, &csv_path] {
+        if let Some((input, _)) = crawl.files.iter().find(|(f, _)| same_file(f, output)) {
+            bail!(
+                "{}: is also an output (-o {}): learning would overwrite it",
+                input.display(),
+                args.output.display()
+            );
+        }
+    }
     // Both outputs are staged before the crawl is read, so that a path
     // that cannot be written fails at once, not after the rounds.
     let dict_out = crate::compile::stage_output(&args.output)?;
     let csv_out = crate::compile::stage_output(&csv_path)?;
     let repairer = crate::repairer::load_repairer(&args.model)?;
-    let reporter = Reporter::new(std::io::stderr().is_terminal() && !args.quiet, args.quiet);
     let options = options(usize::from(args.iterations), args.threads);
-    let (_, learned) = learn_from(repairer, &args.paths, &args.walk, &options, &reporter)?;
+    let (_, learned) = learn_crawl(repairer, &crawl, &options, &reporter)?;
     let entries = learn::entries(&learned.edges);
     let compiled = unspin_formats::dict::compile(&entries)?;
     crate::compile::commit_output(dict_out, &compiled)?;

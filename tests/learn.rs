@@ -45,14 +45,16 @@ fn learn_writes_a_dictionary_and_its_csv_and_reports_a_bad_file() {
     let out = unspin()
         .args(["learn", "-q"])
         .arg(&root)
+        .arg(dir.path().join("gone.txt"))
         .arg("-o")
         .arg(&dict)
         .assert()
         .code(2);
     let stderr = String::from_utf8_lossy(&out.get_output().stderr).to_string();
-    // One line naming the binary file; the others were learned from.
+    // One line naming the file that could not be read; the others were
+    // learned from, and the binary file skipped without an error.
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
-    assert!(stderr.contains("image.bin"), "{stderr}");
+    assert!(stderr.contains("gone.txt"), "{stderr}");
     let csv = std::fs::read_to_string(dir.path().join("spinner.csv")).unwrap();
     let mut lines = csv.lines();
     assert_eq!(
@@ -81,7 +83,6 @@ fn learn_writes_a_dictionary_and_its_csv_and_reports_a_bad_file() {
 fn learning_twice_writes_the_same_bytes_and_adapt_repairs_as_the_dictionary_does() {
     let dir = tempfile::tempdir().unwrap();
     let root = crawl(dir.path());
-    std::fs::remove_file(root.join("site_b/image.bin")).unwrap();
     let learn = |name: &str| {
         let dict = dir.path().join(name);
         unspin()
@@ -107,6 +108,11 @@ fn learning_twice_writes_the_same_bytes_and_adapt_repairs_as_the_dictionary_does
     let stderr = String::from_utf8_lossy(&out.get_output().stderr).to_string();
     assert!(stderr.contains("site_a: 4 of 4 documents spun"), "{stderr}");
     assert!(stderr.contains("site_b: 0 of 1 documents spun"), "{stderr}");
+    // The binary file is skipped while learning, as the repair skips it.
+    assert!(
+        stderr.contains("image.bin: binary file skipped"),
+        "{stderr}"
+    );
     let by_dict = unspin()
         .arg("--dict")
         .arg(dir.path().join("one.dict"))
@@ -148,6 +154,35 @@ fn learn_writes_nothing_when_no_file_could_be_read() {
         .stderr(predicates::str::contains("nothing learned"));
     assert!(!dict.exists());
     assert!(!dir.path().join("spinner.csv").exists());
+}
+
+/// An output that is a file of the crawl (the dictionary, or the CSV
+/// written beside it) is refused: learning would overwrite that file.
+#[test]
+fn learn_refuses_to_write_over_a_file_it_learns_from() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = crawl(dir.path());
+    std::fs::write(root.join("site_a/notes.csv"), b"kept, as it was\n").unwrap();
+    for output in ["site_a/0.txt", "site_a/notes.dict"] {
+        unspin()
+            .arg("learn")
+            .arg(&root)
+            .arg("-o")
+            .arg(root.join(output))
+            .assert()
+            .code(2)
+            .stderr(predicates::str::contains("learning would overwrite it"))
+            .stderr(predicates::str::contains("round").not());
+    }
+    assert_eq!(
+        std::fs::read(root.join("site_a/0.txt")).unwrap(),
+        fixture("spun_news.txt")
+    );
+    assert_eq!(
+        std::fs::read(root.join("site_a/notes.csv")).unwrap(),
+        b"kept, as it was\n"
+    );
+    assert!(!root.join("site_a/notes.dict").exists());
 }
 
 /// An output that cannot be written is refused before the crawl is read,
