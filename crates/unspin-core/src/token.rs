@@ -147,8 +147,10 @@ fn code_spans_closed(input: &[u8]) -> (Vec<Range<usize>>, Option<usize>) {
 /// The byte spans of the web and e-mail addresses in `input`, in order:
 /// each a run of non-whitespace bytes that holds `://`
 /// (`https://example.com/white-home`), starts with `www.` (after an
-/// opening bracket or quote), or holds an `@` with a word character before
-/// it and a `.` somewhere after it (`press@whitehome.gov`). Their words
+/// opening bracket or quote) or with a domain and a path
+/// (`whitehome.gov/stated`, [`starts_with_domain_path`]), or holds an `@`
+/// with a word character before it and a `.` somewhere after it
+/// (`press@whitehome.gov`). Their words
 /// name things rather than say them: "white-home" in an address is not a
 /// spun "White House", and rewriting it breaks the link.
 pub fn link_spans(input: &[u8]) -> Vec<Range<usize>> {
@@ -167,7 +169,7 @@ pub fn link_spans(input: &[u8]) -> Vec<Range<usize>> {
     // Only runs around the bytes a link needs are looked at, each run once
     // per needle (a run of a million '@' is one run, not a million).
     let mut links: Vec<Range<usize>> = Vec::new();
-    for needle in ["://", "@", "www.", "WWW."] {
+    for needle in ["://", "@", "www.", "WWW.", "/"] {
         let mut done = 0;
         for at in input.find_iter(needle) {
             if at < done {
@@ -197,6 +199,9 @@ fn is_link(run: &[u8]) -> bool {
     if bare.len() > 4 && bare[..4].eq_ignore_ascii_case(b"www.") {
         return true;
     }
+    if starts_with_domain_path(bare) {
+        return true;
+    }
     // A mail address: an '@' after a word character, before a '.' that
     // starts a domain label.
     let Some(last_dot) = run
@@ -209,6 +214,24 @@ fn is_link(run: &[u8]) -> bool {
         .iter()
         .enumerate()
         .any(|(at, &b)| b == b'@' && at > 0 && run[at - 1].is_ascii_alphanumeric())
+}
+
+/// Whether `run` starts with a domain name and a `/`: labels of letters,
+/// digits and hyphens joined by dots, the last of two letters or more
+/// (`nytimes.com/2020/white-home.html`). "and/or", "e.g./i.e." and "3.5/5"
+/// are not.
+fn starts_with_domain_path(run: &[u8]) -> bool {
+    let Some(slash) = run.iter().position(|&b| b == b'/') else {
+        return false;
+    };
+    let labels: Vec<&[u8]> = run[..slash].split(|&b| b == b'.').collect();
+    let label =
+        |l: &&[u8]| !l.is_empty() && l.iter().all(|b| b.is_ascii_alphanumeric() || *b == b'-');
+    let top = labels.last().copied().unwrap_or_default();
+    labels.len() >= 2
+        && labels.iter().all(label)
+        && top.len() >= 2
+        && top.iter().all(u8::is_ascii_alphabetic)
 }
 
 /// Whether `c` ends a sentence: `.` `!` `?` `;` `:` `…`.
@@ -453,6 +476,10 @@ mod tests {
             links("mail press@whitehome.gov or\tftp://x\nnow"),
             ["press@whitehome.gov", "ftp://x"]
         );
+        assert_eq!(
+            links("See example.com/stated and (nytimes.com/2020/white-home.html)."),
+            ["example.com/stated", "(nytimes.com/2020/white-home.html)."]
+        );
         // Long runs are looked at once, not once per '@' or '://'.
         let many = "a@".repeat(200_000) + &"x://".repeat(100_000);
         assert_eq!(link_spans(many.as_bytes()), vec![0..many.len()]);
@@ -463,6 +490,10 @@ mod tests {
             "e.g. this",
             "wwwhat",
             "10:30 p.m.",
+            "and/or",
+            "e.g./i.e.",
+            "rated 3.5/5",
+            "24/7 news",
         ] {
             assert_eq!(links(none), Vec::<&str>::new(), "{none}");
         }
