@@ -84,7 +84,9 @@ pub fn transfer_case(spun_words: &[&str], original: &str) -> String {
     } else {
         Shape::Lower
     };
-    let first_shape = shapes.first().copied().unwrap_or(Shape::Lower);
+    // A number first says nothing of the case: the first cased word does
+    // ("12 Months" -> "Year").
+    let first_shape = cased().next().copied().unwrap_or(Shape::Lower);
     let mut out = String::with_capacity(original.len());
     for (i, word) in words.iter().enumerate() {
         if i > 0 {
@@ -190,6 +192,13 @@ mod tests {
             transfer_case(&["WHITE", "HOME"], "White House"),
             "WHITE HOUSE"
         );
+    }
+
+    #[test]
+    fn a_number_first_leaves_the_case_to_the_next_word() {
+        assert_eq!(transfer_case(&["12", "Months"], "year"), "Year");
+        assert_eq!(transfer_case(&["12", "months"], "year"), "year");
+        assert_eq!(transfer_case(&["12", "MONTHS"], "year"), "YEAR");
     }
 
     fn written(phrase: &str) -> bool {

@@ -611,6 +611,32 @@ ngram 2=9
         let house = [("people", "house", 0.0)];
         assert_eq!(repaired("the People’s", &house, 0.0), "the People’s");
         assert_eq!(repaired("THEY STATED", &dict, 0.5), "THEY SAID");
+        // A plural possessive whose original is not plural: "'s". (The
+        // tiny model knows neither word: the entry's confidence decides.)
+        let sure = |original| entry("individuals", original, 0.0, 0.9);
+        for (text, restored) in [
+            ("the individuals' rights", "the people's rights"),
+            ("the individuals’ rights", "the people’s rights"),
+            ("THE INDIVIDUALS' RIGHTS", "THE PEOPLE'S RIGHTS"),
+            // A quotation, not a possessive: the quote mark stays.
+            ("the 'individuals' and", "the 'people' and"),
+        ] {
+            assert_eq!(repaired_with_entry(sure("people"), text, 0.5), restored);
+        }
+        assert_eq!(
+            repaired_with_entry(sure("persons"), "the individuals' rights", 0.5),
+            "the persons' rights"
+        );
+        // A number has no case: the sentence it opens gives one.
+        let year = entry("12 months", "year", 0.0, 0.9);
+        for (text, restored) in [
+            ("It ended. 12 months later", "It ended. Year later"),
+            ("12 months later", "Year later"),
+            ("It ended \"12 months later", "It ended \"year later"),
+            ("They waited 12 months.", "They waited year."),
+        ] {
+            assert_eq!(repaired_with_entry(year.clone(), text, 0.5), restored);
+        }
     }
 
     /// Words of a web or e-mail address, or of code, name things:

@@ -6,7 +6,10 @@
 //! text's case, and the text's own whitespace between the words stays
 //! where the word counts allow.
 //!
-//! Invariant: an edit covers exactly the bytes of the words it replaces.
+//! Invariant: an edit covers exactly the bytes of the words it replaces,
+//! and the apostrophe after them when it makes a plural possessive that
+//! the restored words need written as "'s" ("the individuals' rights" ->
+//! "the people's rights").
 
 use super::{Replacement, Word};
 use crate::case::transfer_case;
@@ -53,23 +56,88 @@ pub(super) fn make_edit(
         .windows(2)
         .map(|pair| &input[pair[0].end..pair[1].start])
         .collect();
-    restored.push_str(&with_gaps(
-        &transfer_case(&spun_words, candidate.original),
-        &gaps,
-    ));
+    let mut phrase = transfer_case(&spun_words, candidate.original);
+    if r.article.is_none() && !spun_words[0].contains(char::is_alphabetic) {
+        // A number has no case to give: "12 months later" opening a
+        // sentence becomes "Year later".
+        if starts_sentence(&input[..span_start]) {
+            phrase = capitalized(&phrase);
+        }
+    }
+    restored.push_str(&with_gaps(&phrase, &gaps));
     if spun.contains('’') {
         // The dictionary writes straight apostrophes; the text's style wins.
         restored = restored.replace('\'', "’");
     }
     restored.push_str(suffix);
+    let mut end = span_end;
+    if let Some(apostrophe) = plural_possessive(input, span_start, span_end) {
+        if !restored.ends_with(['s', 'S']) {
+            let s = if spun.ends_with('S') { "S" } else { "s" };
+            restored.push_str(apostrophe);
+            restored.push_str(s);
+            end += apostrophe.len();
+        }
+    }
     Edit {
         start: span_start,
-        end: span_end,
+        end,
         spun,
         restored,
         score,
         source: candidate.source.to_string(),
     }
+}
+
+/// Whether text following `before` starts a sentence: nothing but
+/// spaces before it on its line, or the end of a sentence (".", "!" or
+/// "?", perhaps inside a closing quotation mark) and a space.
+fn starts_sentence(before: &[u8]) -> bool {
+    let line = before.rsplit(|&b| b == b'\n').next().unwrap_or(before);
+    let text = line.trim_ascii_end();
+    if text.is_empty() {
+        return true;
+    }
+    if text.len() == line.len() {
+        return false;
+    }
+    let text = ["\"", "'", "”", "’", ")"]
+        .iter()
+        .fold(text, |t, q| t.strip_suffix(q.as_bytes()).unwrap_or(t));
+    text.ends_with(b".") || text.ends_with(b"!") || text.ends_with(b"?")
+}
+
+/// `phrase` with its first letter in uppercase.
+fn capitalized(phrase: &str) -> String {
+    let mut chars = phrase.chars();
+    chars
+        .next()
+        .map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
+}
+
+/// The apostrophe right after the words `start..end` of `input` when it
+/// makes their last word a plural possessive: the word ends in "s", and
+/// the apostrophe is followed by a space and another word ("the
+/// individuals' rights"). Not when the words follow a quotation mark:
+/// "'individuals' and" closes a quotation.
+fn plural_possessive(input: &[u8], start: usize, end: usize) -> Option<&str> {
+    if !input[..end].ends_with(b"s") && !input[..end].ends_with(b"S") {
+        return None;
+    }
+    let quote_before = ["'", "‘", "’", "\"", "“"]
+        .iter()
+        .any(|q| input[..start].ends_with(q.as_bytes()));
+    if quote_before {
+        return None;
+    }
+    let after = &input[end..];
+    let apostrophe = ["'", "’"]
+        .into_iter()
+        .find(|a| after.starts_with(a.as_bytes()))?;
+    let rest = &after[apostrophe.len()..];
+    let word_follows = matches!(rest.first(), Some(b' ' | b'\t'))
+        && rest.get(1).is_some_and(|b| b.is_ascii_alphabetic());
+    word_follows.then_some(apostrophe)
 }
 
 /// `phrase` (words between single spaces) with the text's own whitespace
