@@ -194,6 +194,12 @@ pub fn repair_record(
     fields: &Fields,
 ) -> Result<Repaired, RecordError> {
     let (body, ending) = split_ending(line);
+    // A UTF-8 byte-order mark before the first record (as some editors
+    // save files) is kept in front of it, not read as JSON.
+    let (bom, body) = match body.strip_prefix(b"\xEF\xBB\xBF") {
+        Some(rest) => (&body[..3], rest),
+        None => (&b""[..], body),
+    };
     if body.iter().all(|b| b.is_ascii_whitespace()) {
         let mut blank = line.to_vec();
         if ending.is_empty() {
@@ -227,8 +233,11 @@ pub fn repair_record(
         }
     }
     let has_field = text_at.is_some();
-    let text_span = text_at.clone();
+    let text_span = text_at
+        .clone()
+        .map(|span| span.start + bom.len()..span.end + bom.len());
     let mut out = Vec::with_capacity(line.len() + 64);
+    out.extend_from_slice(bom);
     // The edits list as it is written, built as the text is repaired, so
     // that no edit is held longer than its chunk.
     let mut list = vec![b'['];
@@ -656,5 +665,18 @@ mod tests {
         assert!(r.has_field);
         let r = repair_record(repairer(), b"{\"body\":\"x\"}", &Fields::default()).unwrap();
         assert!(!r.has_field);
+    }
+
+    /// A byte-order mark before the first record stays in front of it.
+    #[test]
+    fn a_byte_order_mark_is_kept_not_read_as_json() {
+        let line = "\u{FEFF}{\"text\":\"The White Home stated it.\"}\n";
+        let r = repair_record(repairer(), line.as_bytes(), &Fields::default()).unwrap();
+        let out = String::from_utf8(r.line).unwrap();
+        assert!(
+            out.starts_with("\u{FEFF}{\"text\":\"The White House said it.\""),
+            "{out}"
+        );
+        assert_eq!(&line[r.text_span.unwrap()], "\"The White Home stated it.\"");
     }
 }
