@@ -76,15 +76,23 @@ pub enum DictError {
 /// Reads dictionary rows from CSV with a header naming at least the columns
 /// `spun`, `original`, `weight`, `source` (others are ignored). `name` is
 /// used in error messages.
-pub fn read_csv<R: Read>(reader: R, name: &str) -> Result<Vec<Entry>, DictError> {
-    let mut csv = csv::ReaderBuilder::new()
-        .flexible(true)
-        .trim(csv::Trim::All)
-        .from_reader(reader);
-    let headers = csv.headers().map_err(|e| DictError::Csv {
+pub fn read_csv<R: Read>(mut reader: R, name: &str) -> Result<Vec<Entry>, DictError> {
+    let mut bytes = Vec::new();
+    reader.read_to_end(&mut bytes).map_err(|e| DictError::Csv {
         name: name.to_string(),
         message: e.to_string(),
     })?;
+    let mut csv = csv::ReaderBuilder::new()
+        .flexible(true)
+        .trim(csv::Trim::All)
+        .from_reader(&bytes[..]);
+    let headers = csv
+        .headers()
+        .map_err(|e| DictError::Csv {
+            name: name.to_string(),
+            message: e.to_string(),
+        })?
+        .clone();
     for column in ["spun", "original", "weight", "source"] {
         if !headers.iter().any(|h| h == column) {
             return Err(DictError::Csv {
@@ -96,18 +104,35 @@ pub fn read_csv<R: Read>(reader: R, name: &str) -> Result<Vec<Entry>, DictError>
         }
     }
     let mut entries = Vec::new();
-    for row in csv.deserialize::<Entry>() {
-        let entry = row.map_err(|e| DictError::Row {
+    let mut record = csv::StringRecord::new();
+    // An error names the line its row starts on in the file. The reader
+    // places a row where it began reading it, before the blank lines it
+    // skipped, so those are passed over here; lines of a quoted field
+    // that runs over several count too.
+    let row_error = |at: Option<&csv::Position>, message: String| {
+        let start = at.map_or(0, |p| p.byte() as usize).min(bytes.len());
+        let skipped = bytes[start..]
+            .iter()
+            .take_while(|b| matches!(b, b'\n' | b'\r'))
+            .count();
+        let line = 1 + bytes[..start + skipped]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count();
+        DictError::Row {
             name: name.to_string(),
-            line: e.position().map_or(0, |p| p.line()),
-            message: e.to_string(),
-        })?;
-        let line = entries.len() as u64 + 2;
-        let bad = |message: &str| DictError::Row {
-            name: name.to_string(),
-            line,
-            message: message.to_string(),
-        };
+            line: line as u64,
+            message,
+        }
+    };
+    while csv
+        .read_record(&mut record)
+        .map_err(|e| row_error(e.position(), e.to_string()))?
+    {
+        let entry: Entry = record
+            .deserialize(Some(&headers))
+            .map_err(|e| row_error(record.position(), field_error(&e, &headers)))?;
+        let bad = |message: &str| row_error(record.position(), message.to_string());
         if normalize_key(&entry.spun).is_empty() {
             return Err(bad("empty `spun` phrase"));
         }
@@ -126,6 +151,22 @@ pub fn read_csv<R: Read>(reader: R, name: &str) -> Result<Vec<Entry>, DictError>
         entries.push(entry);
     }
     Ok(entries)
+}
+
+/// What is wrong with a row's field, by its column's name ("column
+/// `weight`: invalid float literal"), without the reader's own position,
+/// which the caller gives as a line of the file.
+fn field_error(err: &csv::Error, headers: &csv::StringRecord) -> String {
+    match err.kind() {
+        csv::ErrorKind::Deserialize { err, .. } => {
+            let column = err
+                .field()
+                .and_then(|i| headers.get(i as usize))
+                .map_or(String::new(), |name| format!("column `{name}`: "));
+            format!("{column}{}", err.kind())
+        }
+        _ => err.to_string(),
+    }
 }
 
 /// A candidate while compiling: weight, original as written, source index,
@@ -216,6 +257,25 @@ mod tests {
             source: source.into(),
             confidence: 0.0,
         }
+    }
+
+    /// An error names the line the row starts on, past blank lines and
+    /// a quoted field that runs over two lines.
+    #[test]
+    fn row_errors_name_the_line_in_the_file() {
+        let csv = "spun,original,weight,source\nfoo,bar,-1,me\n\n\n\"two\nlines\",x,-1,me\nzap,bar,1,me\n";
+        let err = read_csv(csv.as_bytes(), "e.csv").unwrap_err().to_string();
+        assert_eq!(
+            err,
+            "e.csv, line 7: `weight` must be a log10 probability: finite and <= 0"
+        );
+        let err = read_csv(
+            "spun,original,weight,source\n\nzap,bar,x,me\n".as_bytes(),
+            "e.csv",
+        )
+        .unwrap_err()
+        .to_string();
+        assert_eq!(err, "e.csv, line 3: column `weight`: invalid float literal");
     }
 
     #[test]
