@@ -92,8 +92,19 @@ impl Cues {
         CUES.get_or_init(|| Cues::parse(EMBEDDED).expect("the embedded cue table is valid"))
     }
 
-    /// Reads a table with a header line and rows `cue,log10_ratio,...`.
+    /// Reads a table with a header line naming `cue,log10_ratio` first
+    /// (other columns may follow) and at least one row `cue,log10_ratio,...`.
+    /// A file that is not such a table is refused: read as one, it would
+    /// turn the cues off without a word.
     pub fn parse(csv: &str) -> Result<Cues, CueError> {
+        let csv = csv.strip_prefix('\u{FEFF}').unwrap_or(csv);
+        let header = csv.lines().next().unwrap_or_default();
+        if !header.starts_with("cue,log10_ratio") {
+            return Err(CueError {
+                line: 1,
+                message: "expected the header `cue,log10_ratio`".into(),
+            });
+        }
         let mut cues = Cues::default();
         for (i, line) in csv.lines().enumerate().skip(1) {
             let bad = |message: &str| CueError {
@@ -118,6 +129,12 @@ impl Cues {
                 cues.phrases.entry(prefix).or_default().extends = true;
             }
             cues.phrases.entry(cue.into()).or_default().weight = Some(weight);
+        }
+        if cues.phrases.is_empty() {
+            return Err(CueError {
+                line: 1,
+                message: "no cues: the table has no rows".into(),
+            });
         }
         Ok(cues)
     }
@@ -317,14 +334,25 @@ mod tests {
 
     #[test]
     fn malformed_rows_are_refused_with_their_line() {
-        for bad in [
-            "x\nstated\n",
-            "x\nstated,high\n",
-            "x\n,1\n",
-            "x\na b c d e f,1\n",
-        ] {
-            let err = Cues::parse(bad).unwrap_err();
+        for bad in ["stated\n", "stated,high\n", ",1\n", "a b c d e f,1\n"] {
+            let err = Cues::parse(&format!("cue,log10_ratio\n{bad}")).unwrap_err();
             assert_eq!(err.line, 2, "{bad:?}");
         }
+    }
+
+    /// A file that is not a cue table (no header, another header, no
+    /// rows) is refused rather than read as a table without cues.
+    #[test]
+    fn what_is_not_a_cue_table_is_refused() {
+        for (bad, says) in [
+            ("foo\n", "header"),
+            ("", "header"),
+            ("word,weight\nstated,1\n", "header"),
+            ("cue,log10_ratio,observed\n", "no cues"),
+        ] {
+            let err = Cues::parse(bad).unwrap_err();
+            assert!(err.to_string().contains(says), "{bad:?}: {err}");
+        }
+        assert!(Cues::parse("\u{FEFF}cue,log10_ratio\nstated,1\n").is_ok());
     }
 }
