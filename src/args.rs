@@ -76,9 +76,10 @@ pub struct RepairArgs {
 
     /// Input: auto, text, html or jsonl.
     ///
-    /// `auto` reads an input that starts like an HTML page
-    /// (`<!DOCTYPE html`, `<html`, `<head>`, `<body>`, a comment, …) or is
-    /// named `.html`/`.htm` as `html`, any other as `text`; `html`
+    /// `auto` reads an input that starts like an HTML page (after any
+    /// comments: `<!DOCTYPE html`, `<html`, `<head>`, `<body>`, `<div>`, …)
+    /// or is named `.html`, `.htm`, `.xhtml` or `.shtml` as `html`, any
+    /// other as `text`; `html`
     /// repairs only a page's running text, leaving tags, attributes,
     /// scripts, styles, code and character references as they are; `jsonl`
     /// reads one JSON object per line whose text field is repaired (output:
@@ -190,7 +191,8 @@ pub struct ModelArgs {
 
     /// Never change the phrases listed in FILE.
     ///
-    /// One phrase per line; `#` starts a comment. Repeatable.
+    /// One phrase per line; `#` at a line's start or after a space starts a
+    /// comment. Repeatable.
     #[arg(long = "allow", value_name = "FILE")]
     pub allow: Vec<PathBuf>,
 

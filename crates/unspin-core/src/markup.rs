@@ -137,10 +137,12 @@ const OPENS_A_PAGE: &[&[u8]] = &[
 ];
 
 /// Whether `input` starts like an HTML document (after a byte-order mark,
-/// whitespace and comments): a doctype, a comment, an XML declaration
-/// followed by an `<html` tag (XHTML), or the start tag of an element
-/// that opens a page or a block of one (`<html>`, `<head>`, `<meta …>`,
-/// `<body>`, `<div>`; `OPENS_A_PAGE`).
+/// whitespace and comments): a doctype, an XML declaration followed by an
+/// `<html` tag (XHTML), or the start tag of an element that opens a page
+/// or a block of one (`<html>`, `<head>`, `<meta …>`, `<body>`, `<div>`;
+/// `OPENS_A_PAGE`); or nothing but comments, or a comment that runs past
+/// what was read. Text after a comment is text: a Markdown file may open
+/// with one (`<!-- toc -->`).
 pub fn looks_like_html(input: &[u8]) -> bool {
     let input = input.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(input);
     let mut start = input.trim_ascii_start();

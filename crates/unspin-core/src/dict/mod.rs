@@ -538,14 +538,17 @@ impl AllowList {
         }
     }
 
-    /// Reads an allow-list file's text: one phrase per line, `#` starts a
-    /// comment line.
+    /// Reads an allow-list file's text: one phrase per line; a `#` at the
+    /// start of a line or after a space starts a comment (`White Home  #
+    /// the band`). A `#` inside a word ("C#") is part of the phrase.
     pub fn parse(text: &str) -> AllowList {
-        AllowList::new(
-            text.lines()
-                .map(str::trim)
-                .filter(|line| !line.starts_with('#')),
-        )
+        AllowList::new(text.lines().map(|line| {
+            let comment = line
+                .match_indices('#')
+                .find(|&(at, _)| at == 0 || line[..at].ends_with(char::is_whitespace))
+                .map_or(line.len(), |(at, _)| at);
+            line[..comment].trim()
+        }))
     }
 
     /// Marks in `protected` every word inside an allowed phrase.
@@ -629,6 +632,18 @@ mod tests {
         let mut protected = vec![false; w.len()];
         allow.protect(&w, &mut protected);
         assert_eq!(protected, [false, false, true, true, false, false]);
+        // A comment after a phrase is not part of it; a '#' in a word is.
+        let allow = AllowList::parse("Home Depot   # the store\nC# code\n");
+        for (text, want) in [
+            ("the Home Depot", [false, true, true]),
+            ("write C# code", [false, true, true]),
+        ] {
+            let k = keys(text);
+            let w = match_words(&k);
+            let mut protected = vec![false; w.len()];
+            allow.protect(&w, &mut protected);
+            assert_eq!(protected, want, "{text}");
+        }
     }
 
     #[test]
