@@ -8,7 +8,7 @@ Usage (from the project root):
     python3 scripts/build_articles.py --cmudict path/to/cmudict-en-us.dict
 
 Why: when unspin restores a word after "a" or "an" it makes the article
-agree with the restored word (src/article.rs). English picks the article by
+agree with the restored word (crates/unspin-core/src/article.rs). English picks the article by
 the word's first sound; the spelling rule (vowel letter -> "an") is right
 for most words, and this file lists the rest. The sounds come from the CMU
 pronouncing dictionary shipped in the same Debian package as the language

@@ -2,7 +2,7 @@
 """Build data/prior/cues.csv: how much more often each word or phrase of the
 spinner's vocabulary occurs in spun text than in clean text.
 
-The document prior (src/prior.rs) weighs a document's words by these numbers,
+The document prior (crates/unspin-core/src/prior.rs) weighs a document's words by these numbers,
 so that a word only a spinner writes ("12 months in the past", "additionally")
 counts for much, a word clean prose uses every day ("stated", "army") for
 little, and a word the spinner nearly always replaces ("said", "bill") counts
@@ -85,7 +85,7 @@ def vocabulary(dict_files):
 
 def count(toks, words, phrases):
     """Cue counts of a token list, longest match first: a phrase's words
-    are not counted again as words (as src/cues.rs reads a text)."""
+    are not counted again as words (as crates/unspin-core/src/cues.rs reads a text)."""
     c = collections.Counter()
     i = 0
     while i < len(toks):

@@ -1,5 +1,5 @@
 //! The `unspin` binary: parses the command line and hands it to the
-//! `unspin` crate's [`run`](unspin_core::run).
+//! `unspin` crate's [`run`](cli::run).
 
 use clap::Parser;
 use unspin as cli;

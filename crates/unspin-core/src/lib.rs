@@ -265,11 +265,6 @@ impl Repairer {
     }
 }
 
-/// Repairs `input` with `repairer`: shorthand for [`Repairer::repair`].
-pub fn repair(input: &[u8], repairer: &Repairer) -> Vec<Edit> {
-    repairer.repair(input)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -8,7 +8,7 @@
 //! - [`lm`]: the compiled n-gram language model.
 //!
 //! Invariant: this crate depends on no part of unspin, only on `fst`,
-//! `csv` and `serde`, so that a build script can use it.
+//! `csv`, `serde` and `thiserror`, so that a build script can use it.
 
 pub mod dict;
 pub mod key;

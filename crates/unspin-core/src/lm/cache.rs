@@ -80,7 +80,8 @@ fn recent_slot(table: &[Cell<Answer>], key: [WordId; 3]) -> &Cell<Answer> {
 /// The number word a language model that spells numbers out (like the
 /// Sphinx speech model) knows in place of digits: "1" -> "one", other
 /// numbers ("12", "2,500", "3.5") -> "two", ordinals "1st" / "2nd" / "3rd"
-/// -> "first" / "second" / "third", others ("21st", "4th") -> "fourth".
+/// -> "first" / "second" / "third" by their last digit ("21st" -> "first"),
+/// others ("4th", "11th") -> "fourth".
 ///
 /// Without it "12" is an unknown word, scored as the rarest there is, and
 /// any repair that removes it looks like a large gain: "in 12 months" ->

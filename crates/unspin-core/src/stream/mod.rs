@@ -371,6 +371,17 @@ where
 
 /// Repairs `reader` to `writer`: the streaming counterpart of
 /// [`edit::write_repaired`](crate::edit::write_repaired).
+///
+/// ```
+/// use unspin_core::{stream, Repairer};
+///
+/// let repairer = Repairer::embedded();
+/// let mut out = Vec::new();
+/// let spun = "The Joint Chiefs of Employees met in the White Home.\n";
+/// stream::repair_stream(&repairer, spun.as_bytes(), &mut out, &stream::Options::default())
+///     .unwrap();
+/// assert_eq!(out, b"The Joint Chiefs of Staff met in the White House.\n");
+/// ```
 pub fn repair_stream<R: Read, W: Write>(
     repairer: &Repairer,
     reader: R,
