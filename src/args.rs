@@ -275,10 +275,16 @@ pub enum Command {
         /// The shell to complete for.
         shell: clap_complete::Shell,
     },
-    /// Print the manual page (roff) on stdout.
+    /// Print the manual page (roff) on stdout, or write every page.
     ///
-    /// For example `unspin man > ~/.local/share/man/man1/unspin.1`.
-    Man,
+    /// For example `unspin man > ~/.local/share/man/man1/unspin.1`, or
+    /// `unspin man --dir ~/.local/share/man/man1` for that page and one per
+    /// subcommand (unspin-score.1, unspin-learn.1, …), which it refers to.
+    Man {
+        /// Write unspin.1 and a page per subcommand into DIR instead.
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
 }
 
 /// Options of `unspin learn`.
@@ -335,8 +341,8 @@ pub struct ScoreArgs {
 
     /// Spun above this probability.
     ///
-    /// An input counts as spun when its probability is above it.
-    #[arg(long, value_name = "P", default_value_t = 0.5)]
+    /// An input counts as spun when its probability is above it (0 to 1).
+    #[arg(long, value_name = "P", default_value_t = 0.5, value_parser = probability)]
     pub threshold: f64,
 
     /// Input: auto, text or html.
@@ -484,6 +490,14 @@ fn chunk_size(text: &str) -> Result<usize, String> {
             "`{text}` is not a number of bytes of at least {}",
             unspin_core::stream::MIN_CHUNK_SIZE
         )),
+    }
+}
+
+/// A probability: a number from 0 to 1 (NaN is not one).
+fn probability(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(p) if (0.0..=1.0).contains(&p) => Ok(p),
+        _ => Err(format!("`{text}` is not a probability from 0 to 1")),
     }
 }
 

@@ -51,7 +51,12 @@ pub fn run(cli: Cli) -> Result<i32> {
             out.flush()?;
             Ok(EXIT_OK)
         }
-        Some(Command::Man) => {
+        Some(Command::Man { dir: Some(dir) }) => {
+            clap_mangen::generate_to(Cli::command(), &dir)
+                .map_err(|e| anyhow::anyhow!("{}: {e}", dir.display()))?;
+            Ok(EXIT_OK)
+        }
+        Some(Command::Man { dir: None }) => {
             let mut out = std::io::stdout().lock();
             clap_mangen::Man::new(Cli::command())
                 .title("UNSPIN")

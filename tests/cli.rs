@@ -806,6 +806,29 @@ fn score_help_offers_what_score_reads() {
     );
 }
 
+/// A threshold that is not a probability is refused, not read as one
+/// that lets every input pass (NaN compares false with any probability).
+#[test]
+fn score_threshold_is_a_probability() {
+    for bad in ["nan", "1.5", "-0.1", "x"] {
+        let out = unspin()
+            .args(["score", "--check", &format!("--threshold={bad}")])
+            .write_stdin("The Joint Chiefs of Employees met in the White Home.")
+            .assert()
+            .code(2);
+        assert!(
+            stderr(&out).contains("not a probability"),
+            "{bad}: {}",
+            stderr(&out)
+        );
+    }
+    unspin()
+        .args(["score", "--check", "--threshold", "1"])
+        .write_stdin("The Joint Chiefs of Employees met in the White Home.")
+        .assert()
+        .success();
+}
+
 /// A missing language model is said once, in the words of other missing
 /// files.
 #[test]
@@ -1101,4 +1124,21 @@ fn completions_and_man_page() {
     assert!(page.contains(".TH UNSPIN 1"), "{page}");
     assert!(page.contains(".SH OPTIONS"), "{page}");
     assert!(page.contains("\\-\\-strength"), "{page}");
+    // Every page the main one refers to can be written, with the options
+    // of its subcommand.
+    let dir = tempfile::tempdir().unwrap();
+    unspin()
+        .args(["man", "--dir"])
+        .arg(dir.path())
+        .assert()
+        .success();
+    for (page, option) in [
+        ("unspin.1", "\\-\\-strength"),
+        ("unspin-score.1", "\\-\\-threshold"),
+        ("unspin-learn.1", "\\-\\-iterations"),
+        ("unspin-dict-compile.1", "\\-\\-output"),
+    ] {
+        let text = std::fs::read_to_string(dir.path().join(page)).unwrap();
+        assert!(text.contains(option), "{page}: {text}");
+    }
 }
