@@ -282,8 +282,8 @@ fn learn_crawl(
             }
             Progress::Document { bytes } => reporter.advance(bytes as u64),
             Progress::Round(r) => reporter.note(&format!(
-                "round {}: {} documents, {:.0} expected swaps, log10 likelihood {:.1}; {} edges re-estimated, {} changed",
-                r.round, r.documents, r.swaps, r.log_likelihood, r.edges, r.changed
+                "round {}: {} documents, {:.0} expected swaps, log10 likelihood ratio to the text as written {:.1}; {} edges re-estimated, {} changed",
+                r.round, r.documents, r.swaps.abs(), r.log_likelihood, r.edges, r.changed
             )),
         }
         },
