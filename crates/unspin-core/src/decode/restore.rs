@@ -82,7 +82,7 @@ pub(super) fn make_edit(
     Edit {
         start: span_start,
         end,
-        spun,
+        spun: String::from_utf8_lossy(&input[span_start..end]).into_owned(),
         restored,
         score,
         source: candidate.source.to_string(),
