@@ -120,8 +120,10 @@ pub struct RepairArgs {
 
     /// Repair files that look binary, not skip them.
     ///
-    /// A file looks binary when its first 256 KiB hold a NUL byte. Files
-    /// named on the command line are always repaired.
+    /// A file looks binary when its first 256 KiB hold a NUL byte. With -o
+    /// or -w no such file is repaired, even one named on the command line
+    /// (-o copies it as it is); a file named on the command line is
+    /// repaired when its text goes to stdout.
     #[arg(long)]
     pub binary: bool,
 

@@ -833,6 +833,52 @@ fn binary_flag_repairs_binary_files() {
     );
 }
 
+/// A file that looks binary is not rewritten by `-w` or `-o` even when
+/// it is named on the command line (repairing the words in a program
+/// corrupts it): it gets a note, `-o` copies it as it is, the rest of the
+/// batch is written, and the run succeeds as for a binary file in a
+/// folder. `--binary` repairs it; on stdout a named file is repaired as
+/// asked.
+#[test]
+fn named_binary_files_are_not_rewritten_without_binary() {
+    let tree = Tree::new();
+    let binary: &[u8] = b"\x7fELF\0\0 the ministry stated\0";
+    tree.write("prog", binary);
+    tree.write("a.txt", "The ministry stated it.\n");
+    let run = tree
+        .unspin()
+        .args(["--edit-penalty", "1", "-w", "prog", "a.txt"])
+        .assert()
+        .success();
+    let err = stderr_of(&run);
+    assert!(
+        err.contains("prog: binary file skipped (--binary repairs it)"),
+        "{err}"
+    );
+    assert!(err.contains("1 binary file skipped"), "{err}");
+    assert_eq!(tree.read("prog"), binary);
+    assert_eq!(text(&tree.read("a.txt")), "The ministry said it.\n");
+
+    tree.unspin()
+        .args(["--edit-penalty", "1", "-q", "-o", "out", "prog"])
+        .assert()
+        .success();
+    assert_eq!(tree.read("out/prog"), binary);
+
+    let repaired_binary: &[u8] = b"\x7fELF\0\0 the ministry said\0";
+    let run = tree
+        .unspin()
+        .args(["--edit-penalty", "1", "prog"])
+        .assert()
+        .success();
+    assert_eq!(run.get_output().stdout, repaired_binary);
+    tree.unspin()
+        .args(["--edit-penalty", "1", "-q", "--binary", "-w", "prog"])
+        .assert()
+        .success();
+    assert_eq!(tree.read("prog"), repaired_binary);
+}
+
 /// The ratio of a mapper's run: JSON Lines in, JSON Lines out.
 #[test]
 fn json_lines_records_are_repaired_in_place_of_their_text() {

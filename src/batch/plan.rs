@@ -176,6 +176,16 @@ impl Plan {
         })
     }
 
+    /// Whether an input that looks binary is left unrepaired: always
+    /// without `--binary` when the repaired text goes to files (`-o`, `-w`),
+    /// since rewriting the words in a program or an image corrupts it; on
+    /// stdout or in a report, only when it was found in a folder (a file
+    /// named on the command line is repaired as asked).
+    pub fn skips_binary(&self, explicit: bool) -> bool {
+        let writes_files = matches!(self.dest, Dest::Mirror(_) | Dest::InPlace);
+        !self.binary && (writes_files || !explicit)
+    }
+
     /// Where `-o` puts the copy of `path`, found under one of the roots.
     pub fn mirror_path(&self, path: &Path) -> Option<PathBuf> {
         let (root, rel) = self

@@ -23,7 +23,10 @@ use unspin_core::stream::{self, StreamError};
 /// One input to repair.
 pub struct Job {
     pub input: Input,
-    /// Named on the command line (never skipped as binary).
+    /// Named on the command line (skipped as binary only when its text
+    /// would be written to a file: see [`Plan::skips_binary`]).
+    ///
+    /// [`Plan::skips_binary`]: super::plan::Plan::skips_binary
     pub explicit: bool,
 }
 
@@ -164,7 +167,7 @@ impl Ctx<'_> {
         let options = stream::Options {
             chunk_size: plan.chunk_size,
             threads: plan.threads,
-            skip_binary: !plan.binary && !job.explicit,
+            skip_binary: plan.skips_binary(job.explicit),
             markup: plan.input_format.markup_of(job.input.path()),
         };
         let result = stream::repair_chunks(self.repairer, reader, &options, |chunk| {
