@@ -38,7 +38,9 @@ pub struct RepairArgs {
 
     /// Repair files in place, atomically.
     ///
-    /// Files with nothing to repair are not touched.
+    /// Files with nothing to repair are not touched; a rewritten file keeps
+    /// its mode, owner, group and extended attributes (ACLs), or is left as
+    /// it is with an error.
     #[arg(short = 'w', long = "write", conflicts_with = "check")]
     pub write: bool,
 

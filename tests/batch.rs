@@ -363,6 +363,77 @@ fn write_in_place_keeps_owner_and_group() {
     assert_eq!(after.mode() & 0o7777, 0o640);
 }
 
+/// A temporary folder whose filesystem takes `user.` extended attributes:
+/// the system's temporary folder or, failing that, /dev/shm (tmpfs). None
+/// is a failure, not a skip: the test would prove nothing.
+#[cfg(unix)]
+fn tree_with_user_xattrs() -> Tree {
+    let candidates = [std::env::temp_dir(), PathBuf::from("/dev/shm")];
+    for dir in &candidates {
+        let Ok(dir) = tempfile::tempdir_in(dir) else {
+            continue;
+        };
+        let probe = dir.path().join("probe");
+        std::fs::write(&probe, "").unwrap();
+        if xattr::set(&probe, "user.unspin.probe", b"1").is_ok() {
+            std::fs::remove_file(&probe).unwrap();
+            return Tree { dir };
+        }
+    }
+    panic!("no filesystem among {candidates:?} takes user extended attributes");
+}
+
+/// `-w` replaces a file through a rename, which makes a new inode: its
+/// extended attributes (user ones, and its POSIX ACL, which is one) are
+/// copied onto it first, so none is lost.
+#[cfg(unix)]
+#[test]
+fn write_in_place_keeps_extended_attributes() {
+    let tree = tree_with_user_xattrs();
+    let path = tree.write("in/a.txt", "The ministry stated it.\n");
+    xattr::set(&path, "user.origin", b"crawl 7").unwrap();
+    xattr::set(&path, "user.empty", b"").unwrap();
+    // A POSIX ACL giving user 1234 read access, as the kernel stores it:
+    // a version, then (tag, permissions, id) for each entry.
+    let mut acl = 2u32.to_le_bytes().to_vec();
+    for (tag, perm, id) in [
+        (0x01u16, 6u16, u32::MAX), // owner rw-
+        (0x02, 4, 1234),           // user 1234 r--
+        (0x04, 4, u32::MAX),       // group r--
+        (0x10, 4, u32::MAX),       // mask r--
+        (0x20, 0, u32::MAX),       // other ---
+    ] {
+        acl.extend(tag.to_le_bytes());
+        acl.extend(perm.to_le_bytes());
+        acl.extend(id.to_le_bytes());
+    }
+    xattr::set(&path, "system.posix_acl_access", &acl)
+        .expect("the test's filesystem takes POSIX ACLs");
+    tree.unspin()
+        .args(["--edit-penalty", "1", "-q", "-w", "in/a.txt"])
+        .assert()
+        .success();
+    assert_eq!(text(&tree.read("in/a.txt")), "The ministry said it.\n");
+    let mut names: Vec<String> = xattr::list(&path)
+        .unwrap()
+        .map(|n| n.to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        ["system.posix_acl_access", "user.empty", "user.origin"]
+    );
+    assert_eq!(
+        xattr::get(&path, "user.origin").unwrap().as_deref(),
+        Some(&b"crawl 7"[..])
+    );
+    assert_eq!(
+        xattr::get(&path, "system.posix_acl_access").unwrap(),
+        Some(acl)
+    );
+    assert_eq!(tree.files("in"), ["a.txt"]);
+}
+
 /// A file with several names cannot be replaced by a rename without
 /// leaving the other names with the old text: `-w` refuses it, says why,
 /// and leaves both names one file.
