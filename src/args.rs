@@ -40,7 +40,8 @@ pub struct RepairArgs {
     ///
     /// Files with nothing to repair are not touched; a rewritten file keeps
     /// its mode, owner, group and extended attributes (ACLs), or is left as
-    /// it is with an error.
+    /// it is with an error. Only regular files are rewritten (a link is
+    /// written through); a named pipe or a device is refused.
     #[arg(short = 'w', long = "write", conflicts_with = "check")]
     pub write: bool,
 

@@ -473,6 +473,62 @@ fn write_in_place_refuses_hard_linked_files() {
     assert_eq!(tree.files("in"), ["a.txt", "b.txt", "c.txt"]);
 }
 
+/// `-w` rewrites regular files only: a named pipe (or a device) named on
+/// the command line, directly or through a link, is refused without being
+/// opened, so it stays what it is (the rename would have put a regular
+/// file in its place, and opening a pipe no one writes to would hang the
+/// run); the rest of the batch is repaired.
+#[cfg(unix)]
+#[test]
+fn write_in_place_refuses_what_is_not_a_regular_file() {
+    use std::os::unix::fs::FileTypeExt;
+    let tree = Tree::new();
+    let status = std::process::Command::new("mkfifo")
+        .arg(tree.path("pipe"))
+        .status()
+        .unwrap();
+    assert!(status.success());
+    std::os::unix::fs::symlink("pipe", tree.path("link")).unwrap();
+    tree.write("a.txt", "The ministry stated it.\n");
+    let run = tree
+        .unspin()
+        .args([
+            "--edit-penalty",
+            "1",
+            "-w",
+            "pipe",
+            "link",
+            "/dev/null",
+            "a.txt",
+        ])
+        .timeout(std::time::Duration::from_secs(60))
+        .assert()
+        .code(2);
+    let err = stderr_of(&run);
+    for name in ["pipe", "link"] {
+        assert!(
+            err.contains(&format!(
+                "{name}: a named pipe, not a regular file: -w rewrites only regular files"
+            )),
+            "{err}"
+        );
+    }
+    assert!(
+        err.contains("/dev/null: a device, not a regular file"),
+        "{err}"
+    );
+    assert!(err.contains("3 errors"), "{err}");
+    assert!(std::fs::symlink_metadata(tree.path("pipe"))
+        .unwrap()
+        .file_type()
+        .is_fifo());
+    assert!(std::fs::symlink_metadata(tree.path("link"))
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    assert_eq!(text(&tree.read("a.txt")), "The ministry said it.\n");
+}
+
 /// In a folder, a file named `.html` or `.htm` is a page even when it
 /// starts with its text (a saved fragment): its links stay as written.
 #[test]

@@ -17,6 +17,7 @@ use crate::walk::{classify, walk_error, Found};
 use ignore::{DirEntry, WalkState};
 use std::fs::Metadata;
 use std::io::{BufReader, Read};
+use std::path::Path;
 use std::sync::atomic::Ordering::Relaxed;
 use unspin_core::stream::{self, StreamError};
 
@@ -79,6 +80,14 @@ impl Ctx<'_> {
     }
 
     fn process_input(&self, job: &Job) {
+        if let (Dest::InPlace, Some(path)) = (&self.plan.dest, job.input.path()) {
+            if let Some(kind) = not_regular(path) {
+                let name = job.input.name();
+                return self.reporter.error(&format!(
+                    "{name}: {kind}, not a regular file: -w rewrites only regular files"
+                ));
+            }
+        }
         let (reader, meta) = match job.input.open() {
             Ok(opened) => opened,
             Err(err) => {
@@ -239,4 +248,35 @@ impl Ctx<'_> {
             Fail::Interrupted => {}
         }
     }
+}
+
+/// What `path` is when, links followed, it is something other than a
+/// regular file: `-w` would put a regular file in its place (a named pipe
+/// would become a file holding what was read from it), so it is refused
+/// before it is opened (opening a pipe no one writes to would wait for
+/// ever). `None` for a regular file, or for one that cannot be looked at,
+/// which opening it reports.
+fn not_regular(path: &Path) -> Option<&'static str> {
+    let kind = std::fs::metadata(path).ok()?.file_type();
+    if kind.is_file() {
+        return None;
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if kind.is_fifo() {
+            return Some("a named pipe");
+        }
+        if kind.is_socket() {
+            return Some("a socket");
+        }
+        if kind.is_block_device() || kind.is_char_device() {
+            return Some("a device");
+        }
+    }
+    Some(if kind.is_dir() {
+        "a directory"
+    } else {
+        "a special file"
+    })
 }
