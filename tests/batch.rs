@@ -284,6 +284,35 @@ fn output_folder_overlapping_an_input_is_refused() {
     assert!(stderr_of(&run).contains("-o in2/b.txt: not a folder"));
 }
 
+/// A refused `-o` run writes nothing: not even the output folder, nor
+/// the folders above it, whatever refuses it (the paths, the names, the
+/// other arguments, a dictionary that cannot be read).
+#[test]
+fn a_refused_output_run_creates_no_folder() {
+    let tree = Tree::new();
+    tree.write("x/a.txt", "hi\n");
+    tree.write("y/a.txt", "hi\n");
+    tree.write("corp/a.txt", "hi\n");
+    tree.write("f", "hi\n");
+    let before = tree.files("");
+    let cases: [&[&str]; 5] = [
+        &["-o", "newout/a/b", "x/a.txt", "y/a.txt"],
+        &["-o", "corp/out", "corp"],
+        &["-o", "out6", "f", "f"],
+        &["-j", "20000", "-o", "out7/sub", "x"],
+        &["--dict", "missing.csv", "-o", "out8/sub", "x"],
+    ];
+    for args in cases {
+        let run = tree.unspin().args(args).assert().code(2).stdout("");
+        let err = stderr_of(&run);
+        assert_eq!(err.lines().count(), 1, "{args:?}: {err}");
+    }
+    for dir in ["newout", "corp/out", "out6", "out7", "out8"] {
+        assert!(!tree.exists(dir), "{dir} was created");
+    }
+    assert_eq!(tree.files(""), before);
+}
+
 #[cfg(unix)]
 #[test]
 fn write_in_place_is_atomic_keeps_permissions_and_skips_unchanged_files() {

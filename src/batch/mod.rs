@@ -77,7 +77,7 @@ fn install_interrupt_handler() {
 
 /// Repairs what the command line names and returns the exit status.
 pub fn run(args: &RepairArgs) -> Result<i32> {
-    let plan = Plan::new(args)?;
+    let mut plan = Plan::new(args)?;
     let mut repairer = load_repairer(&args.model)?;
     if args.adapt {
         if args.paths.is_empty() || args.paths.iter().any(|p| p.as_os_str() == "-") {
@@ -93,6 +93,7 @@ pub fn run(args: &RepairArgs) -> Result<i32> {
             anyhow::bail!("--adapt: some inputs could not be read while learning");
         }
     }
+    plan.make_out_dir()?;
     if matches!(plan.dest, Dest::Mirror(_) | Dest::InPlace) {
         install_interrupt_handler();
     }

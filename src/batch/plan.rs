@@ -62,7 +62,8 @@ pub struct Plan {
     pub summary: bool,
     /// Whether reports on stdout are coloured.
     pub color: bool,
-    /// Device and inode of the `-o` folder, so the walk never enters it.
+    /// Device and inode of the `-o` folder, so the walk never enters it
+    /// (set by [`Plan::make_out_dir`]).
     pub out_dir_id: Option<(u64, u64)>,
 }
 
@@ -125,13 +126,8 @@ impl Plan {
             let flag = if args.write { "-w" } else { "-o" };
             bail!("{flag} needs files or folders, not standard input");
         }
-        let mut out_dir_id = None;
         if let Dest::Mirror(out) = &dest {
             check_mirror_apart(out, &roots)?;
-            std::fs::create_dir_all(out)
-                .map_err(|e| anyhow!("{}: cannot create: {}", out.display(), describe(&e)))?;
-            let id = file_id(&std::fs::metadata(out)?);
-            out_dir_id = id;
             assign_mirror_bases(&mut roots, out)?;
         }
         let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
@@ -172,8 +168,21 @@ impl Plan {
                     anstream::AutoStream::choice(&io::stdout()) != anstream::ColorChoice::Never
                 }
             },
-            out_dir_id,
+            out_dir_id: None,
         })
+    }
+
+    /// Makes the `-o` folder, once nothing can refuse the run any more (a
+    /// refused run writes nothing), and notes it so that the walk never
+    /// enters it.
+    pub fn make_out_dir(&mut self) -> Result<()> {
+        let Dest::Mirror(out) = &self.dest else {
+            return Ok(());
+        };
+        let cannot = |e: io::Error| anyhow!("{}: cannot create: {}", out.display(), describe(&e));
+        std::fs::create_dir_all(out).map_err(cannot)?;
+        self.out_dir_id = file_id(&std::fs::metadata(out).map_err(cannot)?);
+        Ok(())
     }
 
     /// Whether an input that looks binary is left unrepaired: always
