@@ -131,6 +131,28 @@ fn a_folder_needs_somewhere_to_write() {
     );
 }
 
+/// A folder refused on stdout does not take the files named with it down:
+/// they are still repaired to stdout, in order, and the folder is
+/// reported (exit 2).
+#[test]
+fn a_folder_on_stdout_is_reported_and_the_files_still_go_out() {
+    let tree = corpus();
+    let spun = fixture("spun_news.txt");
+    let clean = fixture("clean_news.txt");
+    let run = tree
+        .unspin()
+        .args(["in/spun.txt", "in/nested", "in/clean.txt"])
+        .assert()
+        .code(2);
+    assert_eq!(stdout_of(&run), text(&[repaired(&spun), clean].concat()));
+    let stderr = stderr_of(&run);
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.starts_with("unspin: in/nested is a directory: give -o DIR"),
+        "{stderr}"
+    );
+}
+
 #[test]
 fn usage_errors() {
     let tree = corpus();

@@ -182,6 +182,10 @@ fn process_all(ctx: &Ctx<'_>) -> Result<()> {
             if ctx.stopped() {
                 break;
             }
+            if let Some(why) = plan.refusal(root) {
+                ctx.reporter.error(&why);
+                continue;
+            }
             ctx.process(&Job {
                 input: root.input.clone(),
                 explicit: true,

@@ -113,14 +113,6 @@ impl Plan {
             (false, Some(Format::Brief)) => Report::Brief,
             (false, Some(Format::Text) | None) => Report::None,
         };
-        if dest == Dest::Stdout {
-            if let Some(dir) = roots.iter().find(|r| r.folder) {
-                bail!(
-                    "{} is a directory: give -o DIR to write repaired copies or -w to repair in place (--diff, --format json or brief and --check only report)",
-                    dir.arg().display()
-                );
-            }
-        }
         let writes_files = matches!(dest, Dest::Mirror(_) | Dest::InPlace);
         if writes_files && roots.iter().any(|r| r.input == Input::Stdin) {
             let flag = if args.write { "-w" } else { "-o" };
@@ -139,7 +131,8 @@ impl Plan {
             Some(n) => n as usize,
             None => cores,
         };
-        let has_dir = roots.iter().any(|r| r.folder);
+        // On stdout a folder is refused, not walked (see `Plan::refusal`).
+        let walks_dir = dest != Dest::Stdout && roots.iter().any(|r| r.folder);
         let stdout_used = dest == Dest::Stdout || report != Report::None;
         Ok(Plan {
             roots,
@@ -160,7 +153,7 @@ impl Plan {
                 && io::stderr().is_terminal()
                 && !(stdout_used && io::stdout().is_terminal()),
             // --check prints nothing but what is asked for.
-            summary: !args.quiet && (args.stats || (!args.check && (has_dir || writes_files))),
+            summary: !args.quiet && (args.stats || (!args.check && (walks_dir || writes_files))),
             color: match args.color {
                 ColorWhen::Always => true,
                 ColorWhen::Never => false,
@@ -183,6 +176,18 @@ impl Plan {
         std::fs::create_dir_all(out).map_err(cannot)?;
         self.out_dir_id = file_id(&std::fs::metadata(out).map_err(cannot)?);
         Ok(())
+    }
+
+    /// Why `root` is not repaired at all, reported as an error while the
+    /// other inputs are: a folder whose text would go to stdout, where a
+    /// whole tree concatenated is of no use.
+    pub fn refusal(&self, root: &Root) -> Option<String> {
+        (self.dest == Dest::Stdout && root.folder).then(|| {
+            format!(
+                "{} is a directory: give -o DIR to write repaired copies or -w to repair in place (--diff, --format json or brief and --check only report)",
+                root.arg().display()
+            )
+        })
     }
 
     /// Whether an input that looks binary is left unrepaired: always
@@ -220,11 +225,12 @@ impl Plan {
         }
     }
 
-    /// The roots walked for files (all but standard input).
+    /// The roots walked for files (all but standard input and those
+    /// refused).
     pub fn walked_roots(&self) -> impl Iterator<Item = &Path> {
         self.roots
             .iter()
-            .filter(|r| r.input.path().is_some())
+            .filter(|r| r.input.path().is_some() && self.refusal(r).is_none())
             .map(|r| r.walk.as_path())
     }
 }
