@@ -335,6 +335,65 @@ fn a_refused_output_run_creates_no_folder() {
     assert_eq!(tree.files(""), before);
 }
 
+/// A symlink already inside the `-o` folder is never written through: a
+/// folder link (`out/sub -> ../in/sub`, or `out/in -> ../in` when inputs
+/// go under their names) would put the copies, repaired, over the inputs.
+/// Such a path is refused with its name, the inputs stay byte for byte as
+/// they were, and the rest is written. A file link is replaced by the copy.
+#[cfg(unix)]
+#[test]
+fn output_never_writes_through_a_symlink_in_the_output_folder() {
+    use std::os::unix::fs::symlink;
+    let tree = Tree::new();
+    let spun = "The Joint Chiefs of Employees met in the White Home.\n";
+    tree.write("in/a.txt", spun);
+    tree.write("in/sub/b.txt", spun);
+    tree.write("in/sub/deep/c.txt", spun);
+    tree.write("other/d.txt", spun);
+    std::fs::create_dir_all(tree.path("out")).unwrap();
+    symlink("../in/sub", tree.path("out/sub")).unwrap();
+    symlink("../in/a.txt", tree.path("out/a.txt")).unwrap();
+    let before = tree.files("in");
+    let run = tree.unspin().args(["-o", "out", "in"]).assert().code(2);
+    let err = stderr_of(&run);
+    for rel in ["sub/b.txt", "sub/deep/c.txt"] {
+        assert!(
+            err.contains(&format!(
+                "out/{rel}: not written: out/sub is a symlink in the -o folder, which is never written through"
+            )),
+            "{err}"
+        );
+    }
+    assert_eq!(tree.files("in"), before);
+    for rel in ["in/a.txt", "in/sub/b.txt", "in/sub/deep/c.txt"] {
+        assert_eq!(text(&tree.read(rel)), spun, "{rel}");
+    }
+    let repaired = text(&repaired(spun.as_bytes()));
+    assert_ne!(repaired, spun);
+    assert!(!std::fs::symlink_metadata(tree.path("out/a.txt"))
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    assert_eq!(text(&tree.read("out/a.txt")), repaired);
+
+    // Inputs under their names: `out2/in` is the link.
+    std::fs::create_dir_all(tree.path("out2")).unwrap();
+    symlink("../in", tree.path("out2/in")).unwrap();
+    let run = tree
+        .unspin()
+        .args(["-o", "out2", "in", "other"])
+        .assert()
+        .code(2);
+    let err = stderr_of(&run);
+    assert!(
+        err.contains("out2/in/a.txt: not written: out2/in is a symlink in the -o folder"),
+        "{err}"
+    );
+    assert_eq!(tree.files("in"), before);
+    assert_eq!(text(&tree.read("in/a.txt")), spun);
+    assert_eq!(text(&tree.read("out2/other/d.txt")), repaired);
+}
+
 #[cfg(unix)]
 #[test]
 fn write_in_place_is_atomic_keeps_permissions_and_skips_unchanged_files() {

@@ -47,7 +47,8 @@ struct Ctx<'a> {
     /// Set when stdout failed: everyone stops.
     stop: AtomicBool,
     stdout_error: Mutex<Option<io::Error>>,
-    mirror_dirs: MirrorDirs,
+    /// With `-o`: the folders of its tree.
+    mirror_dirs: Option<MirrorDirs>,
     /// JSON Lines objects read, and how many of them have the text field.
     objects: AtomicU64,
     with_field: AtomicU64,
@@ -114,7 +115,10 @@ pub fn run(args: &RepairArgs) -> Result<i32> {
         out: &out,
         stop: AtomicBool::new(false),
         stdout_error: Mutex::new(None),
-        mirror_dirs: MirrorDirs::default(),
+        mirror_dirs: match &plan.dest {
+            Dest::Mirror(out) => Some(MirrorDirs::new(out)),
+            _ => None,
+        },
         objects: AtomicU64::new(0),
         with_field: AtomicU64::new(0),
     };

@@ -129,15 +129,12 @@ impl Ctx<'_> {
     fn sinks<'s>(&'s self, job: &'s Job, meta: Option<Metadata>) -> Vec<Box<dyn Sink + 's>> {
         let plan = self.plan;
         let mut sinks: Vec<Box<dyn Sink + 's>> = Vec::new();
-        match (&plan.dest, job.input.path(), meta) {
-            (Dest::Stdout, _, _) => sinks.push(Box::new(StdoutText::new(self.out))),
-            (Dest::Mirror(_), Some(path), Some(meta)) => sinks.push(Box::new(FileSink::mirror(
-                path,
-                plan.mirror_path(path),
-                meta,
-                &self.mirror_dirs,
-            ))),
-            (Dest::InPlace, Some(path), Some(meta)) => {
+        match (&plan.dest, &self.mirror_dirs, job.input.path(), meta) {
+            (Dest::Stdout, ..) => sinks.push(Box::new(StdoutText::new(self.out))),
+            (Dest::Mirror(_), Some(dirs), Some(path), Some(meta)) => sinks.push(Box::new(
+                FileSink::mirror(path, plan.mirror_path(path), meta, dirs),
+            )),
+            (Dest::InPlace, _, Some(path), Some(meta)) => {
                 sinks.push(Box::new(FileSink::in_place(path, meta)))
             }
             // The plan refuses -o and -w for standard input.
