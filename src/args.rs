@@ -38,7 +38,10 @@ pub struct RepairArgs {
 
     /// Repair files in place, atomically.
     ///
-    /// Files with nothing to repair are not touched.
+    /// Files with nothing to repair are not touched; a rewritten file keeps
+    /// its mode, owner, group and extended attributes (ACLs), or is left as
+    /// it is with an error. Only regular files are rewritten (a link is
+    /// written through); a named pipe or a device is refused.
     #[arg(short = 'w', long = "write", conflicts_with = "check")]
     pub write: bool,
 
@@ -121,8 +124,10 @@ pub struct RepairArgs {
 
     /// Repair files that look binary, not skip them.
     ///
-    /// A file looks binary when its first 256 KiB hold a NUL byte. Files
-    /// named on the command line are always repaired.
+    /// A file looks binary when its first 256 KiB hold a NUL byte. With -o
+    /// or -w no such file is repaired, even one named on the command line
+    /// (-o copies it as it is); a file named on the command line is
+    /// repaired when its text goes to stdout.
     #[arg(long)]
     pub binary: bool,
 

@@ -5,10 +5,11 @@
 //!
 //! Rewriting a file in place through a rename replaces its inode, so what
 //! belonged to the old inode is carried over or the file is left alone:
-//! its mode, its owner and group (where the process may set them; a file
-//! whose owner or group cannot be kept is not rewritten), and a file with
-//! more than one hard link is not rewritten at all, since the rename would
-//! leave its other names holding the old text.
+//! its mode, its owner and group, and its extended attributes (POSIX ACLs
+//! and security labels among them); a file whose owner, group or
+//! attributes cannot be kept is not rewritten. A file with more than one
+//! hard link is not rewritten at all, since the rename would leave its
+//! other names holding the old text.
 
 use crate::input::describe;
 use std::fs::{File, Metadata};
@@ -161,7 +162,10 @@ impl Staged {
         let fail = |e: io::Error| format!("{}: cannot write: {}", target.display(), describe(&e));
         let temp = self.temp.into_inner().map_err(|e| fail(e.into_error()))?;
         if let Keep::Identity(like) = keep {
+            // Attributes after the owner (a change of owner clears file
+            // capabilities), while the file is still writable.
             keep_identity(temp.as_file(), like)
+                .and_then(|()| copy_xattrs(&target, temp.as_file()))
                 .map_err(|why| format!("{}: not changed: {why}", target.display()))?;
         }
         let permissions = match keep {
@@ -184,8 +188,9 @@ impl Staged {
 pub enum Keep<'a> {
     /// A repaired copy (`-o`): the mode of the input it copies.
     Mode(&'a Metadata),
-    /// The input itself (`-w`): its mode, owner and group; synced to disk
-    /// before the rename, since the old text is gone after it.
+    /// The input itself (`-w`): its mode, owner, group and extended
+    /// attributes; synced to disk before the rename, since the old text is
+    /// gone after it.
     Identity(&'a Metadata),
     /// A file the command makes (`dict compile -o`): the mode of the file
     /// it replaces, or rw-r--r-- for a new one rather than the temporary
@@ -237,6 +242,57 @@ fn keep_identity(_: &File, _: &Metadata) -> Result<(), String> {
     Ok(())
 }
 
+/// Gives `file` the extended attributes of the file at `like` (`user.`
+/// ones, the POSIX ACL, a security label): it gets those it lacks or holds
+/// with another value, and loses those `like` does not have (an ACL
+/// inherited from the folder's default). A filesystem without extended
+/// attributes has none to copy.
+#[cfg(unix)]
+fn copy_xattrs(like: &Path, file: &File) -> Result<(), String> {
+    use std::collections::HashSet;
+    use xattr::FileExt;
+    let unsupported = |e: &io::Error| e.kind() == io::ErrorKind::Unsupported;
+    let cannot = |what: &str, e: io::Error| format!("{what} ({})", describe_raw(&e));
+    let names = match xattr::list_deref(like) {
+        Ok(names) => names.collect(),
+        Err(e) if unsupported(&e) => Vec::new(),
+        Err(e) => return Err(cannot("cannot list its extended attributes", e)),
+    };
+    let mut kept = HashSet::new();
+    for name in names {
+        let attr = name.to_string_lossy();
+        let fail = |e| cannot(&format!("cannot keep its extended attribute {attr}"), e);
+        // None: removed since it was listed.
+        let Some(value) = xattr::get_deref(like, &name).map_err(fail)? else {
+            continue;
+        };
+        if file.get_xattr(&name).map_err(fail)?.as_deref() != Some(&value[..]) {
+            file.set_xattr(&name, &value).map_err(fail)?;
+        }
+        kept.insert(name);
+    }
+    let present = match file.list_xattr() {
+        Ok(present) => present,
+        Err(e) if unsupported(&e) => return Ok(()),
+        Err(e) => return Err(cannot("cannot list its extended attributes", e)),
+    };
+    for name in present.filter(|name| !kept.contains(name)) {
+        file.remove_xattr(&name).map_err(|e| {
+            let attr = name.to_string_lossy();
+            cannot(
+                &format!("cannot remove the extended attribute {attr}, which it did not have"),
+                e,
+            )
+        })?;
+    }
+    Ok(())
+}
+
+#[cfg(not(unix))]
+fn copy_xattrs(_: &Path, _: &File) -> Result<(), String> {
+    Ok(())
+}
+
 /// An I/O error as the system words it, without "(os error N)": "No such
 /// file or directory" says more here than [`describe`]'s "no such file",
 /// since the file itself exists.
@@ -262,4 +318,74 @@ pub fn copy_prefix(source: &Path, len: u64, staged: &mut Staged) -> Result<(), S
         ));
     }
     Ok(())
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+
+    /// A temporary folder whose filesystem takes `user.` extended
+    /// attributes (the system's temporary folder, or /dev/shm). None is a
+    /// failure: the tests would prove nothing.
+    fn xattr_dir() -> tempfile::TempDir {
+        let candidates = [std::env::temp_dir(), PathBuf::from("/dev/shm")];
+        for dir in &candidates {
+            let Ok(dir) = tempfile::tempdir_in(dir) else {
+                continue;
+            };
+            let probe = dir.path().join("probe");
+            std::fs::write(&probe, "").unwrap();
+            if xattr::set(&probe, "user.unspin.probe", b"1").is_ok() {
+                std::fs::remove_file(&probe).unwrap();
+                return dir;
+            }
+        }
+        panic!("no filesystem among {candidates:?} takes user extended attributes");
+    }
+
+    fn attrs(path: &Path) -> Vec<(String, Vec<u8>)> {
+        let mut attrs: Vec<(String, Vec<u8>)> = xattr::list(path)
+            .unwrap()
+            .map(|name| {
+                let value = xattr::get(path, &name).unwrap().unwrap();
+                (name.to_string_lossy().into_owned(), value)
+            })
+            .collect();
+        attrs.sort();
+        attrs
+    }
+
+    /// The copy ends with exactly the original's attributes: a missing one
+    /// added, a different value replaced, an extra one removed.
+    #[test]
+    fn extended_attributes_are_made_the_same() {
+        let dir = xattr_dir();
+        let (from, to) = (dir.path().join("from"), dir.path().join("to"));
+        std::fs::write(&from, "old").unwrap();
+        std::fs::write(&to, "new").unwrap();
+        xattr::set(&from, "user.a", b"1").unwrap();
+        xattr::set(&from, "user.b", b"").unwrap();
+        xattr::set(&to, "user.b", b"other").unwrap();
+        xattr::set(&to, "user.c", b"inherited").unwrap();
+        copy_xattrs(&from, &File::options().write(true).open(&to).unwrap()).unwrap();
+        let expected = [("user.a".into(), b"1".to_vec()), ("user.b".into(), vec![])];
+        assert_eq!(attrs(&to), expected);
+        assert_eq!(attrs(&from), expected);
+    }
+
+    /// An attribute the destination refuses is an error naming it (the
+    /// kernel takes no `user.` attribute on a device such as /dev/null).
+    #[test]
+    fn an_attribute_that_cannot_be_copied_is_an_error() {
+        let dir = xattr_dir();
+        let from = dir.path().join("from");
+        std::fs::write(&from, "old").unwrap();
+        xattr::set(&from, "user.origin", b"crawl 7").unwrap();
+        let device = File::options().write(true).open("/dev/null").unwrap();
+        let err = copy_xattrs(&from, &device).unwrap_err();
+        assert!(
+            err.starts_with("cannot keep its extended attribute user.origin ("),
+            "{err}"
+        );
+    }
 }

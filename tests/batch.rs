@@ -131,6 +131,28 @@ fn a_folder_needs_somewhere_to_write() {
     );
 }
 
+/// A folder refused on stdout does not take the files named with it down:
+/// they are still repaired to stdout, in order, and the folder is
+/// reported (exit 2).
+#[test]
+fn a_folder_on_stdout_is_reported_and_the_files_still_go_out() {
+    let tree = corpus();
+    let spun = fixture("spun_news.txt");
+    let clean = fixture("clean_news.txt");
+    let run = tree
+        .unspin()
+        .args(["in/spun.txt", "in/nested", "in/clean.txt"])
+        .assert()
+        .code(2);
+    assert_eq!(stdout_of(&run), text(&[repaired(&spun), clean].concat()));
+    let stderr = stderr_of(&run);
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.starts_with("unspin: in/nested is a directory: give -o DIR"),
+        "{stderr}"
+    );
+}
+
 #[test]
 fn usage_errors() {
     let tree = corpus();
@@ -284,6 +306,94 @@ fn output_folder_overlapping_an_input_is_refused() {
     assert!(stderr_of(&run).contains("-o in2/b.txt: not a folder"));
 }
 
+/// A refused `-o` run writes nothing: not even the output folder, nor
+/// the folders above it, whatever refuses it (the paths, the names, the
+/// other arguments, a dictionary that cannot be read).
+#[test]
+fn a_refused_output_run_creates_no_folder() {
+    let tree = Tree::new();
+    tree.write("x/a.txt", "hi\n");
+    tree.write("y/a.txt", "hi\n");
+    tree.write("corp/a.txt", "hi\n");
+    tree.write("f", "hi\n");
+    let before = tree.files("");
+    let cases: [&[&str]; 5] = [
+        &["-o", "newout/a/b", "x/a.txt", "y/a.txt"],
+        &["-o", "corp/out", "corp"],
+        &["-o", "out6", "f", "f"],
+        &["-j", "20000", "-o", "out7/sub", "x"],
+        &["--dict", "missing.csv", "-o", "out8/sub", "x"],
+    ];
+    for args in cases {
+        let run = tree.unspin().args(args).assert().code(2).stdout("");
+        let err = stderr_of(&run);
+        assert_eq!(err.lines().count(), 1, "{args:?}: {err}");
+    }
+    for dir in ["newout", "corp/out", "out6", "out7", "out8"] {
+        assert!(!tree.exists(dir), "{dir} was created");
+    }
+    assert_eq!(tree.files(""), before);
+}
+
+/// A symlink already inside the `-o` folder is never written through: a
+/// folder link (`out/sub -> ../in/sub`, or `out/in -> ../in` when inputs
+/// go under their names) would put the copies, repaired, over the inputs.
+/// Such a path is refused with its name, the inputs stay byte for byte as
+/// they were, and the rest is written. A file link is replaced by the copy.
+#[cfg(unix)]
+#[test]
+fn output_never_writes_through_a_symlink_in_the_output_folder() {
+    use std::os::unix::fs::symlink;
+    let tree = Tree::new();
+    let spun = "The Joint Chiefs of Employees met in the White Home.\n";
+    tree.write("in/a.txt", spun);
+    tree.write("in/sub/b.txt", spun);
+    tree.write("in/sub/deep/c.txt", spun);
+    tree.write("other/d.txt", spun);
+    std::fs::create_dir_all(tree.path("out")).unwrap();
+    symlink("../in/sub", tree.path("out/sub")).unwrap();
+    symlink("../in/a.txt", tree.path("out/a.txt")).unwrap();
+    let before = tree.files("in");
+    let run = tree.unspin().args(["-o", "out", "in"]).assert().code(2);
+    let err = stderr_of(&run);
+    for rel in ["sub/b.txt", "sub/deep/c.txt"] {
+        assert!(
+            err.contains(&format!(
+                "out/{rel}: not written: out/sub is a symlink in the -o folder, which is never written through"
+            )),
+            "{err}"
+        );
+    }
+    assert_eq!(tree.files("in"), before);
+    for rel in ["in/a.txt", "in/sub/b.txt", "in/sub/deep/c.txt"] {
+        assert_eq!(text(&tree.read(rel)), spun, "{rel}");
+    }
+    let repaired = text(&repaired(spun.as_bytes()));
+    assert_ne!(repaired, spun);
+    assert!(!std::fs::symlink_metadata(tree.path("out/a.txt"))
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    assert_eq!(text(&tree.read("out/a.txt")), repaired);
+
+    // Inputs under their names: `out2/in` is the link.
+    std::fs::create_dir_all(tree.path("out2")).unwrap();
+    symlink("../in", tree.path("out2/in")).unwrap();
+    let run = tree
+        .unspin()
+        .args(["-o", "out2", "in", "other"])
+        .assert()
+        .code(2);
+    let err = stderr_of(&run);
+    assert!(
+        err.contains("out2/in/a.txt: not written: out2/in is a symlink in the -o folder"),
+        "{err}"
+    );
+    assert_eq!(tree.files("in"), before);
+    assert_eq!(text(&tree.read("in/a.txt")), spun);
+    assert_eq!(text(&tree.read("out2/other/d.txt")), repaired);
+}
+
 #[cfg(unix)]
 #[test]
 fn write_in_place_is_atomic_keeps_permissions_and_skips_unchanged_files() {
@@ -363,6 +473,77 @@ fn write_in_place_keeps_owner_and_group() {
     assert_eq!(after.mode() & 0o7777, 0o640);
 }
 
+/// A temporary folder whose filesystem takes `user.` extended attributes:
+/// the system's temporary folder or, failing that, /dev/shm (tmpfs). None
+/// is a failure, not a skip: the test would prove nothing.
+#[cfg(unix)]
+fn tree_with_user_xattrs() -> Tree {
+    let candidates = [std::env::temp_dir(), PathBuf::from("/dev/shm")];
+    for dir in &candidates {
+        let Ok(dir) = tempfile::tempdir_in(dir) else {
+            continue;
+        };
+        let probe = dir.path().join("probe");
+        std::fs::write(&probe, "").unwrap();
+        if xattr::set(&probe, "user.unspin.probe", b"1").is_ok() {
+            std::fs::remove_file(&probe).unwrap();
+            return Tree { dir };
+        }
+    }
+    panic!("no filesystem among {candidates:?} takes user extended attributes");
+}
+
+/// `-w` replaces a file through a rename, which makes a new inode: its
+/// extended attributes (user ones, and its POSIX ACL, which is one) are
+/// copied onto it first, so none is lost.
+#[cfg(unix)]
+#[test]
+fn write_in_place_keeps_extended_attributes() {
+    let tree = tree_with_user_xattrs();
+    let path = tree.write("in/a.txt", "The ministry stated it.\n");
+    xattr::set(&path, "user.origin", b"crawl 7").unwrap();
+    xattr::set(&path, "user.empty", b"").unwrap();
+    // A POSIX ACL giving user 1234 read access, as the kernel stores it:
+    // a version, then (tag, permissions, id) for each entry.
+    let mut acl = 2u32.to_le_bytes().to_vec();
+    for (tag, perm, id) in [
+        (0x01u16, 6u16, u32::MAX), // owner rw-
+        (0x02, 4, 1234),           // user 1234 r--
+        (0x04, 4, u32::MAX),       // group r--
+        (0x10, 4, u32::MAX),       // mask r--
+        (0x20, 0, u32::MAX),       // other ---
+    ] {
+        acl.extend(tag.to_le_bytes());
+        acl.extend(perm.to_le_bytes());
+        acl.extend(id.to_le_bytes());
+    }
+    xattr::set(&path, "system.posix_acl_access", &acl)
+        .expect("the test's filesystem takes POSIX ACLs");
+    tree.unspin()
+        .args(["--edit-penalty", "1", "-q", "-w", "in/a.txt"])
+        .assert()
+        .success();
+    assert_eq!(text(&tree.read("in/a.txt")), "The ministry said it.\n");
+    let mut names: Vec<String> = xattr::list(&path)
+        .unwrap()
+        .map(|n| n.to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        ["system.posix_acl_access", "user.empty", "user.origin"]
+    );
+    assert_eq!(
+        xattr::get(&path, "user.origin").unwrap().as_deref(),
+        Some(&b"crawl 7"[..])
+    );
+    assert_eq!(
+        xattr::get(&path, "system.posix_acl_access").unwrap(),
+        Some(acl)
+    );
+    assert_eq!(tree.files("in"), ["a.txt"]);
+}
+
 /// A file with several names cannot be replaced by a rename without
 /// leaving the other names with the old text: `-w` refuses it, says why,
 /// and leaves both names one file.
@@ -400,6 +581,62 @@ fn write_in_place_refuses_hard_linked_files() {
     // The other files are repaired, and no temporary file is left.
     assert_eq!(text(&tree.read("in/c.txt")), "The ministry said it.\n");
     assert_eq!(tree.files("in"), ["a.txt", "b.txt", "c.txt"]);
+}
+
+/// `-w` rewrites regular files only: a named pipe (or a device) named on
+/// the command line, directly or through a link, is refused without being
+/// opened, so it stays what it is (the rename would have put a regular
+/// file in its place, and opening a pipe no one writes to would hang the
+/// run); the rest of the batch is repaired.
+#[cfg(unix)]
+#[test]
+fn write_in_place_refuses_what_is_not_a_regular_file() {
+    use std::os::unix::fs::FileTypeExt;
+    let tree = Tree::new();
+    let status = std::process::Command::new("mkfifo")
+        .arg(tree.path("pipe"))
+        .status()
+        .unwrap();
+    assert!(status.success());
+    std::os::unix::fs::symlink("pipe", tree.path("link")).unwrap();
+    tree.write("a.txt", "The ministry stated it.\n");
+    let run = tree
+        .unspin()
+        .args([
+            "--edit-penalty",
+            "1",
+            "-w",
+            "pipe",
+            "link",
+            "/dev/null",
+            "a.txt",
+        ])
+        .timeout(std::time::Duration::from_secs(60))
+        .assert()
+        .code(2);
+    let err = stderr_of(&run);
+    for name in ["pipe", "link"] {
+        assert!(
+            err.contains(&format!(
+                "{name}: a named pipe, not a regular file: -w rewrites only regular files"
+            )),
+            "{err}"
+        );
+    }
+    assert!(
+        err.contains("/dev/null: a device, not a regular file"),
+        "{err}"
+    );
+    assert!(err.contains("3 errors"), "{err}");
+    assert!(std::fs::symlink_metadata(tree.path("pipe"))
+        .unwrap()
+        .file_type()
+        .is_fifo());
+    assert!(std::fs::symlink_metadata(tree.path("link"))
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    assert_eq!(text(&tree.read("a.txt")), "The ministry said it.\n");
 }
 
 /// In a folder, a file named `.html` or `.htm` is a page even when it
@@ -831,6 +1068,52 @@ fn binary_flag_repairs_binary_files() {
         tree.read("out/nested/data.bin"),
         b"\x89PNG\0\0 the ministry said\0"
     );
+}
+
+/// A file that looks binary is not rewritten by `-w` or `-o` even when
+/// it is named on the command line (repairing the words in a program
+/// corrupts it): it gets a note, `-o` copies it as it is, the rest of the
+/// batch is written, and the run succeeds as for a binary file in a
+/// folder. `--binary` repairs it; on stdout a named file is repaired as
+/// asked.
+#[test]
+fn named_binary_files_are_not_rewritten_without_binary() {
+    let tree = Tree::new();
+    let binary: &[u8] = b"\x7fELF\0\0 the ministry stated\0";
+    tree.write("prog", binary);
+    tree.write("a.txt", "The ministry stated it.\n");
+    let run = tree
+        .unspin()
+        .args(["--edit-penalty", "1", "-w", "prog", "a.txt"])
+        .assert()
+        .success();
+    let err = stderr_of(&run);
+    assert!(
+        err.contains("prog: binary file skipped (--binary repairs it)"),
+        "{err}"
+    );
+    assert!(err.contains("1 binary file skipped"), "{err}");
+    assert_eq!(tree.read("prog"), binary);
+    assert_eq!(text(&tree.read("a.txt")), "The ministry said it.\n");
+
+    tree.unspin()
+        .args(["--edit-penalty", "1", "-q", "-o", "out", "prog"])
+        .assert()
+        .success();
+    assert_eq!(tree.read("out/prog"), binary);
+
+    let repaired_binary: &[u8] = b"\x7fELF\0\0 the ministry said\0";
+    let run = tree
+        .unspin()
+        .args(["--edit-penalty", "1", "prog"])
+        .assert()
+        .success();
+    assert_eq!(run.get_output().stdout, repaired_binary);
+    tree.unspin()
+        .args(["--edit-penalty", "1", "-q", "--binary", "-w", "prog"])
+        .assert()
+        .success();
+    assert_eq!(tree.read("prog"), repaired_binary);
 }
 
 /// The ratio of a mapper's run: JSON Lines in, JSON Lines out.

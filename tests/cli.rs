@@ -549,7 +549,8 @@ fn messages_say_what_is_wrong() {
         stderr(&out)
     );
     // A file whose folder takes no new file (/proc/PID/ of a process
-    // whose environment holds spun text).
+    // whose environment holds spun text; its variables are separated by
+    // NUL bytes, so it takes --binary to be rewritten at all).
     #[cfg(target_os = "linux")]
     {
         let mut child = std::process::Command::new("sleep")
@@ -573,7 +574,7 @@ fn messages_say_what_is_wrong() {
         });
         assert!(ready, "{environ} never showed the child's environment");
         let out = unspin()
-            .args(["--edit-penalty", "1", "-w", &environ])
+            .args(["--edit-penalty", "1", "--binary", "-w", &environ])
             .assert()
             .code(2);
         let _ = child.kill();

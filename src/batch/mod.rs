@@ -47,7 +47,8 @@ struct Ctx<'a> {
     /// Set when stdout failed: everyone stops.
     stop: AtomicBool,
     stdout_error: Mutex<Option<io::Error>>,
-    mirror_dirs: MirrorDirs,
+    /// With `-o`: the folders of its tree.
+    mirror_dirs: Option<MirrorDirs>,
     /// JSON Lines objects read, and how many of them have the text field.
     objects: AtomicU64,
     with_field: AtomicU64,
@@ -77,7 +78,7 @@ fn install_interrupt_handler() {
 
 /// Repairs what the command line names and returns the exit status.
 pub fn run(args: &RepairArgs) -> Result<i32> {
-    let plan = Plan::new(args)?;
+    let mut plan = Plan::new(args)?;
     let mut repairer = load_repairer(&args.model)?;
     if args.adapt {
         if args.paths.is_empty() || args.paths.iter().any(|p| p.as_os_str() == "-") {
@@ -93,6 +94,7 @@ pub fn run(args: &RepairArgs) -> Result<i32> {
             anyhow::bail!("--adapt: some inputs could not be read while learning");
         }
     }
+    plan.make_out_dir()?;
     if matches!(plan.dest, Dest::Mirror(_) | Dest::InPlace) {
         install_interrupt_handler();
     }
@@ -113,7 +115,10 @@ pub fn run(args: &RepairArgs) -> Result<i32> {
         out: &out,
         stop: AtomicBool::new(false),
         stdout_error: Mutex::new(None),
-        mirror_dirs: MirrorDirs::default(),
+        mirror_dirs: match &plan.dest {
+            Dest::Mirror(out) => Some(MirrorDirs::new(out)),
+            _ => None,
+        },
         objects: AtomicU64::new(0),
         with_field: AtomicU64::new(0),
     };
@@ -180,6 +185,10 @@ fn process_all(ctx: &Ctx<'_>) -> Result<()> {
         for root in &plan.roots {
             if ctx.stopped() {
                 break;
+            }
+            if let Some(why) = plan.refusal(root) {
+                ctx.reporter.error(&why);
+                continue;
             }
             ctx.process(&Job {
                 input: root.input.clone(),

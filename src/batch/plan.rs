@@ -62,7 +62,8 @@ pub struct Plan {
     pub summary: bool,
     /// Whether reports on stdout are coloured.
     pub color: bool,
-    /// Device and inode of the `-o` folder, so the walk never enters it.
+    /// Device and inode of the `-o` folder, so the walk never enters it
+    /// (set by [`Plan::make_out_dir`]).
     pub out_dir_id: Option<(u64, u64)>,
 }
 
@@ -112,26 +113,13 @@ impl Plan {
             (false, Some(Format::Brief)) => Report::Brief,
             (false, Some(Format::Text) | None) => Report::None,
         };
-        if dest == Dest::Stdout {
-            if let Some(dir) = roots.iter().find(|r| r.folder) {
-                bail!(
-                    "{} is a directory: give -o DIR to write repaired copies or -w to repair in place (--diff, --format json or brief and --check only report)",
-                    dir.arg().display()
-                );
-            }
-        }
         let writes_files = matches!(dest, Dest::Mirror(_) | Dest::InPlace);
         if writes_files && roots.iter().any(|r| r.input == Input::Stdin) {
             let flag = if args.write { "-w" } else { "-o" };
             bail!("{flag} needs files or folders, not standard input");
         }
-        let mut out_dir_id = None;
         if let Dest::Mirror(out) = &dest {
             check_mirror_apart(out, &roots)?;
-            std::fs::create_dir_all(out)
-                .map_err(|e| anyhow!("{}: cannot create: {}", out.display(), describe(&e)))?;
-            let id = file_id(&std::fs::metadata(out)?);
-            out_dir_id = id;
             assign_mirror_bases(&mut roots, out)?;
         }
         let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
@@ -143,7 +131,8 @@ impl Plan {
             Some(n) => n as usize,
             None => cores,
         };
-        let has_dir = roots.iter().any(|r| r.folder);
+        // On stdout a folder is refused, not walked (see `Plan::refusal`).
+        let walks_dir = dest != Dest::Stdout && roots.iter().any(|r| r.folder);
         let stdout_used = dest == Dest::Stdout || report != Report::None;
         Ok(Plan {
             roots,
@@ -164,7 +153,7 @@ impl Plan {
                 && io::stderr().is_terminal()
                 && !(stdout_used && io::stdout().is_terminal()),
             // --check prints nothing but what is asked for.
-            summary: !args.quiet && (args.stats || (!args.check && (has_dir || writes_files))),
+            summary: !args.quiet && (args.stats || (!args.check && (walks_dir || writes_files))),
             color: match args.color {
                 ColorWhen::Always => true,
                 ColorWhen::Never => false,
@@ -172,8 +161,43 @@ impl Plan {
                     anstream::AutoStream::choice(&io::stdout()) != anstream::ColorChoice::Never
                 }
             },
-            out_dir_id,
+            out_dir_id: None,
         })
+    }
+
+    /// Makes the `-o` folder, once nothing can refuse the run any more (a
+    /// refused run writes nothing), and notes it so that the walk never
+    /// enters it.
+    pub fn make_out_dir(&mut self) -> Result<()> {
+        let Dest::Mirror(out) = &self.dest else {
+            return Ok(());
+        };
+        let cannot = |e: io::Error| anyhow!("{}: cannot create: {}", out.display(), describe(&e));
+        std::fs::create_dir_all(out).map_err(cannot)?;
+        self.out_dir_id = file_id(&std::fs::metadata(out).map_err(cannot)?);
+        Ok(())
+    }
+
+    /// Why `root` is not repaired at all, reported as an error while the
+    /// other inputs are: a folder whose text would go to stdout, where a
+    /// whole tree concatenated is of no use.
+    pub fn refusal(&self, root: &Root) -> Option<String> {
+        (self.dest == Dest::Stdout && root.folder).then(|| {
+            format!(
+                "{} is a directory: give -o DIR to write repaired copies or -w to repair in place (--diff, --format json or brief and --check only report)",
+                root.arg().display()
+            )
+        })
+    }
+
+    /// Whether an input that looks binary is left unrepaired: always
+    /// without `--binary` when the repaired text goes to files (`-o`, `-w`),
+    /// since rewriting the words in a program or an image corrupts it; on
+    /// stdout or in a report, only when it was found in a folder (a file
+    /// named on the command line is repaired as asked).
+    pub fn skips_binary(&self, explicit: bool) -> bool {
+        let writes_files = matches!(self.dest, Dest::Mirror(_) | Dest::InPlace);
+        !self.binary && (writes_files || !explicit)
     }
 
     /// Where `-o` puts the copy of `path`, found under one of the roots.
@@ -201,11 +225,12 @@ impl Plan {
         }
     }
 
-    /// The roots walked for files (all but standard input).
+    /// The roots walked for files (all but standard input and those
+    /// refused).
     pub fn walked_roots(&self) -> impl Iterator<Item = &Path> {
         self.roots
             .iter()
-            .filter(|r| r.input.path().is_some())
+            .filter(|r| r.input.path().is_some() && self.refusal(r).is_none())
             .map(|r| r.walk.as_path())
     }
 }

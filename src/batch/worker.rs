@@ -17,13 +17,17 @@ use crate::walk::{classify, walk_error, Found};
 use ignore::{DirEntry, WalkState};
 use std::fs::Metadata;
 use std::io::{BufReader, Read};
+use std::path::Path;
 use std::sync::atomic::Ordering::Relaxed;
 use unspin_core::stream::{self, StreamError};
 
 /// One input to repair.
 pub struct Job {
     pub input: Input,
-    /// Named on the command line (never skipped as binary).
+    /// Named on the command line (skipped as binary only when its text
+    /// would be written to a file: see [`Plan::skips_binary`]).
+    ///
+    /// [`Plan::skips_binary`]: super::plan::Plan::skips_binary
     pub explicit: bool,
 }
 
@@ -76,6 +80,14 @@ impl Ctx<'_> {
     }
 
     fn process_input(&self, job: &Job) {
+        if let (Dest::InPlace, Some(path)) = (&self.plan.dest, job.input.path()) {
+            if let Some(kind) = not_regular(path) {
+                let name = job.input.name();
+                return self.reporter.error(&format!(
+                    "{name}: {kind}, not a regular file: -w rewrites only regular files"
+                ));
+            }
+        }
         let (reader, meta) = match job.input.open() {
             Ok(opened) => opened,
             Err(err) => {
@@ -117,15 +129,12 @@ impl Ctx<'_> {
     fn sinks<'s>(&'s self, job: &'s Job, meta: Option<Metadata>) -> Vec<Box<dyn Sink + 's>> {
         let plan = self.plan;
         let mut sinks: Vec<Box<dyn Sink + 's>> = Vec::new();
-        match (&plan.dest, job.input.path(), meta) {
-            (Dest::Stdout, _, _) => sinks.push(Box::new(StdoutText::new(self.out))),
-            (Dest::Mirror(_), Some(path), Some(meta)) => sinks.push(Box::new(FileSink::mirror(
-                path,
-                plan.mirror_path(path),
-                meta,
-                &self.mirror_dirs,
-            ))),
-            (Dest::InPlace, Some(path), Some(meta)) => {
+        match (&plan.dest, &self.mirror_dirs, job.input.path(), meta) {
+            (Dest::Stdout, ..) => sinks.push(Box::new(StdoutText::new(self.out))),
+            (Dest::Mirror(_), Some(dirs), Some(path), Some(meta)) => sinks.push(Box::new(
+                FileSink::mirror(path, plan.mirror_path(path), meta, dirs),
+            )),
+            (Dest::InPlace, _, Some(path), Some(meta)) => {
                 sinks.push(Box::new(FileSink::in_place(path, meta)))
             }
             // The plan refuses -o and -w for standard input.
@@ -164,7 +173,7 @@ impl Ctx<'_> {
         let options = stream::Options {
             chunk_size: plan.chunk_size,
             threads: plan.threads,
-            skip_binary: !plan.binary && !job.explicit,
+            skip_binary: plan.skips_binary(job.explicit),
             markup: plan.input_format.markup_of(job.input.path()),
         };
         let result = stream::repair_chunks(self.repairer, reader, &options, |chunk| {
@@ -236,4 +245,35 @@ impl Ctx<'_> {
             Fail::Interrupted => {}
         }
     }
+}
+
+/// What `path` is when, links followed, it is something other than a
+/// regular file: `-w` would put a regular file in its place (a named pipe
+/// would become a file holding what was read from it), so it is refused
+/// before it is opened (opening a pipe no one writes to would wait for
+/// ever). `None` for a regular file, or for one that cannot be looked at,
+/// which opening it reports.
+fn not_regular(path: &Path) -> Option<&'static str> {
+    let kind = std::fs::metadata(path).ok()?.file_type();
+    if kind.is_file() {
+        return None;
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if kind.is_fifo() {
+            return Some("a named pipe");
+        }
+        if kind.is_socket() {
+            return Some("a socket");
+        }
+        if kind.is_block_device() || kind.is_char_device() {
+            return Some("a device");
+        }
+    }
+    Some(if kind.is_dir() {
+        "a directory"
+    } else {
+        "a special file"
+    })
 }

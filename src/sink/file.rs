@@ -16,18 +16,67 @@ use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-/// Folders of the `-o` tree known to exist, shared by all workers, so
-/// that each is made once (a mkdir per file costs as much as the file).
-#[derive(Default)]
-pub struct MirrorDirs(Mutex<HashSet<PathBuf>>);
+/// The folders of the `-o` tree, made as the copies need them and shared
+/// by all workers, so that each is made or checked once (a mkdir per file
+/// costs as much as the file).
+///
+/// A folder the tree already holds as a symlink is refused, never written
+/// through: it may lead anywhere, into the inputs included (`out/sub ->
+/// ../in/sub` would have the copies, repaired, replace the inputs).
+pub struct MirrorDirs {
+    /// The `-o` folder itself (made by the plan; it may be a link).
+    root: PathBuf,
+    /// Folders under it known to be real folders.
+    made: Mutex<HashSet<PathBuf>>,
+}
 
 impl MirrorDirs {
-    fn make(&self, dir: &Path) -> Result<(), String> {
-        let mut made = self.0.lock().unwrap_or_else(|e| e.into_inner());
-        if !made.contains(dir) {
-            std::fs::create_dir_all(dir)
-                .map_err(|e| format!("{}: cannot create: {}", dir.display(), describe(&e)))?;
-            made.insert(dir.to_path_buf());
+    pub fn new(root: &Path) -> MirrorDirs {
+        MirrorDirs {
+            root: root.to_path_buf(),
+            made: Mutex::default(),
+        }
+    }
+
+    /// Makes the folder of `file`, a path under the root, and each one
+    /// between them that is missing; each that exists must be a folder,
+    /// not a link.
+    fn make_for(&self, file: &Path) -> Result<(), String> {
+        let dir = file.parent().unwrap_or(Path::new(""));
+        let mut made = self.made.lock().unwrap_or_else(|e| e.into_inner());
+        if made.contains(dir) {
+            return Ok(());
+        }
+        let rel = dir
+            .strip_prefix(&self.root)
+            .map_err(|_| format!("{}: outside the -o folder", file.display()))?;
+        let mut path = self.root.clone();
+        for part in rel.components() {
+            path.push(part);
+            if made.contains(&path) {
+                continue;
+            }
+            let cannot = |why: String| format!("{}: cannot create: {why}", path.display());
+            match std::fs::create_dir(&path) {
+                Ok(()) => {}
+                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
+                    let kind = std::fs::symlink_metadata(&path)
+                        .map_err(|e| cannot(describe(&e)))?
+                        .file_type();
+                    if kind.is_symlink() {
+                        return Err(format!(
+                            "{}: not written: {} is a symlink in the -o folder, which is never written through (it may lead into the inputs)",
+                            file.display(),
+                            path.display()
+                        ));
+                    }
+                    if !kind.is_dir() {
+                        return Err(cannot("not a folder".into()));
+                    }
+                }
+                Err(e) => return Err(cannot(describe(&e))),
+            }
+            made.insert(path.clone());
         }
         Ok(())
     }
@@ -92,8 +141,8 @@ impl<'a> FileSink<'a> {
     fn staged(&mut self) -> Result<&mut Staged, String> {
         if self.staged.is_none() {
             let target = self.target.clone()?;
-            if let (Mode::Mirror(dirs), Some(dir)) = (&self.mode, target.parent()) {
-                dirs.make(dir)?;
+            if let Mode::Mirror(dirs) = &self.mode {
+                dirs.make_for(&target)?;
             }
             self.staged = Some(Staged::create(&target)?);
         }
@@ -244,7 +293,8 @@ mod tests {
     #[test]
     fn a_mirror_holds_every_input() {
         let dir = tempfile::tempdir().unwrap();
-        let dirs = MirrorDirs::default();
+        let dirs = MirrorDirs::new(&dir.path().join("out"));
+        std::fs::create_dir(dir.path().join("out")).unwrap();
         let empty = dir.path().join("empty.txt");
         std::fs::write(&empty, "").unwrap();
         let copy = dir.path().join("out/deep/empty.txt");
