@@ -305,10 +305,15 @@ fn repair_text(
         Ok::<(), std::convert::Infallible>(())
     });
     match done {
+        Ok(totals) if totals.unrepaired_page => Err(RecordError::PageTooLarge),
         Ok(_) => Ok(()),
-        Err(StreamError::PageTooLarge) => Err(RecordError::PageTooLarge),
-        Err(StreamError::Read(_) | StreamError::Binary | StreamError::Visit(_)) => {
-            unreachable!("a slice reads without error, binary text is not skipped")
+        Err(
+            StreamError::Read(_)
+            | StreamError::Binary
+            | StreamError::Visit(_)
+            | StreamError::PageTooLarge,
+        ) => {
+            unreachable!("a slice reads without error, binary text is not skipped, a page passes")
         }
     }
 }

@@ -661,6 +661,34 @@ fn html_names_in_folders_are_read_as_pages() {
     assert!(text(&tree.read("out/c.txt")).contains("/white-house/"));
 }
 
+/// A page too large to read whole (over 64 MiB) comes out as it went in,
+/// not as nothing: on standard output among other files, in order, with
+/// an error naming it.
+#[test]
+fn a_page_too_large_to_read_passes_through_unrepaired() {
+    let tree = Tree::new();
+    let mut page = b"<!DOCTYPE html><p>The White Home stated it.</p>\n".to_vec();
+    page.resize(65 << 20, b'a');
+    page.push(b'\n');
+    tree.write("huge.html", &page);
+    tree.write("after.txt", "The White Home stated it.\n");
+    let run = tree
+        .unspin()
+        .args(["huge.html", "after.txt"])
+        .assert()
+        .code(2);
+    let out = &run.get_output().stdout;
+    assert_eq!(out.len(), page.len() + "The White House said it.\n".len());
+    assert!(out[..page.len()] == page[..], "the page was changed");
+    assert_eq!(&out[page.len()..], b"The White House said it.\n");
+    let stderr = text(&run.get_output().stderr);
+    assert!(
+        stderr.contains("huge.html: an HTML page over 64 MiB"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("passed through unrepaired"), "{stderr}");
+}
+
 #[test]
 fn check_exit_codes() {
     let tree = corpus();

@@ -180,7 +180,16 @@ impl Ctx<'_> {
             self.feed(sinks, &Piece::Text(chunk))
         });
         match result {
-            Ok(totals) => Outcome::Done(totals.edits as u64),
+            Ok(totals) => {
+                if totals.unrepaired_page {
+                    // Passed through as it is: reported, not lost.
+                    self.reporter.error(&format!(
+                        "{name}: an HTML page over {} MiB, too large to read whole: passed through unrepaired",
+                        stream::MAX_PAGE >> 20
+                    ));
+                }
+                Outcome::Done(totals.edits as u64)
+            }
             Err(StreamError::Binary) => {
                 self.reporter.stats.binary.fetch_add(1, Relaxed);
                 self.reporter.note(&format!(
@@ -188,13 +197,7 @@ impl Ctx<'_> {
                 ));
                 Outcome::Skipped
             }
-            Err(StreamError::PageTooLarge) => {
-                self.reporter.error(&format!(
-                    "{name}: an HTML page over {} MiB, too large to read whole: not repaired",
-                    stream::MAX_PAGE >> 20
-                ));
-                Outcome::Skipped
-            }
+            Err(StreamError::PageTooLarge) => unreachable!("a repair passes a large page through"),
             Err(StreamError::Read(err)) => {
                 Outcome::Unreadable(format!("{name}: {}", describe(&err)))
             }

@@ -142,6 +142,9 @@ pub struct Totals {
     pub edits: usize,
     /// Chunks repaired.
     pub chunks: usize,
+    /// The input is an HTML page larger than [`MAX_PAGE`]: it was handed
+    /// out as it is, unrepaired, as it cannot be read whole.
+    pub unrepaired_page: bool,
 }
 
 /// Why a stream stopped early.
@@ -153,8 +156,9 @@ pub enum StreamError<E> {
     Binary,
     /// The callback returned this error.
     Visit(E),
-    /// The input is an HTML page larger than [`MAX_PAGE`]; nothing was
-    /// repaired.
+    /// The input is an HTML page larger than [`MAX_PAGE`], which cannot be
+    /// judged ([`assess_chunks`]; a repair hands it out unrepaired,
+    /// [`Totals::unrepaired_page`]).
     PageTooLarge,
 }
 
@@ -181,6 +185,9 @@ enum Sniffed {
     Page(Vec<u8>),
     /// Text: its first bytes, to be read again before the rest.
     Text(Vec<u8>),
+    /// An HTML page larger than [`MAX_PAGE`]: its first bytes, past that
+    /// size, to be read again before the rest.
+    Oversized(Vec<u8>),
 }
 
 /// Reads the first bytes of an input and, when they start an HTML page
@@ -200,11 +207,11 @@ fn sniff<R: Read, E>(reader: &mut R, options: &Options) -> Result<Sniffed, Strea
         .take(room)
         .read_to_end(&mut page)
         .map_err(StreamError::Read)?;
-    if page.len() > MAX_PAGE {
-        return Err(StreamError::PageTooLarge);
-    }
     if options.skip_binary && page[..page.len().min(options.chunk_size)].contains(&0) {
         return Err(StreamError::Binary);
+    }
+    if page.len() > MAX_PAGE {
+        return Ok(Sniffed::Oversized(page));
     }
     Ok(Sniffed::Page(page))
 }
@@ -232,6 +239,9 @@ where
     };
     let start = match sniff(&mut reader, options)? {
         Sniffed::Page(page) => return visitor.page(repairer, &page, options),
+        Sniffed::Oversized(start) => {
+            return visitor.unrepaired(io::Cursor::new(start).chain(reader), options.chunk_size)
+        }
         Sniffed::Text(start) => start,
     };
     let mut chunker = Chunker::new(io::Cursor::new(start).chain(reader), options.chunk_size);
@@ -304,6 +314,32 @@ impl<F> Visitor<F> {
             self.chunk(&page[start..start + text.len()], edits)?;
         }
         Ok(self.totals)
+    }
+
+    /// Hands out everything `reader` yields as it is, `chunk_size` bytes
+    /// at a time: a page too large to read whole is passed through, not
+    /// lost.
+    fn unrepaired<E, R: Read>(
+        mut self,
+        mut reader: R,
+        chunk_size: usize,
+    ) -> Result<Totals, StreamError<E>>
+    where
+        F: FnMut(&Chunk<'_>) -> Result<(), E>,
+    {
+        self.totals.unrepaired_page = true;
+        let mut text = Vec::with_capacity(chunk_size);
+        loop {
+            text.clear();
+            (&mut reader)
+                .take(chunk_size as u64)
+                .read_to_end(&mut text)
+                .map_err(StreamError::Read)?;
+            if text.is_empty() {
+                return Ok(self.totals);
+            }
+            self.chunk(&text, Vec::new())?;
+        }
     }
 
     fn chunk<E>(&mut self, text: &[u8], mut edits: Vec<Edit>) -> Result<(), StreamError<E>>
@@ -410,6 +446,7 @@ where
 {
     let page = match sniff(&mut reader, options)? {
         Sniffed::Page(page) => page,
+        Sniffed::Oversized(_) => return Err(StreamError::PageTooLarge),
         Sniffed::Text(start) => {
             return assess_text(
                 repairer,

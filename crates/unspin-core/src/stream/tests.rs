@@ -360,19 +360,34 @@ fn line() -> impl Strategy<Value = String> {
         })
 }
 
-/// A page is read whole, so one past the limit is refused, before
-/// anything is repaired.
+/// A page is read whole, so one past the limit is not repaired: it is
+/// handed out as it is, every byte, and said to be unrepaired; judging
+/// it is refused.
 #[test]
-fn a_page_past_the_limit_is_refused() {
-    let page = b"<!DOCTYPE html><p>".chain(io::repeat(b'a').take(MAX_PAGE as u64));
+fn a_page_past_the_limit_passes_through_unrepaired() {
+    let head = format!("<!DOCTYPE html><p>{SPUN}</p>");
+    let len = head.len() + MAX_PAGE;
+    let page = || {
+        head.as_bytes()
+            .chain(io::repeat(b'a').take(MAX_PAGE as u64))
+    };
     let options = Options {
         markup: Markup::Detect,
         ..options(DEFAULT_CHUNK_SIZE, 1)
     };
-    let result = repair_chunks(fixed_model(), page, &options, |_| -> Result<(), ()> {
-        panic!("repaired a page past the limit")
-    });
-    assert!(matches!(result, Err(StreamError::PageTooLarge)));
+    let mut out = Vec::with_capacity(len);
+    let totals = repair_chunks(fixed_model(), page(), &options, |chunk| {
+        assert!(chunk.edits.is_empty());
+        assert_eq!(chunk.offset, out.len());
+        out.extend_from_slice(chunk.text);
+        Ok::<(), ()>(())
+    })
+    .unwrap();
+    assert!(totals.unrepaired_page);
+    assert_eq!((totals.bytes, out.len()), (len, len));
+    assert!(out.starts_with(head.as_bytes()));
+    let judged = assess_chunks(fixed_model(), page(), &options, |_, _| {});
+    assert!(matches!(judged, Err(StreamError::PageTooLarge)));
 }
 
 /// The first chunk may end before the doctype does: whether the input
