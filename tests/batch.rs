@@ -250,6 +250,23 @@ fn output_of_several_inputs_goes_under_their_names() {
         .assert()
         .code(2)
         .stderr(predicates::str::contains("two inputs are named spun.txt"));
+    // Nor can an input and the folder it is in: its file would be written
+    // to one of its two places only.
+    for (inputs, says) in [
+        (
+            ["in/nested", "in/nested/empty.txt"],
+            "in/nested/empty.txt is inside in/nested",
+        ),
+        (["in", "in/nested"], "in/nested is inside in,"),
+    ] {
+        tree.unspin()
+            .args(["-o", "out3"])
+            .args(inputs)
+            .assert()
+            .code(2)
+            .stderr(predicates::str::contains(says));
+        assert!(!tree.path("out3").exists());
+    }
 }
 
 /// An `-o` folder that overlaps an input would have the copies written

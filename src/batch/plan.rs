@@ -324,8 +324,26 @@ fn max_threads(cores: usize) -> usize {
 }
 
 /// With one folder, `-o DIR` receives its contents; otherwise each path
-/// goes to `DIR/<its name>`.
+/// goes to `DIR/<its name>`. An input inside a folder that is also an
+/// input is refused: its file would be read once and written to one of
+/// its two places only.
 fn assign_mirror_bases(roots: &mut [Root], out: &Path) -> Result<()> {
+    let resolved: Vec<Option<PathBuf>> = roots
+        .iter()
+        .map(|root| std::fs::canonicalize(root.arg()).ok())
+        .collect();
+    for (folder, inside) in roots.iter().zip(&resolved).filter(|(r, _)| r.folder) {
+        for (root, path) in roots.iter().zip(&resolved) {
+            let nested = matches!((inside, path), (Some(f), Some(p)) if p != f && p.starts_with(f));
+            if nested {
+                bail!(
+                    "{} is inside {}, also an input: -o would hold its files once; give one of them",
+                    root.arg().display(),
+                    folder.arg().display()
+                );
+            }
+        }
+    }
     if let [root] = roots {
         if root.folder {
             root.base = Some(out.to_path_buf());
