@@ -633,6 +633,10 @@ ngram 2=9
             ("It ended. 12 months later", "It ended. Year later"),
             ("12 months later", "Year later"),
             ("It ended \"12 months later", "It ended \"year later"),
+            ("It ended. \"12 months later", "It ended. \"Year later"),
+            ("(12 months later", "(Year later"),
+            ("in the U.S. 12 months later", "in the U.S. year later"),
+            ("at 3 p.m. 12 months later", "at 3 p.m. year later"),
             ("They waited 12 months.", "They waited year."),
         ] {
             assert_eq!(repaired_with_entry(year.clone(), text, 0.5), restored);

@@ -89,22 +89,46 @@ pub(super) fn make_edit(
     }
 }
 
-/// Whether text following `before` starts a sentence: nothing but
-/// spaces before it on its line, or the end of a sentence (".", "!" or
-/// "?", perhaps inside a closing quotation mark) and a space.
+/// Whether text following `before` starts a sentence: after nothing but
+/// spaces and opening quotation marks or brackets on its line, or after
+/// the end of a sentence (".", "!" or "?", perhaps inside a closing
+/// quotation mark) and a space. A full stop that ends an abbreviation
+/// ("U.S.", "p.m.", "Fig.") is not the end of a sentence.
 fn starts_sentence(before: &[u8]) -> bool {
     let line = before.rsplit(|&b| b == b'\n').next().unwrap_or(before);
-    let text = line.trim_ascii_end();
-    if text.is_empty() {
+    let mut text = line;
+    while let Some(rest) = ["\"", "'", "“", "‘", "(", "["]
+        .iter()
+        .find_map(|q| text.strip_suffix(q.as_bytes()))
+    {
+        text = rest;
+    }
+    let spaced = text.trim_ascii_end();
+    if spaced.is_empty() {
         return true;
     }
-    if text.len() == line.len() {
+    if spaced.len() == text.len() {
         return false;
     }
     let text = ["\"", "'", "”", "’", ")"]
         .iter()
-        .fold(text, |t, q| t.strip_suffix(q.as_bytes()).unwrap_or(t));
-    text.ends_with(b".") || text.ends_with(b"!") || text.ends_with(b"?")
+        .fold(spaced, |t, q| t.strip_suffix(q.as_bytes()).unwrap_or(t));
+    if text.ends_with(b"!") || text.ends_with(b"?") {
+        return true;
+    }
+    let Some(word) = text.strip_suffix(b".") else {
+        return false;
+    };
+    // The word the full stop ends: an abbreviation holds another full stop
+    // ("U.S"), is one letter, or is a short capitalised one ("Fig", "Dr").
+    let word = word
+        .rsplit(|b| b.is_ascii_whitespace())
+        .next()
+        .unwrap_or_default();
+    let abbreviation = word.contains(&b'.')
+        || word.len() == 1
+        || (word.len() <= 3 && word.first().is_some_and(u8::is_ascii_uppercase));
+    !abbreviation
 }
 
 /// `phrase` with its first letter in uppercase.
