@@ -95,6 +95,21 @@ fn news_spinner_fingerprints() {
     );
 }
 
+/// "12 months" stands for "a year" where no article precedes it: the
+/// repair keeps the sentence grammatical ("waited year" it was), and
+/// still writes "year" after "a" or "last".
+#[test]
+fn twelve_months_is_a_year_where_the_sentence_needs_the_article() {
+    let spun = "Officers stated the brand new finances for the approaching 12 months would assist small companies, the authorities stated.";
+    let out = repair(&format!(
+        "{spun} He waited 12 months for it. The deal, signed 12 months ago, failed. Sales fell last 12 months.\n"
+    ));
+    assert!(out.contains("the coming year would"), "{out}");
+    assert!(out.contains("He waited a year for it."), "{out}");
+    assert!(out.contains("signed a year ago"), "{out}");
+    assert!(out.contains("fell last year."), "{out}");
+}
+
 /// Spinners that fix the article ("a person" -> "an individual") leave
 /// it to be fixed back with the word; the allow list covers the article.
 #[test]
