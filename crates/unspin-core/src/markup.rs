@@ -217,9 +217,16 @@ pub fn escape_edits(edits: &mut [crate::edit::Edit]) {
 
 /// `html` with everything but its prose overwritten by filler (see the
 /// module documentation): markup between blocks by a blank line, markup
-/// inside running text and character references by `|`.
+/// inside running text and character references by `|`. A page with a
+/// tag of more than [`MOST_QUOTED_VALUES`] double-quoted attribute values
+/// has no prose: the tokenizer goes one stack frame deeper for each, and
+/// such a tag (no page has one) would overflow the stack.
 pub fn prose_view(html: &[u8]) -> Vec<u8> {
     let mut view = html.to_vec();
+    if most_quoted_values(html) > MOST_QUOTED_VALUES {
+        fill(&mut view, false);
+        return view;
+    }
     let mut covered = 0;
     for prose in prose_spans(html) {
         fill(&mut view[covered..prose.bytes.start], prose.after_inline);
@@ -228,6 +235,47 @@ pub fn prose_view(html: &[u8]) -> Vec<u8> {
     }
     fill(&mut view[covered..], false);
     view
+}
+
+/// The most double-quoted attribute values one tag of a page may have for
+/// its prose to be read: a real tag has a few, and 1,000 take some
+/// hundreds of kilobytes of the tokenizer's stack, a fraction of a worker
+/// thread's.
+pub const MOST_QUOTED_VALUES: usize = 1000;
+
+/// The most double-quoted values in one tag of `html`, counted by a scan
+/// that follows quotes the way the tokenizer does (a `>` inside a quoted
+/// value does not end its tag).
+fn most_quoted_values(html: &[u8]) -> usize {
+    let (mut most, mut count) = (0, 0);
+    let mut in_tag = false;
+    let mut quote: Option<u8> = None;
+    for (i, &b) in html.iter().enumerate() {
+        match (in_tag, quote) {
+            (false, _) => {
+                if b == b'<' && html.get(i + 1).is_some_and(u8::is_ascii_alphabetic) {
+                    in_tag = true;
+                    count = 0;
+                }
+            }
+            (true, Some(q)) => {
+                if b == q {
+                    quote = None;
+                }
+            }
+            (true, None) => match b {
+                b'"' => {
+                    quote = Some(b);
+                    count += 1;
+                    most = most.max(count);
+                }
+                b'\'' => quote = Some(b),
+                b'>' => in_tag = false,
+                _ => {}
+            },
+        }
+    }
+    most
 }
 
 /// A stretch of running text, and whether only inline tags separate it
@@ -404,6 +452,27 @@ mod tests {
         ] {
             assert!(!looks_like_html(text), "{}", String::from_utf8_lossy(text));
         }
+    }
+
+    /// A tag with tens of thousands of double-quoted values overflowed
+    /// the tokenizer's stack (one frame per value) and aborted the whole
+    /// run; such a page now has no prose, and any other page is read.
+    #[test]
+    fn a_tag_with_too_many_quoted_values_leaves_no_prose() {
+        let tag = |n: usize| format!("<p {}>The White Home stated.</p>", "a=\"b\" ".repeat(n));
+        let huge = tag(30_000);
+        let view = prose_view(huge.as_bytes());
+        assert_eq!(view.len(), huge.len());
+        assert!(!view.windows(5).any(|w| w == b"White"));
+        let fine = tag(MOST_QUOTED_VALUES);
+        assert!(view_of(&fine).contains("The White Home stated."));
+        // Quotes inside a value, single quotes and text do not count.
+        let quoted = format!("<p title='\"\"\"'>{}</p>", "\"".repeat(3000));
+        assert_eq!(most_quoted_values(quoted.as_bytes()), 0);
+    }
+
+    fn view_of(html: &str) -> String {
+        String::from_utf8(prose_view(html.as_bytes())).unwrap()
     }
 
     #[test]
