@@ -169,7 +169,7 @@ pub fn link_spans(input: &[u8]) -> Vec<Range<usize>> {
     // Only runs around the bytes a link needs are looked at, each run once
     // per needle (a run of a million '@' is one run, not a million).
     let mut links: Vec<Range<usize>> = Vec::new();
-    for needle in ["://", "@", "www.", "WWW.", "/"] {
+    for needle in ["://", "@", "www.", "WWW.", "/", "\\", ".", "#"] {
         let mut done = 0;
         for at in input.find_iter(needle) {
             if at < done {
@@ -199,7 +199,12 @@ fn is_link(run: &[u8]) -> bool {
     if bare.len() > 4 && bare[..4].eq_ignore_ascii_case(b"www.") {
         return true;
     }
-    if starts_with_domain_path(bare) {
+    if starts_with_domain_path(bare) || is_domain_or_file_name(bare) || is_path(bare) {
+        return true;
+    }
+    // A handle or a hashtag: "@individuals", "#stated".
+    if matches!(bare.first(), Some(b'@' | b'#')) && bare.get(1).is_some_and(u8::is_ascii_alphabetic)
+    {
         return true;
     }
     // A mail address: an '@' after a word character, before a '.' that
@@ -232,6 +237,42 @@ fn starts_with_domain_path(run: &[u8]) -> bool {
         && labels.iter().all(label)
         && top.len() >= 2
         && top.iter().all(u8::is_ascii_alphabetic)
+}
+
+/// Whether `run`, less the punctuation after it, is a domain name or a
+/// file name: two labels or more of letters, digits and hyphens joined by
+/// dots, the last of two to six lowercase letters (`finances.yahoo.com`,
+/// `authorities.gov.uk`, `individuals.pdf`). "e.g.", "U.S." and a sentence
+/// run on without its space ("stated.The") are not.
+fn is_domain_or_file_name(run: &[u8]) -> bool {
+    let name = run
+        .iter()
+        .rposition(|b| b.is_ascii_alphanumeric())
+        .map_or(&run[..0], |end| &run[..=end]);
+    let labels: Vec<&[u8]> = name.split(|&b| b == b'.').collect();
+    let top = labels.last().copied().unwrap_or_default();
+    labels.len() >= 2
+        && labels
+            .iter()
+            .all(|l| !l.is_empty() && l.iter().all(|b| b.is_ascii_alphanumeric() || *b == b'-'))
+        && (2..=6).contains(&top.len())
+        && top.iter().all(u8::is_ascii_lowercase)
+}
+
+/// Whether `run` is a file path: from the root or home (`/usr/share/x`,
+/// `~/notes/x`) or a drive (`C:\Users\x`), with a separator after it.
+fn is_path(run: &[u8]) -> bool {
+    let rest = if let Some(rest) = run.strip_prefix(b"~/") {
+        rest
+    } else if let Some(rest) = run.strip_prefix(b"/") {
+        rest
+    } else if run.len() > 3 && run[0].is_ascii_alphabetic() && &run[1..3] == b":\\" {
+        &run[3..]
+    } else {
+        return false;
+    };
+    rest.first().is_some_and(u8::is_ascii_alphanumeric)
+        && rest.iter().any(|&b| b == b'/' || b == b'\\')
 }
 
 /// Whether `c` ends a sentence: `.` `!` `?` `;` `:` `…`.
@@ -480,13 +521,27 @@ mod tests {
             links("See example.com/stated and (nytimes.com/2020/white-home.html)."),
             ["example.com/stated", "(nytimes.com/2020/white-home.html)."]
         );
+        assert_eq!(
+            links("Read finances.yahoo.com, authorities.gov.uk or individuals.pdf; follow @individuals and #stated."),
+            [
+                "finances.yahoo.com,",
+                "authorities.gov.uk",
+                "individuals.pdf;",
+                "@individuals",
+                "#stated."
+            ]
+        );
+        assert_eq!(
+            links("Open /usr/share/individuals/stated.txt or C:\\Users\\stated\\x now"),
+            ["/usr/share/individuals/stated.txt", "C:\\Users\\stated\\x"]
+        );
         // Long runs are looked at once, not once per '@' or '://'.
         let many = "a@".repeat(200_000) + &"x://".repeat(100_000);
         assert_eq!(link_spans(many.as_bytes()), vec![0..many.len()]);
         for none in [
             "a@b",
-            "@handle says",
-            "user@ host.com",
+            "@ handle",
+            "user@ host",
             "e.g. this",
             "wwwhat",
             "10:30 p.m.",
@@ -494,6 +549,12 @@ mod tests {
             "e.g./i.e.",
             "rated 3.5/5",
             "24/7 news",
+            "e.g. this",
+            "the U.S. team",
+            "it stated.The end",
+            "a #1 hit",
+            "he said / she said",
+            "C# code",
         ] {
             assert_eq!(links(none), Vec::<&str>::new(), "{none}");
         }
