@@ -459,6 +459,21 @@ impl InputFormat {
             markup => markup,
         }
     }
+
+    /// Whether `path` is named as JSON Lines (`.jsonl`, `.ndjson`) and this
+    /// format (`auto`) would read it as text, which would rewrite its keys
+    /// and its other fields' words along with the text.
+    pub fn misreads_json_lines(self, path: Option<&Path>) -> bool {
+        self == InputFormat::Auto
+            && path
+                .and_then(|p| p.extension())
+                .and_then(|e| e.to_str())
+                .is_some_and(|e| {
+                    ["jsonl", "ndjson"]
+                        .iter()
+                        .any(|x| e.eq_ignore_ascii_case(x))
+                })
+    }
 }
 
 #[derive(Debug, Subcommand)]

@@ -678,6 +678,29 @@ fn html_names_in_folders_are_read_as_pages() {
     assert!(text(&tree.read("out/c.txt")).contains("/white-house/"));
 }
 
+/// A JSON Lines file in a folder repaired as text would have its keys and
+/// other fields rewritten ("stated": true): under -w and -o it is left as
+/// it is unless --input-format jsonl says how to read it.
+#[test]
+fn json_lines_files_are_not_rewritten_as_text() {
+    let tree = Tree::new();
+    let record = "{\"stated\":true,\"text\":\"The White Home stated it.\"}\n";
+    tree.write("in/a.jsonl", record);
+    tree.write("in/b.NDJSON", record);
+    tree.write("in/c.txt", "The White Home stated it.\n");
+    let run = tree.unspin().args(["-w", "in"]).assert().success();
+    assert_eq!(text(&tree.read("in/a.jsonl")), record);
+    assert_eq!(text(&tree.read("in/b.NDJSON")), record);
+    assert_eq!(text(&tree.read("in/c.txt")), "The White House said it.\n");
+    assert!(text(&run.get_output().stderr).contains("in/a.jsonl: JSON Lines by its name, skipped"));
+    tree.unspin()
+        .args(["-w", "--input-format", "jsonl", "in/a.jsonl"])
+        .assert()
+        .success();
+    assert!(text(&tree.read("in/a.jsonl"))
+        .starts_with("{\"stated\":true,\"text\":\"The White House said it.\""));
+}
+
 /// A page too large to read whole (over 64 MiB) comes out as it went in,
 /// not as nothing: on standard output among other files, in order, with
 /// an error naming it.

@@ -196,8 +196,12 @@ impl Plan {
     /// stdout or in a report, only when it was found in a folder (a file
     /// named on the command line is repaired as asked).
     pub fn skips_binary(&self, explicit: bool) -> bool {
-        let writes_files = matches!(self.dest, Dest::Mirror(_) | Dest::InPlace);
-        !self.binary && (writes_files || !explicit)
+        !self.binary && (self.writes_files() || !explicit)
+    }
+
+    /// Whether the repaired text goes into files (`-o`, `-w`).
+    pub fn writes_files(&self) -> bool {
+        matches!(self.dest, Dest::Mirror(_) | Dest::InPlace)
     }
 
     /// Where `-o` puts the copy of `path`, found under one of the roots.

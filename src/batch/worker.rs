@@ -98,6 +98,14 @@ impl Ctx<'_> {
         let mut sinks = self.sinks(job, meta);
         let outcome = if self.plan.jsonl {
             self.repair_records(job, reader, &mut sinks)
+        } else if self.plan.writes_files()
+            && self.plan.input_format.misreads_json_lines(job.input.path())
+        {
+            self.reporter.note(&format!(
+                "{}: JSON Lines by its name, skipped (--input-format jsonl repairs its records)",
+                job.input.name()
+            ));
+            Outcome::Skipped
         } else {
             self.repair_text(job, reader, &mut sinks)
         };
