@@ -101,11 +101,14 @@ pub fn transfer_case(spun_words: &[&str], original: &str) -> String {
         } else {
             rest_shape
         };
-        let s = if s == Shape::Title && i > 0 && is_joining_word(word) {
-            Shape::Lower
-        } else {
-            s
-        };
+        // A joining word takes a capital only from its own counterpart
+        // ("Joint Chiefs Of Employees Meet", a headline).
+        let s =
+            if s == Shape::Title && i > 0 && is_joining_word(word) && words.len() != shapes.len() {
+                Shape::Lower
+            } else {
+                s
+            };
         out.push_str(&apply(s, word));
     }
     out
@@ -191,6 +194,29 @@ mod tests {
         assert_eq!(
             transfer_case(&["WHITE", "HOME"], "White House"),
             "WHITE HOUSE"
+        );
+    }
+
+    #[test]
+    fn a_headline_keeps_its_capitals_word_for_word() {
+        assert_eq!(
+            transfer_case(
+                &["Joint", "Chiefs", "Of", "Employees"],
+                "joint chiefs of staff"
+            ),
+            "Joint Chiefs Of Staff"
+        );
+        assert_eq!(
+            transfer_case(
+                &["Joint", "Chiefs", "of", "Employees"],
+                "joint chiefs of staff"
+            ),
+            "Joint Chiefs of Staff"
+        );
+        // Of other lengths, a name's joining words stay lowercase.
+        assert_eq!(
+            transfer_case(&["Secretary", "Individuals"], "secretary of state"),
+            "Secretary of State"
         );
     }
 
