@@ -144,15 +144,17 @@ fn code_spans_closed(input: &[u8]) -> (Vec<Range<usize>>, Option<usize>) {
     (spans, fence.map(|(_, start)| start))
 }
 
-/// The byte spans of the web and e-mail addresses in `input`, in order:
-/// each a run of non-whitespace bytes that holds `://`
-/// (`https://example.com/white-home`), starts with `www.` (after an
-/// opening bracket or quote) or with a domain and a path
-/// (`whitehome.gov/stated`, [`starts_with_domain_path`]), or holds an `@`
-/// with a word character before it and a `.` somewhere after it
-/// (`press@whitehome.gov`). Their words
-/// name things rather than say them: "white-home" in an address is not a
-/// spun "White House", and rewriting it breaks the link.
+/// The byte spans of the addresses and names in `input`, in order: each
+/// a run of non-whitespace bytes that holds `://`
+/// (`https://example.com/white-home`); starts with `www.` (after an
+/// opening bracket or quote), with a domain and a path
+/// (`whitehome.gov/stated`), or with `@` or `#` and a letter
+/// (`@individuals`, `#stated`); is a domain or a file name
+/// (`authorities.gov.uk`, `individuals.pdf`) or a path
+/// (`/usr/share/stated.txt`); or holds an `@` with a word character
+/// before it and a `.` somewhere after it (`press@whitehome.gov`). Their
+/// words name things rather than say them: "white-home" in an address is
+/// not a spun "White House", and rewriting it breaks the link.
 pub fn link_spans(input: &[u8]) -> Vec<Range<usize>> {
     use bstr::ByteSlice;
     let run_around = |at: usize| {
