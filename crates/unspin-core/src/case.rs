@@ -50,15 +50,17 @@ fn apply(shape: Shape, word: &str) -> String {
     match shape {
         Shape::Upper => word.to_uppercase(),
         _ if word.chars().any(char::is_uppercase) => word.to_string(),
-        Shape::Title => {
-            let mut chars = word.chars();
-            match chars.next() {
-                Some(first) => first.to_uppercase().chain(chars).collect(),
-                None => String::new(),
-            }
-        }
+        Shape::Title => capitalized(word),
         Shape::Lower | Shape::Caseless | Shape::Other => word.to_string(),
     }
+}
+
+/// `text` with its first letter in uppercase.
+pub(crate) fn capitalized(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
 }
 
 /// Writes `original` (words separated by single spaces) in the case of the

@@ -12,7 +12,7 @@
 //! "the people's rights").
 
 use super::{Replacement, Word};
-use crate::case::transfer_case;
+use crate::case::{capitalized, transfer_case};
 use crate::dict::Candidate;
 use crate::edit::Edit;
 
@@ -129,14 +129,6 @@ fn starts_sentence(before: &[u8]) -> bool {
         || word.len() == 1
         || (word.len() <= 3 && word.first().is_some_and(u8::is_ascii_uppercase));
     !abbreviation
-}
-
-/// `phrase` with its first letter in uppercase.
-fn capitalized(phrase: &str) -> String {
-    let mut chars = phrase.chars();
-    chars
-        .next()
-        .map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
 }
 
 /// The apostrophe right after the words `start..end` of `input` when it
