@@ -231,14 +231,17 @@ fn starts_with_domain_path(run: &[u8]) -> bool {
     let Some(slash) = run.iter().position(|&b| b == b'/') else {
         return false;
     };
-    let labels: Vec<&[u8]> = run[..slash].split(|&b| b == b'.').collect();
+    top_label(&run[..slash])
+        .is_some_and(|top| top.len() >= 2 && top.iter().all(u8::is_ascii_alphabetic))
+}
+
+/// The last label of `name` when it is two labels or more of letters,
+/// digits and hyphens joined by dots, as a domain name is.
+fn top_label(name: &[u8]) -> Option<&[u8]> {
+    let labels: Vec<&[u8]> = name.split(|&b| b == b'.').collect();
     let label =
         |l: &&[u8]| !l.is_empty() && l.iter().all(|b| b.is_ascii_alphanumeric() || *b == b'-');
-    let top = labels.last().copied().unwrap_or_default();
-    labels.len() >= 2
-        && labels.iter().all(label)
-        && top.len() >= 2
-        && top.iter().all(u8::is_ascii_alphabetic)
+    (labels.len() >= 2 && labels.iter().all(label)).then(|| labels[labels.len() - 1])
 }
 
 /// Whether `run`, less the punctuation after it, is a domain name or a
@@ -251,14 +254,8 @@ fn is_domain_or_file_name(run: &[u8]) -> bool {
         .iter()
         .rposition(|b| b.is_ascii_alphanumeric())
         .map_or(&run[..0], |end| &run[..=end]);
-    let labels: Vec<&[u8]> = name.split(|&b| b == b'.').collect();
-    let top = labels.last().copied().unwrap_or_default();
-    labels.len() >= 2
-        && labels
-            .iter()
-            .all(|l| !l.is_empty() && l.iter().all(|b| b.is_ascii_alphanumeric() || *b == b'-'))
-        && (2..=6).contains(&top.len())
-        && top.iter().all(u8::is_ascii_lowercase)
+    top_label(name)
+        .is_some_and(|top| (2..=6).contains(&top.len()) && top.iter().all(u8::is_ascii_lowercase))
 }
 
 /// Whether `run` is a file path: from the root or home (`/usr/share/x`,
