@@ -4,6 +4,7 @@ use crate::args::{InputFormat, ScoreArgs, ScoreFormat};
 use crate::input::{describe, Input};
 use crate::json::{round3, round_score, EvidenceRecord};
 use crate::repairer::load_repairer;
+use crate::sink::json::JsonPath;
 use crate::walk::{classify, walk_error, walk_root, Found, Walk};
 use crate::{EXIT_ERROR, EXIT_FOUND, EXIT_OK};
 use anyhow::{anyhow, bail, Result};
@@ -191,7 +192,9 @@ fn judge<W: Write>(
     if !args.check {
         match args.format {
             ScoreFormat::Text => writeln!(out, "{}", text_line(&input.name(), spun, &verdict))?,
-            ScoreFormat::Json => writeln!(out, "{}", json_line(&input.name(), spun, &verdict))?,
+            ScoreFormat::Json => {
+                writeln!(out, "{}", json_line(&JsonPath::new(input), spun, &verdict))?
+            }
         }
     }
     Ok(Some(spun))
@@ -199,6 +202,12 @@ fn judge<W: Write>(
 
 fn text_line(name: &str, spun: bool, a: &Verdict) -> String {
     let verdict = if spun { "spun" } else { "clean" };
+    // A name with a tab or a line break would split its line: quoted.
+    let name = if name.contains(char::is_control) {
+        format!("{name:?}")
+    } else {
+        name.to_string()
+    };
     let mut line = format!(
         "{name}\t{verdict}\t{:.3}\t{} words",
         a.spun_probability, a.words
@@ -227,7 +236,7 @@ fn text_line(name: &str, spun: bool, a: &Verdict) -> String {
     line
 }
 
-fn json_line(name: &str, spun: bool, a: &Verdict) -> String {
+fn json_line(path: &JsonPath, spun: bool, a: &Verdict) -> String {
     let evidence: Vec<EvidenceRecord> = a.evidence.iter().map(EvidenceRecord::new).collect();
     let cues: Vec<serde_json::Value> = a
         .cues
@@ -240,14 +249,17 @@ fn json_line(name: &str, spun: bool, a: &Verdict) -> String {
             })
         })
         .collect();
-    serde_json::json!({
-        "path": name,
+    let mut record = serde_json::json!({
+        "path": path.text,
         "spun": spun,
         "spun_probability": round3(a.spun_probability),
         "words": a.words,
         "fingerprints": a.repairs,
         "cues": cues,
         "evidence": evidence,
-    })
-    .to_string()
+    });
+    if let Some(raw) = &path.base64 {
+        record["path_base64"] = raw.as_str().into();
+    }
+    record.to_string()
 }

@@ -928,6 +928,35 @@ fn score_json_is_shaped_like_the_edit_records() {
     }
 }
 
+/// A name with a tab or a newline stays on its line, quoted, in the text
+/// verdicts; a name that is not UTF-8 has its bytes in `path_base64`.
+#[cfg(unix)]
+#[test]
+fn score_names_any_file_exactly() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = tempfile::tempdir().unwrap();
+    let spun = "The Joint Chiefs of Employees met in the White Home.\n";
+    std::fs::write(dir.path().join("a\tb\nc.txt"), spun).unwrap();
+    let odd = std::ffi::OsStr::from_bytes(b"d\xff.txt");
+    std::fs::write(dir.path().join(odd), spun).unwrap();
+    let out = unspin().arg("score").arg(dir.path()).assert().success();
+    let text = String::from_utf8_lossy(&out.get_output().stdout).to_string();
+    assert_eq!(text.lines().count(), 2, "{text}");
+    assert!(text.lines().all(|l| l.contains("\tspun\t")), "{text}");
+    assert!(text.contains("a\\tb\\nc.txt\"\tspun"), "{text}");
+    let out = unspin()
+        .args(["score", "--format", "json"])
+        .arg(dir.path().join(odd))
+        .assert()
+        .success();
+    let report: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    use base64::Engine;
+    let raw = base64::engine::general_purpose::STANDARD
+        .decode(report["path_base64"].as_str().unwrap())
+        .unwrap();
+    assert_eq!(raw, dir.path().join(odd).as_os_str().as_bytes());
+}
+
 /// The text verdict says when it lists only part of its evidence.
 #[test]
 fn score_text_marks_evidence_left_out() {

@@ -11,8 +11,8 @@ use std::path::Path;
 /// A path as JSON: text, plus the raw bytes in base64 when the path is not
 /// valid UTF-8 (the text then has U+FFFD in their place).
 pub struct JsonPath {
-    text: String,
-    base64: Option<String>,
+    pub text: String,
+    pub base64: Option<String>,
 }
 
 impl JsonPath {
